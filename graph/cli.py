@@ -1,0 +1,174 @@
+"""The ``socieux-kg`` command line. Heavy imports wait until a command runs, so ``--help`` is quick."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_OUT = Path("exports")
+DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
+
+
+def _fail(error: Exception, code: int = 1) -> None:
+    click.echo(f"socieux-kg: error: {error}", err=True)
+    sys.exit(code)
+
+
+def _say(message: str) -> None:
+    click.echo(f"  {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="socieux-kg")
+def main() -> None:
+    """Build a knowledge graph of SOCIEUX+ technical-cooperation actions from website text.
+
+    \b
+    socieux-kg build                 read seeds/*.txt, write exports/ (Turtle, N-Triples,
+                                     JSON-LD, build report)
+    socieux-kg query actions         one row per action, as a table, CSV, TSV or JSON
+    socieux-kg validate              check a graph against the SHACL shapes
+
+    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the graph files and the build report.",
+)
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check the built graph against ontology/shapes.ttl (SHACL).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
+def build(files: tuple[Path, ...], out: Path, validate: bool, quiet: bool) -> None:
+    """Build the graph from seed documents (default: seeds/*.txt) into OUT.
+
+    FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
+    Writes socieux.ttl, socieux.nt, socieux.jsonld, build-report.md and build-report.json;
+    each file is replaced atomically, and nothing is written when an input cannot be read.
+    """
+    from graph.errors import SocieuxError
+    from graph.pipeline import build as run_build
+    from graph.pipeline import write_outputs
+
+    started = time.perf_counter()
+    paths = list(files) or [DEFAULT_SEEDS]
+    if not files and not DEFAULT_SEEDS.is_dir():
+        _fail(f"{DEFAULT_SEEDS}/: no such folder; run from the project folder or name the seed files")
+    progress = (lambda message: None) if quiet else _say
+    try:
+        if not quiet:
+            click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
+        result = run_build(paths, validate=validate, progress=progress)
+        written = write_outputs(result, out)
+    except SocieuxError as error:
+        _fail(error)
+        return
+    for path in written:
+        progress(f"wrote {path}")
+    elapsed = time.perf_counter() - started
+    click.echo(f"socieux-kg: {result.report.summary()}; {elapsed:.1f} s")
+    if result.report.conforms is False:
+        _fail(
+            f"the graph does not conform to the SHACL shapes ({result.report.violations} violations); "
+            f"see `socieux-kg validate --graph {out / 'socieux.ttl'}`"
+        )
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph file to query (.ttl, .nt, .jsonld...).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format of SELECT and ASK results (CONSTRUCT gives Turtle).",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool) -> None:
+    """Run QUERY over the graph: a named query, a .rq file, or SPARQL text.
+
+    \b
+    socieux-kg query actions --format csv
+    socieux-kg query my-question.rq
+    socieux-kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from graph.errors import SocieuxError
+    from graph.query import format_result, load_graph, named_queries, resolve_query, run_query
+
+    if list_queries:
+        for name, named in named_queries().items():
+            click.echo(f"{name:24} {named.description}")
+        return
+    if not query:
+        raise click.UsageError("name a query (see --list), a .rq file or SPARQL text")
+    try:
+        named = resolve_query(query)
+        result = run_query(load_graph(graph_file), named)
+    except SocieuxError as error:
+        _fail(error)
+        return
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph file to validate.",
+)
+def validate(graph_file: Path) -> None:
+    """Check a graph against the SHACL shapes of ontology/shapes.ttl.
+
+    Prints each violation on a line; exits 0 when the graph conforms, 1 when it does not.
+    """
+    from graph.errors import SocieuxError
+    from graph.query import load_graph
+    from graph.validate import validate as shacl
+
+    try:
+        graph = load_graph(graph_file)
+    except SocieuxError as error:
+        _fail(error, 2)
+        return
+    conforms, violations = shacl(graph)
+    for violation in violations:
+        click.echo(str(violation))
+    if conforms:
+        click.echo(f"{graph_file}: conforms ({len(graph)} triples)")
+        return
+    click.echo(f"{graph_file}: {len(violations)} violation{'s' if len(violations) != 1 else ''}", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Named SPARQL queries (``ontology/queries/*.rq``) and running them over a graph file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal
+
+from graph.errors import SocieuxError
+from graph.vocab import ontology_dir
+
+_SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
+SEPARATOR = " | "
+FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".n3": "n3",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+
+    @property
+    def description(self) -> str:
+        """The first comment line of the file."""
+        for line in self.text.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("# ").strip()
+        return ""
+
+    @property
+    def multi_valued(self) -> list[str]:
+        """Columns whose cells join several values; their values are sorted."""
+        found = _MULTI.search(self.text)
+        return [c.strip() for c in found.group(1).split(",")] if found else []
+
+
+def queries_dir() -> Path:
+    return ontology_dir() / "queries"
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    return {
+        path.stem: NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
+        for path in sorted(queries_dir().glob("*.rq"))
+    }
+
+
+def resolve_query(spec: str) -> NamedQuery:
+    """A named query, a ``.rq`` file, or SPARQL text given on the command line."""
+    queries = named_queries()
+    if spec in queries:
+        return queries[spec]
+    path = Path(spec)
+    if spec.endswith(".rq") or (len(spec) < 4096 and "\n" not in spec and path.is_file()):
+        try:
+            return NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise SocieuxError(f"{spec}: cannot read the query file: {error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise SocieuxError(f"{spec}: the query file is not UTF-8 text") from None
+    if _SPARQL_START.search(spec):
+        return NamedQuery("query", Path("<command line>"), spec)
+    names = ", ".join(queries) or "none"
+    raise SocieuxError(f"{spec!r} is not a named query, a .rq file or SPARQL text; named queries: {names}")
+
+
+def load_graph(path: Path) -> Graph:
+    """Parse a graph file, its format told by its suffix."""
+    if not path.exists():
+        hint = " (run `socieux-kg build` first)" if path.name.startswith("socieux.") else ""
+        raise SocieuxError(f"{path}: no such graph file{hint}")
+    fmt = GRAPH_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise SocieuxError(f"{path}: unknown graph format; use one of {', '.join(sorted(GRAPH_FORMATS))}")
+    try:
+        return Graph().parse(path, format=fmt)
+    except Exception as error:  # noqa: BLE001 - a parser error of any kind is the user's file
+        message = " ".join(str(error).split())[:300]
+        raise SocieuxError(f"{path}: cannot parse as {fmt}: {message}") from None
+
+
+@dataclass
+class QueryResult:
+    kind: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+    columns: list[str]
+    rows: list[dict[str, str]]
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Literal):
+        return str(value)
+    return str(value)
+
+
+def run_query(graph: Graph, query: NamedQuery) -> QueryResult:
+    """Run ``query`` on ``graph``; multi-valued cells come back sorted."""
+    try:
+        result = graph.query(query.text)
+    except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
+        message = " ".join(str(error).split())[:300]
+        raise SocieuxError(f"{query.path}: the query failed: {message}") from None
+    if result.type == "ASK":
+        return QueryResult(
+            "ASK", ["boolean"], [{"boolean": str(bool(result.askAnswer)).lower()}], bool(result.askAnswer)
+        )
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult(result.type, [], [], graph=result.graph)
+    columns = [str(v) for v in result.vars]
+    multi = set(query.multi_valued)
+    rows = []
+    for solution in result:
+        row = {}
+        for column in columns:
+            cell = _cell(solution[column])
+            if column in multi and cell:
+                cell = SEPARATOR.join(sorted(set(cell.split(SEPARATOR))))
+            row[column] = cell
+        rows.append(row)
+    return QueryResult("SELECT", columns, rows)
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """The result as a text table, CSV, TSV or JSON (CONSTRUCT and DESCRIBE give Turtle)."""
+    if result.graph is not None:
+        return result.graph.serialize(format="turtle")
+    if fmt == "json":
+        return (
+            json.dumps(result.rows if result.boolean is None else result.boolean, indent=2, ensure_ascii=False) + "\n"
+        )
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=result.columns, lineterminator="\n", delimiter="," if fmt == "csv" else "\t"
+        )
+        writer.writeheader()
+        writer.writerows(result.rows)
+        return buffer.getvalue()
+    return _table(result)
+
+
+def _table(result: QueryResult, width: int = 60) -> str:
+    def clip(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    cells = [[clip(row[c]) for c in result.columns] for row in result.rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=False)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in cells]
+    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,368 @@
+"""Read a seed document into action and news records, accounting for every non-blank line.
+
+The website scrapes come in two layouts:
+
+* plain: a (usually bulleted) title, a blank line, then the partner institution, the type(s) of
+  assistance and the description, one per line;
+* labelled: a title, a blank line, then ``Start activities``, ``End activities``,
+  ``Partner Institution`` <value>, ``Type of Assistance`` <value>, and the description.
+
+News headlines, bulleted news items with no data, labelled stories with empty fields and section
+headings stand between the actions. An entry is an action because of its data (a partner, a type
+or a description), never because of its bullet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.assistance import AssistanceTypeMatcher
+from graph.errors import InputError
+from graph.partner import repair_apostrophes
+from graph.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord
+from graph.vocab import Layout, load_layout
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_DATE_LIKE = re.compile(
+    r"\b(1[89]|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}[/.-]\d{1,2}",
+    re.IGNORECASE,
+)
+# A standalone paragraph this long is description text, never a title or a headline.
+_PARAGRAPH_WORDS = 30
+
+
+@dataclass
+class _Line:
+    number: int
+    indent: int
+    text: str  # without the bullet and surrounding white space
+    bullet: bool
+
+
+def decode_document(path: Path, name: str) -> str:
+    """The text of a seed document, or an InputError naming the file (and line) when it is not text."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory, not a seed document") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as error:
+        raise InputError(name, f"cannot read: {error.strerror or error}") from None
+    if not data.strip():
+        raise InputError(name, "the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            name, f"not UTF-8 text (byte 0x{data[error.start]:02x}); convert the file to UTF-8", line
+        ) from None
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        raise InputError(name, f"binary data (control character U+{ord(control.group()):04X}); expected text", line)
+    return text
+
+
+class DocumentReader:
+    """Turns the text of one seed document into a :class:`Document`."""
+
+    def __init__(self, matcher: AssistanceTypeMatcher | None = None, layout: Layout | None = None) -> None:
+        self.matcher = matcher or AssistanceTypeMatcher.default()
+        self.layout = layout or load_layout()
+
+    # ------------------------------------------------------------------ line classification
+
+    def _split(self, text: str) -> list[_Line | None]:
+        lines: list[_Line | None] = []
+        for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+            expanded = raw.expandtabs(4).rstrip()
+            stripped = expanded.lstrip()
+            if not stripped:
+                lines.append(None)
+                continue
+            indent = len(expanded) - len(stripped)
+            first = stripped[0]
+            bullet = first in self.layout.bullets and (first == "•" or stripped[1:2].isspace())
+            body = stripped[1:].strip() if bullet else stripped
+            lines.append(_Line(number, indent, " ".join(body.split()), bullet))
+        return lines
+
+    def label_of(self, text: str) -> tuple[str, str] | None:
+        """The field a layout label opens and any value on the same line, or None."""
+        key = text.strip().rstrip(":").strip().casefold()
+        if key in self.layout.labels:
+            return self.layout.labels[key], ""
+        head, colon, value = text.partition(":")
+        if colon and head.strip().casefold() in self.layout.labels:
+            return self.layout.labels[head.strip().casefold()], value.strip()
+        return None
+
+    def is_type_like(self, text: str) -> bool:
+        match = self.matcher.match(text)
+        return match.fully_known or (match.code is not None and not self.is_description_like(text))
+
+    @staticmethod
+    def is_description_like(text: str) -> bool:
+        words = len(text.split())
+        return words >= 12 or (words >= 6 and text.rstrip().endswith((".", "!", "?")))
+
+    def is_partner_like(self, text: str) -> bool:
+        folded = text.casefold()
+        if "socieux" in folded or ":" in text or text.rstrip().endswith(("?", "!", ".")) or len(text.split()) > 30:
+            return False
+        head = re.findall(r"[^\W\d_]+", folded)[: self.layout.partner_head_window]
+        return any(word in self.layout.partner_nouns for word in head) or bool(
+            re.search(r"[\[(][^\])]*[\])]?\s*$", text)
+        )
+
+    def _looks_like_body(self, run: list[_Line]) -> bool:
+        if len(run) > 1 or self.label_of(run[0].text):
+            return True
+        # a lone line: headlines are short and end without a full stop; descriptions are not
+        text = run[0].text
+        words = len(text.split())
+        sentence = words >= 25 or (words >= 6 and text.rstrip().endswith("."))
+        return self.is_partner_like(text) or self.is_type_like(text) or sentence
+
+    def _is_heading(self, line: _Line, next_line: _Line | None) -> bool:
+        if line.bullet:
+            return False
+        if line.text.casefold().rstrip(":") in self.layout.heading_phrases:
+            return True
+        short = len(line.text.split()) <= self.layout.heading_max_words and ":" not in line.text
+        return short and next_line is not None and next_line.bullet and next_line.indent > line.indent
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, text: str, file: str, path: str = "") -> Document:
+        """Read the text of the document named ``file``."""
+        doc = Document(file=file, path=path or file)
+        lines = self._split(text)
+        non_blank = [line for line in lines if line is not None]
+        doc.non_blank_lines = len(non_blank)
+
+        runs: list[list[_Line]] = []
+        current: list[_Line] = []
+        for line in lines:
+            if line is None or line.bullet:
+                if current:
+                    runs.append(current)
+                current = [line] if line is not None else []
+            else:
+                current.append(line)
+        if current:
+            runs.append(current)
+
+        state = _ReadState(self, doc)
+        for index, run in enumerate(runs):
+            following = runs[index + 1][0] if index + 1 < len(runs) else None
+            state.take(run, following)
+        state.flush()
+        return doc
+
+
+class _ReadState:
+    """The entry being read while runs of lines go by."""
+
+    def __init__(self, reader: DocumentReader, doc: Document) -> None:
+        self.reader = reader
+        self.doc = doc
+        self.pending: _Line | None = None  # a title still waiting for its body
+        self.last_action: ActionRecord | None = None
+
+    # -- bookkeeping
+    def field(self, line: _Line, role: str) -> Field:
+        value, repaired = repair_apostrophes(line.text)
+        if repaired:
+            self.anomaly("question-mark-apostrophe", line, f"'?' read as an apostrophe: {line.text!r}")
+        self.doc.lines.append(LineRole(self.doc.file, line.number, role))
+        return Field(value, self.doc.file, line.number)
+
+    def skip(self, line: _Line, reason: str) -> None:
+        self.doc.lines.append(LineRole(self.doc.file, line.number, "skipped", True, reason))
+
+    def anomaly(self, kind: str, line: _Line, detail: str) -> None:
+        self.doc.anomalies.append(Anomaly(kind, self.doc.file, line.number, detail))
+
+    # -- runs
+    def take(self, run: list[_Line], following: _Line | None) -> None:
+        reader = self.reader
+        first = run[0]
+        if first.bullet:
+            self.flush()
+            if not first.text:
+                self.skip(first, "bullet with no text")
+                self.take_orphans(run[1:])
+                return
+            if len(run) > 1:
+                self.entry(first, run[1:])
+            else:
+                self.pending = first
+            return
+        if self.pending is not None and reader._looks_like_body(run):
+            title, self.pending = self.pending, None
+            self.entry(title, run)
+            return
+        self.flush()
+        if len(run) == 1:
+            if reader._is_heading(first, following):
+                self.skip(first, "section heading")
+            elif len(first.text.split()) >= _PARAGRAPH_WORDS:
+                self.take_orphans(run)
+            else:
+                self.pending = first
+            return
+        if reader.label_of(first.text) or len(first.text.split()) >= _PARAGRAPH_WORDS:
+            self.take_orphans(run)
+        else:
+            self.entry(first, run[1:])
+
+    def take_orphans(self, run: list[_Line]) -> None:
+        """Lines with no title of their own: a description paragraph set apart by a blank line, or stray text."""
+        for line in run:
+            if self.last_action is not None and reader_is_paragraph(line.text):
+                self.last_action.description.append(self.field(line, "description"))
+                self.anomaly("description-after-blank-line", line, "description paragraph separated by a blank line")
+            else:
+                self.skip(line, "text outside any entry")
+
+    def flush(self) -> None:
+        """A title that got no body is news: a headline, or a bulleted item with no data."""
+        if self.pending is None:
+            return
+        line, self.pending = self.pending, None
+        kind = "bulleted" if line.bullet else "headline"
+        self.doc.news.append(NewsRecord(self.field(line, "news-title"), kind))
+        self.last_action = None
+
+    def entry(self, title: _Line, body: list[_Line]) -> None:
+        labelled = any(self.reader.label_of(line.text) for line in body)
+        parse = self.parse_labelled if labelled else self.parse_plain
+        record = ActionRecord(title=Field(title.text, self.doc.file, title.number), bulleted=title.bullet)
+        record.layout = "labelled" if labelled else "plain"
+        roles_before = len(self.doc.lines)
+        anomalies_before = len(self.doc.anomalies)
+        parse(record, body)
+        has_data = bool(record.partners or record.types or record.description)
+        if has_data:
+            record.title = self.field(title, "action-title")
+            # the title's role goes first in the accounting, like in the document
+            self.doc.lines.insert(roles_before, self.doc.lines.pop())
+            self.check_missing(record, title)
+            self.doc.actions.append(record)
+            self.last_action = record
+        else:
+            del self.doc.anomalies[anomalies_before:]
+            self.doc.news.append(NewsRecord(self.field(title, "news-title"), "story"))
+            self.doc.lines.insert(roles_before, self.doc.lines.pop())
+            self.last_action = None
+
+    def check_missing(self, record: ActionRecord, title: _Line) -> None:
+        for present, what in (
+            (record.partners, "partner institution"),
+            (record.types, "type of assistance"),
+            (record.description, "description"),
+        ):
+            if not present:
+                self.anomaly(
+                    f"missing-{what.split()[0] if what != 'type of assistance' else 'type'}",
+                    title,
+                    f"action {title.text!r} has no {what}",
+                )
+
+    def parse_plain(self, record: ActionRecord, body: list[_Line]) -> None:
+        reader = self.reader
+        for line in body:
+            text = line.text
+            if record.description:
+                record.description.append(self.field(line, "description"))
+            elif not record.partners and record.types is None:
+                if reader.is_type_like(text):
+                    record.types = self.field(line, "assistance-types")
+                elif reader.is_description_like(text) and not reader.is_partner_like(text):
+                    record.description.append(self.field(line, "description"))
+                else:
+                    record.partners.append(self.field(line, "partner"))
+            elif record.types is None:
+                if reader.is_type_like(text):
+                    record.types = self.field(line, "assistance-types")
+                elif reader.is_description_like(text):
+                    record.description.append(self.field(line, "description"))
+                elif reader.is_partner_like(text):
+                    record.partners.append(self.field(line, "partner"))
+                    self.anomaly("several-partners", line, f"a further partner line: {text!r}")
+                else:
+                    record.types = self.field(line, "assistance-types")
+            else:
+                record.description.append(self.field(line, "description"))
+
+    def parse_labelled(self, record: ActionRecord, body: list[_Line]) -> None:
+        reader = self.reader
+        slot: str | None = None
+        for line in body:
+            label = reader.label_of(line.text)
+            if label:
+                slot, value = label
+                if value:
+                    self.take_value(record, slot, _Line(line.number, line.indent, value, False))
+                    slot = "description" if slot == "types" else slot
+                else:
+                    self.skip(line, f"layout label {line.text.rstrip(':')!r}")
+                continue
+            slot = self.take_value(record, slot or "description", line)
+
+    def take_value(self, record: ActionRecord, slot: str, line: _Line) -> str:
+        """Put a value line in its slot; return the slot the next line falls into."""
+        reader = self.reader
+        if slot in ("start", "end"):
+            if _DATE_LIKE.search(line.text) and len(line.text.split()) <= 6:
+                setattr(record, slot, self.field(line, slot))
+                return slot
+            slot = "description"
+        if slot == "partner":
+            if record.partners:
+                self.anomaly("several-partners", line, f"a further partner line: {line.text!r}")
+            record.partners.append(self.field(line, "partner"))
+            return "partner"
+        if slot == "types" and record.types is None:
+            if reader.is_description_like(line.text) and not reader.is_type_like(line.text):
+                if len(line.text.split()) < 25:  # too short for a description: a sentence typed as the type
+                    self.anomaly(
+                        "sentence-in-type-slot",
+                        line,
+                        f"a sentence where the type of assistance should be, read as the description: {line.text!r}",
+                    )
+                record.description.append(self.field(line, "description"))
+                return "description"
+            record.types = self.field(line, "assistance-types")
+            return "description"
+        record.description.append(self.field(line, "description"))
+        return "description"
+
+
+def reader_is_paragraph(text: str) -> bool:
+    return len(text.split()) >= _PARAGRAPH_WORDS
+
+
+def read_document(path: str | Path, reader: DocumentReader | None = None, name: str | None = None) -> Document:
+    """Read one seed document from disk; raises InputError when it cannot be read as one."""
+    path = Path(path)
+    name = name or path.name
+    text = decode_document(path, name)
+    doc = (reader or DocumentReader()).read(text, name, str(path))
+    if not doc.actions:
+        first = next((role.line for role in doc.lines), None)
+        raise InputError(
+            name,
+            "no action entries found (expected a title followed by a partner institution, "
+            "type of assistance or description)",
+            first,
+        )
+    return doc

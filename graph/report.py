@@ -1,0 +1,155 @@
+"""The build report: what was read, what became of every non-blank line, and every anomaly."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from graph.merge import Merged
+from graph.records import Anomaly, Document, LineRole
+
+ANOMALY_TITLES = {
+    "missing-partner": "Actions with no partner institution",
+    "missing-type": "Actions with no type of assistance",
+    "missing-description": "Actions with no description",
+    "unknown-type": "Types of assistance not in the scheme (kept as text)",
+    "truncated-type": "Types of assistance cut short",
+    "type-code-prefix": "Types of assistance with a code prefix",
+    "sentence-in-type-slot": "Sentences where the type of assistance should be",
+    "question-mark-apostrophe": "'?' in place of an apostrophe",
+    "unclosed-bracket": "Partner names with a bracket left open",
+    "several-partners": "Entries with several partner lines",
+    "duplicate-title-different-partner": "Titles shared by actions with different partners",
+    "duplicate-title-different-description": "Titles shared by actions with different descriptions",
+    "duplicate-news": "Repeated news titles (merged)",
+    "description-after-blank-line": "Description paragraphs set apart by a blank line",
+}
+
+
+@dataclass
+class BuildReport:
+    """Counts, line accounting and anomalies of one build, as Markdown and as JSON."""
+
+    documents: list[Document]
+    merged: Merged
+    triples: int
+    conforms: bool | None = None
+    violations: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[LineRole]:
+        return [role for doc in self.documents for role in doc.lines]
+
+    @property
+    def skipped(self) -> list[LineRole]:
+        return [role for role in self.lines if role.skipped]
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        found = [a for doc in self.documents for a in doc.anomalies] + self.merged.anomalies
+        return sorted(found, key=lambda a: (a.kind, a.file, a.line, a.detail))
+
+    def counts(self) -> dict[str, int]:
+        roles = Counter(role.role for role in self.lines)
+        return {
+            "documents": len(self.documents),
+            "non_blank_lines": sum(doc.non_blank_lines for doc in self.documents),
+            "lines_accounted": len(self.lines),
+            "action_records": sum(len(doc.actions) for doc in self.documents),
+            "actions": len(self.merged.actions),
+            "duplicates_merged": self.merged.duplicates_merged,
+            "news_records": sum(len(doc.news) for doc in self.documents),
+            "news_items": len(self.merged.news),
+            "partner_institutions": len(self.merged.institutions),
+            "section_headings": sum(1 for r in self.skipped if r.reason == "section heading"),
+            "skipped_lines": len(self.skipped),
+            "anomalies": len(self.anomalies),
+            "triples": self.triples,
+            "lines_in_graph": sum(v for k, v in roles.items() if k != "skipped"),
+        }
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (
+            f"{c['actions']} actions ({c['duplicates_merged']} duplicates merged), {c['news_items']} news items, "
+            f"{c['partner_institutions']} partner institutions, {c['triples']} triples; "
+            f"{c['skipped_lines']} lines skipped, {c['anomalies']} anomalies"
+        )
+
+    def to_json(self) -> str:
+        data = {
+            "counts": self.counts(),
+            "shacl": {"conforms": self.conforms, "violations": self.violations},
+            "documents": [
+                {
+                    "file": doc.file,
+                    "non_blank_lines": doc.non_blank_lines,
+                    "action_records": len(doc.actions),
+                    "news_records": len(doc.news),
+                    "lines_by_role": dict(sorted(Counter(r.role for r in doc.lines).items())),
+                }
+                for doc in self.documents
+            ],
+            "skipped": [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.skipped],
+            "anomalies": [{"kind": a.kind, "file": a.file, "line": a.line, "detail": a.detail} for a in self.anomalies],
+            "outputs": self.outputs,
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    def to_markdown(self) -> str:
+        c = self.counts()
+        out = [
+            "# socieux-kg build report",
+            "",
+            self.summary() + ".",
+            "",
+            "## Counts",
+            "",
+            "| what | count |",
+            "| --- | ---: |",
+        ]
+        out += [f"| {key.replace('_', ' ')} | {value} |" for key, value in c.items()]
+        if self.conforms is not None:
+            verdict = "conforms" if self.conforms else f"does NOT conform ({self.violations} violations)"
+            out += ["", f"SHACL validation against `ontology/shapes.ttl`: the graph {verdict}."]
+        out += [
+            "",
+            "## Documents",
+            "",
+            "| file | non-blank lines | action records | news records | skipped lines |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for doc in self.documents:
+            skipped = sum(1 for r in doc.lines if r.skipped)
+            out.append(f"| {doc.file} | {doc.non_blank_lines} | {len(doc.actions)} | {len(doc.news)} | {skipped} |")
+        out += [
+            "",
+            "Every non-blank line is accounted for: it feeds a record of the graph (a title, a partner, "
+            "a type of assistance, a description, a date) or it is listed below as skipped, with its reason.",
+        ]
+        out += ["", "## Skipped lines", ""]
+        by_reason: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for role in self.skipped:
+            by_reason[role.reason][role.file].append(role.line)
+        if not by_reason:
+            out.append("None.")
+        for reason in sorted(by_reason):
+            total = sum(len(lines) for lines in by_reason[reason].values())
+            out.append(f"- **{reason}** ({total}):")
+            for file, lines in sorted(by_reason[reason].items()):
+                out.append(f"  - {file}: lines {', '.join(map(str, lines))}")
+        out += ["", "## Anomalies", ""]
+        by_kind: dict[str, list[Anomaly]] = defaultdict(list)
+        for anomaly in self.anomalies:
+            by_kind[anomaly.kind].append(anomaly)
+        if not by_kind:
+            out.append("None.")
+        for kind in sorted(by_kind):
+            out += [f"### {ANOMALY_TITLES.get(kind, kind)} ({len(by_kind[kind])})", ""]
+            out += [f"- `{a.file}:{a.line}` {a.detail}" for a in by_kind[kind]]
+            out.append("")
+        if self.outputs:
+            out += ["## Outputs", ""] + [f"- `{name}`" for name in self.outputs] + [""]
+        return "\n".join(out).rstrip() + "\n"

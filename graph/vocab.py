@@ -1,0 +1,89 @@
+"""Loading the data files in ``ontology/``: layout vocabulary, SKOS schemes, language cues.
+
+The vocabularies are data, not code: a new variant is an edit of a file under ``ontology/``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+
+def ontology_dir() -> Path:
+    """The folder holding the ontology, the SKOS schemes, the shapes, the reference data and queries."""
+    override = os.environ.get("SOCIEUX_KG_ONTOLOGY")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "ontology", here / "ontology"):
+        if (candidate / "socieux.ttl").is_file():
+            return candidate
+    raise FileNotFoundError("cannot find the ontology/ folder of socieux-kg")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the reader needs to know about the website's page layouts."""
+
+    bullets: tuple[str, ...]
+    labels: dict[str, str]
+    heading_phrases: frozenset[str]
+    heading_max_words: int
+    partner_nouns: frozenset[str]
+    partner_head_window: int
+
+
+@lru_cache(maxsize=1)
+def load_layout() -> Layout:
+    """Read ``ontology/reference/layout.toml``."""
+    with open(ontology_dir() / "reference" / "layout.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    return Layout(
+        bullets=tuple(data["bullets"]),
+        labels={key.casefold(): value for key, value in data["labels"].items()},
+        heading_phrases=frozenset(p.casefold() for p in data["headings"]["phrases"]),
+        heading_max_words=int(data["headings"]["max_words"]),
+        partner_nouns=frozenset(n.casefold() for n in data["partner"]["nouns"]),
+        partner_head_window=int(data["partner"]["head_window"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_languages() -> dict[str, dict[str, frozenset[str]]]:
+    """Read ``ontology/reference/languages.toml``: per language, its cue words and characters."""
+    with open(ontology_dir() / "reference" / "languages.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    return {
+        lang: {
+            "words": frozenset(w.casefold() for w in cues.get("words", [])),
+            "chars": frozenset(cues.get("chars", [])),
+        }
+        for lang, cues in data.items()
+    }
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A SKOS concept with every label it may be written as."""
+
+    iri: str
+    pref_label: str
+    labels: tuple[str, ...]
+
+
+@cache
+def load_scheme(file_name: str) -> tuple[Concept, ...]:
+    """Read the concepts of a SKOS scheme file in ``ontology/`` (prefLabel, altLabels, hiddenLabels)."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SKOS
+
+    graph = Graph().parse(ontology_dir() / file_name, format="turtle")
+    concepts = []
+    for iri in sorted(graph.subjects(RDF.type, SKOS.Concept)):
+        pref = str(graph.value(iri, SKOS.prefLabel))
+        alts = sorted(str(o) for p in (SKOS.altLabel, SKOS.hiddenLabel) for o in graph.objects(iri, p))
+        concepts.append(Concept(str(iri), pref, (pref, *alts)))
+    return tuple(concepts)

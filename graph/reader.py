@@ -42,6 +42,11 @@ class _Line:
     bullet: bool
 
 
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line of a byte offset, counting CRLF, CR and LF breaks as the reader does."""
+    return len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
+
+
 def decode_document(path: Path, name: str) -> str:
     """The text of a seed document, or an InputError naming the file (and line) when it is not text."""
     try:
@@ -56,16 +61,18 @@ def decode_document(path: Path, name: str) -> str:
         raise InputError(name, f"cannot read: {error.strerror or error}") from None
     if not data.strip():
         raise InputError(name, "the file is empty")
+    if b"\x00" in data:
+        raise InputError(name, "binary data (NUL byte); expected UTF-8 text", _line_at(data, data.index(b"\x00")))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = _line_at(data, error.start)
         raise InputError(
             name, f"not UTF-8 text (byte 0x{data[error.start]:02x}); convert the file to UTF-8", line
         ) from None
     control = _CONTROL.search(text)
     if control:
-        line = text[: control.start()].count("\n") + 1
+        line = len(_LINE_BREAK.findall(text, 0, control.start())) + 1
         raise InputError(name, f"binary data (control character U+{ord(control.group()):04X}); expected text", line)
     return text
 
@@ -162,7 +169,7 @@ class DocumentReader:
 
         state = _ReadState(self, doc)
         for index, run in enumerate(runs):
-            following = runs[index + 1][0] if index + 1 < len(runs) else None
+            following = runs[index + 1] if index + 1 < len(runs) else None
             state.take(run, following)
         state.flush()
         return doc
@@ -192,9 +199,16 @@ class _ReadState:
         self.doc.anomalies.append(Anomaly(kind, self.doc.file, line.number, detail))
 
     # -- runs
-    def take(self, run: list[_Line], following: _Line | None) -> None:
+    def take(self, run: list[_Line], following: list[_Line] | None) -> None:
         reader = self.reader
         first = run[0]
+        # a lone line followed by a full body is that body's title, even when it reads like a partner
+        title_of_next = (
+            len(run) == 1
+            and following is not None
+            and not following[0].bullet
+            and (len(following) > 1 or reader.label_of(following[0].text) is not None)
+        )
         if first.bullet:
             self.flush()
             if not first.text:
@@ -206,13 +220,13 @@ class _ReadState:
             else:
                 self.pending = first
             return
-        if self.pending is not None and reader._looks_like_body(run):
+        if self.pending is not None and not title_of_next and reader._looks_like_body(run):
             title, self.pending = self.pending, None
             self.entry(title, run)
             return
         self.flush()
         if len(run) == 1:
-            if reader._is_heading(first, following):
+            if reader._is_heading(first, following[0] if following else None):
                 self.skip(first, "section heading")
             elif len(first.text.split()) >= _PARAGRAPH_WORDS:
                 self.take_orphans(run)

@@ -1,0 +1,182 @@
+"""The command line end to end, in a temporary folder, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED_FILES, run_cli, write
+
+HEADER = (
+    "action,title,action_code,partner_institution,partner_institution_acronym,partner_country,"
+    "expert_countries,study_visit_countries,assistance_types,themes,related_action_codes,organisations,sources"
+)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A folder laid out like the project: seeds/ and a build into exports/ made with no arguments."""
+    folder = tmp_path_factory.mktemp("project")
+    (folder / "seeds").mkdir()
+    for path in SEED_FILES:
+        shutil.copy(path, folder / "seeds" / path.name)
+    done = run_cli("build", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
+    names = sorted(p.name for p in (project / "exports").iterdir())
+    assert names == ["build-report.json", "build-report.md", "socieux.jsonld", "socieux.nt", "socieux.ttl"]
+
+
+def test_build_prints_progress_and_a_one_line_summary():
+    done = run_cli("build", "--out", "/dev/null/x", cwd=ROOT)  # fails at the end: still prints progress
+    assert "read 000_aecc4522525af03b.txt" in done.stderr
+
+
+def test_build_summary_line(tmp_path):
+    done = run_cli("build", *SEED_FILES, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    summary = done.stdout.strip().splitlines()
+    assert len(summary) == 1 and summary[0].startswith("socieux-kg: 210 actions (18 duplicates merged), 51 news items")
+    assert "validated: the graph conforms" in done.stderr
+
+
+def test_actions_query_contract(project):
+    done = run_cli("query", "actions", "--format", "csv", cwd=project)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == HEADER
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 210 and len({r["action"] for r in rows}) == 210
+    assert not any(r["title"].startswith("SOCIEUX+ in ") for r in rows)
+    by_title = {r["title"]: r for r in rows}
+    row = by_title["Job Impact Assessment of Public Investments"]
+    assert row["sources"] == "000_aecc4522525af03b.txt:958 | 001_edc3517ef0d48764.txt:47"
+    assert row["assistance_types"] == "Information management systems"
+    row = by_title["Development of counselling standards and services for children and youth at risk"]
+    assert row["partner_institution"] == "Ministry of Labour and Social Policy"
+    assert row["partner_institution_acronym"] == "MLSP"
+    types = by_title["Assessment of human ressources of the State Labour Inspectorate (SLI)"]["assistance_types"]
+    assert types.split(" | ") == sorted(types.split(" | ")) and len(types.split(" | ")) == 3
+
+
+def test_query_graph_option_formats_and_sparql_text(project):
+    graph = project / "exports" / "socieux.ttl"
+    done = run_cli(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#NewsItem> }",
+        "--graph",
+        graph,
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"n": "51"}]
+    tsv = run_cli("query", "news", "--graph", graph, "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "news\ttitle\tkinds\tsources" and len(tsv) == 52
+    table = run_cli("query", "assistance-types", "--graph", graph).stdout
+    assert "Institutional capacity building" in table and table.rstrip().endswith("rows)")
+    listing = run_cli("query", "--list").stdout
+    assert listing.startswith("actions ") and "news" in listing
+
+
+def test_query_errors_are_one_line(tmp_path, project):
+    graph = project / "exports" / "socieux.ttl"
+    cases = [
+        run_cli("query", "no-such-query", "--graph", graph),
+        run_cli("query", "SELECT ?x WHERE { ?x", "--graph", graph),
+        run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
+    ]
+    for done in cases:
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("socieux-kg: error: ")
+
+
+def test_validate_exit_codes(project, tmp_path):
+    ok = run_cli("validate", "--graph", project / "exports" / "socieux.ttl")
+    assert ok.returncode == 0 and "conforms" in ok.stdout
+    text = (project / "exports" / "socieux.ttl").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(text + "\n<https://example.org/a> a socx:Action .\n", encoding="utf-8")
+    bad = run_cli("validate", "--graph", broken)
+    assert bad.returncode == 1
+    assert "<https://example.org/a>" in bad.stdout and "dcterms:title" in bad.stdout
+    missing = run_cli("validate", "--graph", tmp_path / "none.ttl")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_every_command_has_help():
+    for command in ([], ["build"], ["query"], ["validate"]):
+        done = run_cli(*command, "--help")
+        assert done.returncode == 0 and "Usage:" in done.stdout and len(done.stdout) > 200
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "blank.txt": b"   \n\n  \n",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR",
+    "latin1.txt": "  * Réforme\n\n    Ministère du Travail\n".encode("latin-1"),
+    "news-only.txt": b"SOCIEUX+ launches E-learning award\n\nSOCIEUX+ Extends Network of Focal Points\n",
+}
+EXPECTED_ERRORS = {
+    "empty.txt": "empty.txt: the file is empty",
+    "blank.txt": "blank.txt: the file is empty",
+    "binary.txt": "binary.txt:3: binary data (NUL byte)",
+    "latin1.txt": "latin1.txt:1: not UTF-8 text (byte 0xe9)",
+    "news-only.txt": "news-only.txt:1: no action entries found",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_a_one_line_error_and_leaves_outputs_intact(project, tmp_path, name):
+    out = tmp_path / "exports"
+    shutil.copytree(project / "exports", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / name
+    bad.write_bytes(BAD_INPUTS[name])
+    done = run_cli("build", *SEED_FILES, bad, "--out", out)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("socieux-kg: error:")]
+    assert len(errors) == 1 and EXPECTED_ERRORS[name] in errors[0], done.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_missing_file_and_unwritable_out(tmp_path):
+    missing = run_cli("build", tmp_path / "nope.txt", "--out", tmp_path / "out")
+    assert missing.returncode == 1 and "nope.txt: no such file" in missing.stderr
+    assert not (tmp_path / "out").exists()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    unwritable = run_cli("build", *SEED_FILES, "--out", blocker / "exports")
+    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert "cannot create the output folder" in unwritable.stderr
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_folder_of_documents_is_read_and_directories_are_not_documents(tmp_path):
+    (tmp_path / "docs").mkdir()
+    write(
+        tmp_path / "docs",
+        "a.txt",
+        """
+      • Support to the pension fund
+
+        National Pension Fund
+        Policy development
+        Experts from Croatia reviewed the rules of the fund with its actuaries and lawyers.
+    """,
+    )
+    done = run_cli("build", tmp_path / "docs", "--out", tmp_path / "out", "-q")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("socieux-kg: 1 actions")
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    assert run_cli("build", empty, "--out", tmp_path / "out2").returncode == 1

@@ -1,0 +1,136 @@
+"""The RDF graph: serialisations that round-trip, deterministic bytes, stable IRIs, pinned namespaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, PROV, RDF
+
+from graph import mapping
+from graph.mapping import SOCX
+from graph.outputs import jsonld, ntriples, turtle
+from graph.pipeline import build, write_outputs
+from tests.conftest import ROOT, SEED_FILES, write
+
+
+def test_namespaces_are_pinned():
+    assert str(SOCX) == "https://w3id.org/socieux-kg/ontology#"
+    assert mapping.ID == "https://w3id.org/socieux-kg/id/"
+    assert str(mapping.COUNTRY) == "http://publications.europa.eu/resource/authority/country/"
+    assert str(mapping.CV) == "http://data.europa.eu/m8g/"
+    assert str(mapping.SCHEMA) == "https://schema.org/"
+    assert str(mapping.PREFIXES["org"]) == "http://www.w3.org/ns/org#"
+    assert str(mapping.PREFIXES["prov"]) == "http://www.w3.org/ns/prov#"
+    assert str(mapping.PREFIXES["skos"]) == "http://www.w3.org/2004/02/skos/core#"
+    assert str(mapping.PREFIXES["dcterms"]) == "http://purl.org/dc/terms/"
+    ontology = Graph().parse(ROOT / "ontology" / "socieux.ttl")
+    assert dict(ontology.namespaces())["socx"] == URIRef(str(SOCX))
+    assert (
+        URIRef("https://w3id.org/socieux-kg/ontology"),
+        RDF.type,
+        URIRef("http://www.w3.org/2002/07/owl#Ontology"),
+    ) in ontology
+
+
+def test_every_serialisation_parses_back_to_the_same_graph(seed_build):
+    graph = seed_build.graph
+    for text, fmt in ((turtle(graph), "turtle"), (ntriples(graph), "nt"), (jsonld(graph), "json-ld")):
+        assert isomorphic(Graph().parse(data=text, format=fmt), graph), fmt
+
+
+def test_turtle_declares_prefixes_and_holds_no_blank_nodes(seed_build):
+    text = turtle(seed_build.graph)
+    assert text.startswith("@prefix ")
+    assert "@prefix socx: <https://w3id.org/socieux-kg/ontology#> ." in text
+    assert "_:" not in ntriples(seed_build.graph)
+
+
+def test_each_action_is_linked_to_its_sources_with_lines(seed_build):
+    graph = seed_build.graph
+    actions = set(graph.subjects(RDF.type, SOCX.Action))
+    assert len(actions) == 210
+    merged = [a for a in actions if len(list(graph.objects(a, PROV.wasDerivedFrom))) == 2]
+    assert len(merged) == 18
+    record = next(iter(graph.objects(merged[0], PROV.wasDerivedFrom)))
+    assert graph.value(record, SOCX.line).toPython() >= 1 and graph.value(record, SOCX.sourceFile)
+    titles = [graph.value(a, DCTERMS.title) for a in actions]
+    assert all(t.language == "en" for t in titles)
+
+
+def test_two_builds_are_byte_identical_whatever_the_hash_seed(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "graph", "build", "--out", str(out), "--no-validate", "-q"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0].keys() == {"socieux.ttl", "socieux.nt", "socieux.jsonld", "build-report.md", "build-report.json"}
+    assert outputs[0] == outputs[1]
+
+
+def test_iris_do_not_change_when_a_document_is_added(tmp_path, seed_build):
+    extra = write(
+        tmp_path,
+        "002_new.txt",
+        """
+      • Support to the pension reform of a new partner
+
+        National Pension Fund
+        Policy development
+        Experts from Latvia reviewed the investment rules of the fund with its staff.
+      • Support to the disability sector in Kosovo*
+
+        Prime-Ministers Office
+        Institutional capacity building
+    """,
+    )
+    bigger = build([*SEED_FILES, extra], validate=False).graph
+    before = set(seed_build.graph.subjects(RDF.type, SOCX.Action))
+    after = set(bigger.subjects(RDF.type, SOCX.Action))
+    assert before < after and len(after - before) == 1
+    for kind in (SOCX.PartnerInstitution, SOCX.NewsItem):
+        assert set(seed_build.graph.subjects(RDF.type, kind)) <= set(bigger.subjects(RDF.type, kind))
+
+
+def test_iris_do_not_depend_on_the_folder_or_the_order_of_inputs(tmp_path):
+    copies = tmp_path / "elsewhere"
+    copies.mkdir()
+    for path in SEED_FILES:
+        shutil.copy(path, copies / path.name)
+    reordered = build([copies / SEED_FILES[1].name, copies / SEED_FILES[0].name], validate=False)
+    original = build(SEED_FILES, validate=False)
+    assert turtle(reordered.graph) == turtle(original.graph)
+
+
+def test_build_report_accounts_for_every_line(tmp_path, seed_build):
+    write_outputs(seed_build, tmp_path)
+    report = json.loads((tmp_path / "build-report.json").read_text(encoding="utf-8"))
+    counts = report["counts"]
+    assert counts["lines_accounted"] == counts["non_blank_lines"] == 1308 + 151
+    assert counts["lines_in_graph"] + counts["skipped_lines"] == counts["non_blank_lines"]
+    assert {s["reason"] for s in report["skipped"]} == {
+        "layout label 'Start activities'",
+        "layout label 'End activities'",
+        "layout label 'Partner Institution'",
+        "layout label 'Type of Assistance'",
+        "section heading",
+    }
+    markdown = (tmp_path / "build-report.md").read_text(encoding="utf-8")
+    assert "## Skipped lines" in markdown and "## Anomalies" in markdown
+    assert "000_aecc4522525af03b.txt:517" in markdown  # the partner with a bracket left open
+    assert Path(tmp_path / "socieux.ttl").stat().st_size > 100_000

@@ -1,0 +1,70 @@
+"""Partner institution lines split into English name, original-language name and acronym."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.partner import parse_partner, repair_apostrophes
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "original", "acronym"),
+    [
+        ("Ministry of Labour [Ministerio del Trabajo]", "Ministry of Labour", "Ministerio del Trabajo", None),
+        (
+            "General Directorate of Civil Service [Dirección General De Servicio Civil] (DGSC)",
+            "General Directorate of Civil Service",
+            "Dirección General De Servicio Civil",
+            "DGSC",
+        ),
+        (
+            "National Fund for Social Assistance [Fonds Nationale d'Aide Sociale (FNAS)]",
+            "National Fund for Social Assistance",
+            "Fonds Nationale d'Aide Sociale",
+            "FNAS",
+        ),
+        (
+            "Ministry of Labour and Social Security (Ministerio del Trabajo y la Seguridad Social)",
+            "Ministry of Labour and Social Security",
+            "Ministerio del Trabajo y la Seguridad Social",
+            None,
+        ),
+        ("Workers Compensation Fund (WCF)", "Workers Compensation Fund", None, "WCF"),
+        ("Ministry of Social Development (MoSD)", "Ministry of Social Development", None, "MoSD"),
+        ("Edo State skills development agency (EdoJobs)", "Edo State skills development agency", None, "EdoJobs"),
+        (
+            "State Employment Agency (Ministry of Labour and Social Protection)",
+            "State Employment Agency (Ministry of Labour and Social Protection)",
+            None,
+            None,
+        ),
+        ("Ministry of Health", "Ministry of Health", None, None),
+    ],
+)
+def test_partner_parts(raw, name, original, acronym):
+    parsed = parse_partner(raw)
+    assert (parsed.name, parsed.original_name, parsed.acronym) == (name, original, acronym)
+    assert not parsed.unclosed_bracket
+
+
+def test_bracket_left_open_is_read_and_flagged():
+    parsed = parse_partner("Ministry of the Interior [Ministerio del Interior")
+    assert parsed.name == "Ministry of the Interior" and parsed.original_name == "Ministerio del Interior"
+    assert parsed.unclosed_bracket
+
+
+def test_languages_of_names_are_tagged_when_clear():
+    assert parse_partner("Ministry of Labour [Ministerio del Trabajo]").original_language == "es"
+    assert parse_partner("National Employment Agency [Agence Nationale pour l'Emploi]").original_language == "fr"
+    french = parse_partner("Institut National d’Assurance Maladie (INAM)")
+    assert french.name == "Institut National d’Assurance Maladie" and french.name_language == "fr"
+    assert parse_partner("Kongo Central Provincial Government").name_language == "en"
+
+
+def test_question_mark_apostrophes_are_repaired_but_real_question_marks_kept():
+    assert repair_apostrophes("Ministère de l?Emploi") == ("Ministère de l\u2019Emploi", True)
+    assert repair_apostrophes("veterans? entrepreneurial activities") == (
+        "veterans\u2019 entrepreneurial activities",
+        True,
+    )
+    assert repair_apostrophes("Which path is needed? A study") == ("Which path is needed? A study", False)

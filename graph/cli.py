@@ -170,5 +170,63 @@ def validate(graph_file: Path) -> None:
     sys.exit(1)
 
 
+@main.command()
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path),
+    default=Path("tests/data/annotated.jsonl"),
+    show_default=True,
+    help="Annotated development set (JSON Lines).",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SEEDS,
+    show_default=True,
+    help="Folder of the seed documents the set refers to.",
+)
+@click.option("--errors", "show_errors", is_flag=True, help="Also list every wrong or missing value.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
+    """Score the `actions` table against an annotated development set.
+
+    Builds the graph from the documents the set refers to, runs the `actions` query and prints
+    precision, recall and F1 per list column (countries, types, codes, organisations) and accuracy
+    per single-value column, for all entries, the seed entries and the new texts.
+    """
+    import json
+
+    from graph.errors import SocieuxError
+    from graph.evaluate import SET_FIELDS, evaluate as run_evaluation, format_scores
+
+    try:
+        scores, missing = run_evaluation(data, seeds)
+    except SocieuxError as error:
+        _fail(error)
+        return
+    if as_json:
+        out = {
+            kind: {
+                name: (
+                    {"precision": s.precision, "recall": s.recall, "f1": s.f1}
+                    if name in SET_FIELDS
+                    else {"accuracy": s.accuracy}
+                )
+                for name, s in fields.items()
+            }
+            for kind, fields in scores.items()
+        }
+        click.echo(json.dumps({"scores": out, "missing": missing}, indent=2))
+        return
+    click.echo(format_scores(scores), nl=False)
+    for entry in missing:
+        click.echo(f"not found in the actions table: {entry}")
+    if show_errors:
+        for name, score in scores["all"].items():
+            for error in score.errors:
+                click.echo(f"{name}: {error}")
+
+
 if __name__ == "__main__":
     main()

@@ -15,7 +15,9 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
-from graph.merge import Action, Institution, Merged, NewsItem
+from graph.extract.facts import Fact, ResolvedInstitution
+from graph.extract.run import Extraction
+from graph.merge import Action, Merged, NewsItem
 from graph.records import ActionRecord, NewsRecord
 from graph.vocab import ontology_dir
 
@@ -65,8 +67,16 @@ def action_iri(action: Action) -> URIRef:
     return URIRef(f"{ID}action/{slug(action.title)}-{_digest(action.key)}")
 
 
-def institution_iri(institution: Institution) -> URIRef:
+def institution_iri(institution: ResolvedInstitution) -> URIRef:
     return URIRef(f"{ID}institution/{slug(institution.name.name)}-{_digest(institution.key)}")
+
+
+def organisation_iri(name: str) -> URIRef:
+    return URIRef(f"{ID}organisation/{slug(name)}")
+
+
+def evidence_iri(action: URIRef, kind: str, value: str) -> URIRef:
+    return URIRef(f"{action}/evidence/{kind}/{slug(value, 60)}")
 
 
 def news_iri(item: NewsItem) -> URIRef:
@@ -138,29 +148,86 @@ def _add_action_source(graph: Graph, record: ActionRecord) -> URIRef:
     return node
 
 
-def add_institution(graph: Graph, institution: Institution) -> URIRef:
+def add_institution(graph: Graph, institution: ResolvedInstitution, countries: dict[str, URIRef]) -> URIRef:
     node = institution_iri(institution)
     name = institution.name
     graph.add((node, RDF.type, SOCX.PartnerInstitution))
     graph.add((node, RDF.type, ORG.Organization))
     graph.add((node, SKOS.prefLabel, _text(name.name, name.name_language)))
     graph.add((node, RDFS.label, _text(name.name, name.name_language)))
-    if name.original_name:
-        graph.add((node, SOCX.originalName, _text(name.original_name, name.original_language)))
-    if name.acronym:
-        graph.add((node, SOCX.acronym, Literal(name.acronym)))
+    for other in institution.names:
+        if other.name != name.name:
+            graph.add((node, SKOS.altLabel, _text(other.name, other.name_language)))
+        if other.original_name:
+            graph.add((node, SOCX.originalName, _text(other.original_name, other.original_language)))
+        if other.acronym:
+            graph.add((node, SOCX.acronym, Literal(other.acronym)))
+    for variant in institution.variants:
+        graph.add((node, SKOS.hiddenLabel, Literal(variant)))
+    if institution.country:
+        graph.add((node, SOCX.country, countries[institution.country]))
     return node
 
 
-def add_action(graph: Graph, action: Action) -> URIRef:
+# the property each kind of fact is stated with
+FACT_PROPERTIES = {
+    "expert_country": SOCX.expertCountry,
+    "study_visit_country": SOCX.studyVisitCountry,
+    "partner_country": SOCX.partnerCountry,
+    "organisation": SOCX.cooperatingOrganisation,
+    "action_code": SOCX.actionCode,
+    "related_action": SOCX.relatedActionCode,
+    "theme": SOCX.theme,
+}
+RELATION_PROPERTIES = {
+    "follow-up": SOCX.followUpOf,
+    "builds-on": SOCX.buildsOn,
+    "parallel-to": SOCX.parallelTo,
+    "related": SOCX.relatedAction,
+}
+
+
+def _add_evidence(graph: Graph, action: URIRef, fact: Fact, obj: URIRef | Literal) -> None:
+    """A qualified statement: which sentence, line, span and rule a fact comes from."""
+    prop = FACT_PROPERTIES[fact.kind]
+    node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
+    graph.add((action, prop, obj))
+    graph.add((action, SOCX.evidence, node))
+    graph.add((node, RDF.type, SOCX.Evidence))
+    graph.add((node, RDF.subject, action))
+    graph.add((node, RDF.predicate, prop))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, SOCX.rule, Literal(fact.rule)))
+    graph.add((node, SOCX.sentence, _text(fact.sentence)))
+    graph.add((node, SOCX.sourceFile, Literal(fact.file)))
+    graph.add((node, SOCX.line, _line(fact.line)))
+    graph.add((node, SOCX.charStart, Literal(fact.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, SOCX.charEnd, Literal(fact.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, DCTERMS.source, document_iri(fact.file)))
+    if fact.detail:
+        graph.add((node, SOCX.detail, Literal(fact.detail)))
+
+
+def add_action(
+    graph: Graph,
+    action: Action,
+    institutions: list[ResolvedInstitution],
+    extraction: Extraction,
+    countries: dict[str, URIRef],
+    codes: dict[str, URIRef],
+) -> URIRef:
     node = action_iri(action)
+    facts = extraction.facts[action.key]
     graph.add((node, RDF.type, SOCX.Action))
     graph.add((node, DCTERMS.title, _text(action.title)))
     graph.add((node, RDFS.label, _text(action.title)))
     if action.description:
         graph.add((node, DCTERMS.description, _text(action.description)))
-    for institution in action.partners:
+    for institution, mention in zip(institutions, action.partners, strict=True):
         graph.add((node, SOCX.partnerInstitution, institution_iri(institution)))
+        graph.add((node, SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language)))
+        if mention.name.acronym:
+            graph.add((node, SOCX.partnerInstitutionAcronym, Literal(mention.name.acronym)))
     for concept in action.types.concepts:
         graph.add((node, SOCX.assistanceType, URIRef(concept)))
     for unknown in action.types.unknown:
@@ -171,6 +238,22 @@ def add_action(graph: Graph, action: Action) -> URIRef:
         graph.add((node, SOCX.endActivities, Literal(action.end)))
     for record in action.records:
         graph.add((node, PROV.wasDerivedFrom, _add_action_source(graph, record)))
+    for fact in facts.expert_countries + facts.study_visit_countries:
+        _add_evidence(graph, node, fact, countries[fact.value])
+    if facts.partner_country:
+        _add_evidence(graph, node, facts.partner_country, countries[facts.partner_country.value])
+    for fact in facts.organisations:
+        _add_evidence(graph, node, fact, organisation_iri(fact.value))
+    for fact in facts.themes:
+        _add_evidence(graph, node, fact, URIRef(fact.value))
+    if facts.action_code:
+        _add_evidence(graph, node, facts.action_code, Literal(facts.action_code.value))
+        graph.add((node, SOCX.actionYear, Literal(facts.action_code.value[:4], datatype=XSD.gYear)))
+    for fact in facts.related_actions:
+        _add_evidence(graph, node, fact, Literal(fact.value))
+        target = codes.get(fact.value)
+        if target is not None and target != node:
+            graph.add((node, RELATION_PROPERTIES.get(fact.detail, SOCX.relatedAction), target))
     return node
 
 
@@ -189,14 +272,58 @@ def _add_news_source(graph: Graph, record: NewsRecord) -> URIRef:
     return _add_source(graph, record.title.file, record.title.line)
 
 
-def build_graph(merged: Merged) -> Graph:
-    """The RDF graph of merged actions, institutions and news, with the SKOS schemes they use."""
+def _add_countries(graph: Graph, used: set[str]) -> dict[str, URIRef]:
+    """The reference data of every country the graph uses, from ontology/countries.ttl."""
+    reference = Graph().parse(ontology_dir() / "countries.ttl", format="turtle")
+    nodes = {}
+    for node in reference.subjects(SOCX.isoAlpha3, None):
+        alpha3 = str(reference.value(node, SOCX.isoAlpha3))
+        nodes[alpha3] = node
+        if alpha3 in used:
+            for triple in reference.triples((node, None, None)):
+                graph.add(triple)
+    return nodes
+
+
+def _add_organisations(graph: Graph, names: set[str]) -> None:
+    from graph.extract.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for name in sorted(names):
+        node = organisation_iri(name)
+        graph.add((node, RDF.type, SOCX.CooperatingOrganisation))
+        graph.add((node, RDF.type, ORG.Organization))
+        graph.add((node, SKOS.prefLabel, Literal(name)))
+        graph.add((node, RDFS.label, Literal(name)))
+        for variant in gazetteer.organisations.get(name, ()):
+            if variant != name:
+                graph.add((node, SKOS.altLabel, Literal(variant)))
+
+
+def build_graph(merged: Merged, extraction: Extraction) -> Graph:
+    """The RDF graph of merged actions, institutions and news, with the reference data they use."""
     graph = new_graph()
     graph.parse(ontology_dir() / "assistance-types.ttl", format="turtle")
-    for institution in merged.institutions:
-        add_institution(graph, institution)
+    graph.parse(ontology_dir() / "themes.ttl", format="turtle")
+    facts = extraction.facts.values()
+    used = {f.value for fs in facts for f in fs.expert_countries + fs.study_visit_countries}
+    used |= {fs.partner_country.value for fs in facts if fs.partner_country}
+    used |= {i.country for insts in extraction.institutions.values() for i in insts if i.country}
+    countries = _add_countries(graph, used)
+    _add_organisations(graph, {f.value for fs in facts for f in fs.organisations})
+    codes = {}
     for action in merged.actions:
-        add_action(graph, action)
+        own = extraction.facts[action.key].action_code
+        if own is not None:
+            codes.setdefault(own.value, action_iri(action))
+    done: set[int] = set()
+    for action in merged.actions:
+        for institution in extraction.institutions[action.key]:
+            if id(institution) not in done:
+                done.add(id(institution))
+                add_institution(graph, institution, countries)
+    for action in merged.actions:
+        add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes)
     for item in merged.news:
         add_news(graph, item)
     return graph

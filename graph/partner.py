@@ -13,7 +13,7 @@ from graph.language import guess_language
 
 _BRACKET = re.compile(r"\[([^\]]*)(\]|$)")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z]|.*[A-Z][a-z]+[A-Z])[A-Za-z][\w&.\-+]{1,14}(?: [A-Z][\w]{1,10})?$")
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z]|.*[A-Z][a-z]+[A-Z])[A-Za-z][\w&.\-+]{1,14}(?: [A-Z][\w]{1,20})?$")
 # "?" where the page lost an apostrophe: inside a word (d?Assurance) or after a plural (veterans? rights)
 _LOST_APOSTROPHE = re.compile(r"(?<=\w)\?(?=\w)|(?<=\ws)\?(?= [a-z])")
 

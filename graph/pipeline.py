@@ -73,9 +73,12 @@ def build(
         f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
         f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
     )
-    graph = build_graph(merged)
+    from graph.extract.run import extract
+
+    extraction = extract(merged.actions, progress)
+    graph = build_graph(merged, extraction)
     progress(f"mapped: {len(graph)} triples")
-    report = BuildReport(documents, merged, len(graph))
+    report = BuildReport(documents, merged, len(graph), extraction=extraction)
     if validate:
         from graph.validate import validate as shacl
 

@@ -24,6 +24,9 @@ ANOMALY_TITLES = {
     "duplicate-title-different-description": "Titles shared by actions with different descriptions",
     "duplicate-news": "Repeated news titles (merged)",
     "description-after-blank-line": "Description paragraphs set apart by a blank line",
+    "partner-country-conflict": "Contradictions about the partner country (title, partner line, description)",
+    "institution-country-unknown": "Partner institutions whose country is unknown",
+    "unresolved-reference": "References to actions that are not in the graph",
 }
 
 
@@ -37,6 +40,7 @@ class BuildReport:
     conforms: bool | None = None
     violations: int = 0
     outputs: list[str] = field(default_factory=list)
+    extraction: object = None  # graph.extract.run.Extraction, when the build extracted facts
 
     @property
     def lines(self) -> list[LineRole]:
@@ -49,6 +53,8 @@ class BuildReport:
     @property
     def anomalies(self) -> list[Anomaly]:
         found = [a for doc in self.documents for a in doc.anomalies] + self.merged.anomalies
+        if self.extraction is not None:
+            found += self.extraction.anomalies
         return sorted(found, key=lambda a: (a.kind, a.file, a.line, a.detail))
 
     def counts(self) -> dict[str, int]:
@@ -62,12 +68,32 @@ class BuildReport:
             "duplicates_merged": self.merged.duplicates_merged,
             "news_records": sum(len(doc.news) for doc in self.documents),
             "news_items": len(self.merged.news),
-            "partner_institutions": len(self.merged.institutions),
+            "partner_institutions": self.institution_count(),
             "section_headings": sum(1 for r in self.skipped if r.reason == "section heading"),
             "skipped_lines": len(self.skipped),
             "anomalies": len(self.anomalies),
+            **self.fact_counts(),
             "triples": self.triples,
             "lines_in_graph": sum(v for k, v in roles.items() if k != "skipped"),
+        }
+
+    def institution_count(self) -> int:
+        if self.extraction is None:
+            return len(self.merged.institutions)
+        return len({id(i) for found in self.extraction.institutions.values() for i in found})
+
+    def fact_counts(self) -> dict[str, int]:
+        if self.extraction is None:
+            return {}
+        facts = self.extraction.facts.values()
+        return {
+            "expert_country_links": sum(len(f.expert_countries) for f in facts),
+            "actions_with_partner_country": sum(1 for f in facts if f.partner_country),
+            "study_visit_links": sum(len(f.study_visit_countries) for f in facts),
+            "theme_links": sum(len(f.themes) for f in facts),
+            "action_codes": sum(1 for f in facts if f.action_code),
+            "references_to_actions": sum(len(f.related_actions) for f in facts),
+            "organisation_links": sum(len(f.organisations) for f in facts),
         }
 
     def summary(self) -> str:

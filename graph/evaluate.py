@@ -1,0 +1,152 @@
+"""Score the ``actions`` table against an annotated development set.
+
+The set is JSON Lines: one object per action with ``file`` and ``line`` (the line of its title)
+and a ``gold`` object holding the expected value of each column. Documents named by ``file`` are
+looked for beside the set first, then in the seeds folder. The build runs on those documents and
+the table is read through the same ``actions`` query that users and other tools call.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.errors import SocieuxError
+
+SET_FIELDS = ("expert_countries", "study_visit_countries", "assistance_types", "related_action_codes", "organisations")
+VALUE_FIELDS = ("partner_institution", "partner_institution_acronym", "partner_country", "action_code")
+COLUMN = {
+    "expert_countries": "expert_countries",
+    "study_visit_countries": "study_visit_countries",
+    "assistance_types": "assistance_types",
+    "related_action_codes": "related_action_codes",
+    "organisations": "organisations",
+    "partner_institution": "partner_institution",
+    "partner_institution_acronym": "partner_institution_acronym",
+    "partner_country": "partner_country",
+    "action_code": "action_code",
+}
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    correct: int = 0
+    total: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 1.0
+
+
+def _split(cell: str) -> set[str]:
+    return {v for v in (cell or "").split(" | ") if v}
+
+
+def _norm(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def load_set(path: Path) -> list[dict]:
+    entries = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise SocieuxError(f"{path}: cannot read the annotated set: {error.strerror or error}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            entry["file"], entry["line"], entry["gold"]  # noqa: B018 - the keys every entry needs
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise SocieuxError(f"{path}:{number}: not an annotated action ({error})") from None
+        entries.append(entry)
+    return entries
+
+
+def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], list[str]]:
+    """Scores per field, for all entries and per kind ("seed", "new"); and the entries not found."""
+    from graph.pipeline import build
+    from graph.query import named_queries, run_query
+
+    entries = load_set(set_path)
+    # the seed documents are built together, as `socieux-kg build` does; any other document alone
+    groups: dict[str, set[Path]] = {}
+    for entry in entries:
+        name = entry["file"]
+        if (seeds / name).is_file():
+            groups.setdefault("seeds", set()).update(p for p in seeds.glob("*.txt") if p.is_file())
+        elif (set_path.parent / name).is_file():
+            groups.setdefault(name, {set_path.parent / name})
+        else:
+            raise SocieuxError(f"{set_path}: document {name!r} is neither beside the set nor in {seeds}/")
+    by_source: dict[str, dict[str, str]] = {}
+    for files in groups.values():
+        result = build(sorted(files), validate=False)
+        for row in run_query(result.graph, named_queries()["actions"]).rows:
+            for source in _split(row["sources"]):
+                by_source[source] = row
+    scores: dict[str, dict[str, Score]] = {}
+    missing = []
+    for entry in entries:
+        row = by_source.get(f"{entry['file']}:{entry['line']}")
+        if row is None:
+            missing.append(f"{entry['file']}:{entry['line']} {entry.get('title', '')[:60]!r}")
+            row = {}
+        kinds = ("all", entry.get("kind", "seed"))
+        for name in VALUE_FIELDS + SET_FIELDS:
+            gold = entry["gold"].get(name)
+            for kind in kinds:
+                score = scores.setdefault(kind, {}).setdefault(name, Score())
+                where = f"{entry['file']}:{entry['line']}"
+                if name in SET_FIELDS:
+                    expected, found = set(gold or []), _split(row.get(COLUMN[name], ""))
+                    score.tp += len(expected & found)
+                    score.fp += len(found - expected)
+                    score.fn += len(expected - found)
+                    if expected != found and kind == "all":
+                        score.errors.append(
+                            f"{where} missing {sorted(expected - found)} extra {sorted(found - expected)}"
+                        )
+                else:
+                    expected, found = _norm(gold), _norm(row.get(COLUMN[name], ""))
+                    score.total += 1
+                    score.correct += expected == found
+                    if expected != found and kind == "all":
+                        score.errors.append(f"{where} expected {expected!r} found {found!r}")
+    return scores, missing
+
+
+def format_scores(scores: dict[str, dict[str, Score]]) -> str:
+    kinds = [k for k in ("all", "seed", "new") if k in scores]
+    header = f"{'field':30}" + "".join(f"{k + ' P':>9}{k + ' R':>9}{k + ' F1':>9}" for k in kinds)
+    lines = [header, "-" * len(header)]
+    for name in VALUE_FIELDS + SET_FIELDS:
+        cells = ""
+        for kind in kinds:
+            s = scores[kind][name]
+            if name in SET_FIELDS:
+                cells += f"{s.precision:9.3f}{s.recall:9.3f}{s.f1:9.3f}"
+            else:
+                cells += f"{'':9}{'acc':>9}{s.accuracy:9.3f}"
+        lines.append(f"{name:30}{cells}")
+    counts = ", ".join(f"{k}: {scores[k]['partner_country'].total} actions" for k in kinds)
+    return "\n".join(lines) + f"\n({counts}; F1 for list fields, accuracy for single values)\n"

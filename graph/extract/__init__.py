@@ -1,0 +1,1 @@
+"""Extraction: spaCy components and gazetteers that turn action texts into facts with evidence."""

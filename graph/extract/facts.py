@@ -1,0 +1,302 @@
+"""From the findings in an action's texts to the facts of the action, each with its evidence.
+
+Per action: expert countries, study-visit countries, the partner country (decided by weighing
+the evidence; contradictions are reported), its own code, references to other actions and
+cooperating organisations. Partner institutions are then merged across actions (never across
+countries), and an institution's country is carried over to its actions that do not state it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from graph.extract.gazetteer import load_gazetteer
+from graph.extract.rules import Finding
+from graph.merge import Action, Institution, normalise
+from graph.partner import PartnerName
+from graph.records import ActionRecord, Anomaly, Field
+
+FIELD_ORDER = {"title": 0, "partner": 1, "description": 2}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """An extracted fact and the evidence for it: the sentence, the line and the span in the line."""
+
+    kind: str
+    value: str
+    rule: str
+    file: str
+    line: int
+    start: int
+    end: int
+    sentence: str
+    detail: str = ""
+
+    @classmethod
+    def of(cls, finding: Finding, where: Field, rule: str | None = None) -> Fact:
+        return cls(
+            finding.kind,
+            finding.value,
+            rule or finding.rule,
+            where.file,
+            where.line,
+            finding.start,
+            finding.end,
+            finding.sentence,
+            finding.detail,
+        )
+
+
+@dataclass
+class ActionFacts:
+    expert_countries: list[Fact] = field(default_factory=list)
+    study_visit_countries: list[Fact] = field(default_factory=list)
+    partner_country: Fact | None = None
+    action_code: Fact | None = None
+    related_actions: list[Fact] = field(default_factory=list)
+    organisations: list[Fact] = field(default_factory=list)
+    themes: list[Fact] = field(default_factory=list)
+    mentions: list[Fact] = field(default_factory=list)
+
+
+def evidence_record(action: Action) -> ActionRecord:
+    """The record whose text the facts are read from: the one with the fullest description."""
+    return max(action.records, key=lambda r: (len(r.description_text), -action.records.index(r)))
+
+
+def action_texts(action: Action) -> list[tuple[str, Field]]:
+    record = evidence_record(action)
+    texts = [("title", record.title)] + [("partner", p) for p in record.partners]
+    return texts + [("description", d) for d in record.description]
+
+
+def _first_per_value(facts: list[Fact]) -> list[Fact]:
+    seen: dict[str, Fact] = {}
+    for fact in facts:
+        seen.setdefault(fact.value, fact)
+    return sorted(seen.values(), key=lambda f: f.value)
+
+
+def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[str]]:
+    """Turn the findings of one action's texts into its facts; return them and any conflicts."""
+    gazetteer = load_gazetteer()
+    facts = ActionFacts()
+    conflicts: list[str] = []
+    # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
+    partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
+    regional = any(
+        name == "partner" and f.kind == "organisation" and _is_whole_name(where.value, f) for name, where, f in found
+    ) and not any(
+        name == "partner"
+        and f.kind == "partner_country_candidate"
+        and f.rule != "demonym-mention"
+        and not _in_brackets(where.value, f.start)
+        for name, where, f in found
+    )
+    for field_name, where, finding in found:
+        if finding.kind == "organisation" and finding.value in partner_orgs:
+            continue
+        if (
+            field_name == "partner"
+            and finding.kind == "partner_country_candidate"
+            and (regional or (finding.rule.startswith("demonym") and _in_brackets(where.value, finding.start)))
+        ):
+            continue  # "Viện Khoa Học Lao Động": a word of the original-language name, not a demonym
+        if finding.kind == "expert_country":
+            facts.expert_countries.append(Fact.of(finding, where))
+        elif finding.kind == "study_visit_country":
+            facts.study_visit_countries.append(Fact.of(finding, where))
+        elif finding.kind == "action_code" and facts.action_code is None:
+            facts.action_code = Fact.of(finding, where)
+        elif finding.kind == "related_action":
+            facts.related_actions.append(Fact.of(finding, where))
+        elif finding.kind == "organisation":
+            facts.organisations.append(Fact.of(finding, where))
+        elif finding.kind == "theme":
+            facts.themes.append(Fact.of(finding, where))
+        elif finding.kind == "mention":
+            facts.mentions.append(Fact.of(finding, where))
+    facts.expert_countries = _first_per_value(facts.expert_countries)
+    facts.study_visit_countries = _first_per_value(facts.study_visit_countries)
+    own = facts.action_code.value if facts.action_code else None
+    facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
+    facts.organisations = _first_per_value(facts.organisations)
+    facts.themes = _first_per_value(facts.themes)
+
+    # the partner country: weigh every candidate; a country with another role needs strong evidence
+    roles = {f.value for f in facts.expert_countries} | {f.value for f in facts.study_visit_countries}
+    scores: dict[str, float] = defaultdict(float)
+    best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
+    for order, (field_name, where, finding) in enumerate(found):
+        if finding.kind != "partner_country_candidate":
+            continue
+        rule, weight = finding.rule, finding.weight
+        if field_name == "partner":
+            rule, weight = "partner-line", 5.0 if rule != "demonym-mention" else 4.0
+        elif field_name == "title" and rule in ("country-mention", "place-mention") and weight < 3:
+            rule, weight = "title-" + rule, weight + 1.0
+        country = gazetteer.countries.get(finding.value)
+        if country is None:
+            continue
+        if finding.value in roles and weight < 4:
+            continue
+        if country.eu_member and weight < 5:
+            continue  # partner countries of the facility lie outside the EU
+        scores[finding.value] += weight
+        key = (weight, -order)
+        if finding.value not in best_evidence or key > best_evidence[finding.value][:2]:
+            best_evidence[finding.value] = (weight, -order, finding, where, rule)
+    if scores and not regional:
+        ranked = sorted(scores, key=lambda c: (-scores[c], -best_evidence[c][0], -best_evidence[c][1]))
+        winner = ranked[0]
+        _, _, finding, where, rule = best_evidence[winner]
+        facts.partner_country = replace(Fact.of(finding, where, rule), kind="partner_country")
+        for other in ranked[1:]:
+            if best_evidence[other][0] >= 3:
+                conflicts.append(
+                    f"partner country: {winner} ({scores[winner]:g}, {best_evidence[winner][4]}) chosen over "
+                    f"{other} ({scores[other]:g}, {best_evidence[other][4]}: {best_evidence[other][2].sentence[:80]!r})"
+                )
+    return facts, conflicts
+
+
+def _in_brackets(text: str, offset: int) -> bool:
+    """Whether ``offset`` of a partner line falls in its bracketed original-language name."""
+    opened = text.rfind("[", 0, offset)
+    return opened != -1 and text.find("]", opened) in (-1,) or (opened != -1 and text.find("]", opened) > offset)
+
+
+def _is_whole_name(partner_line: str, finding: Finding) -> bool:
+    """The organisation found on a partner line is the partner itself: its name or its acronym."""
+    from graph.partner import parse_partner
+
+    parsed = parse_partner(partner_line)
+    span = partner_line[finding.start : finding.end]
+    return normalise(span) in {normalise(parsed.name), normalise(parsed.acronym or "")}
+
+
+# ---------------------------------------------------------------- institutions
+
+_SPELLING = (
+    (r"\blabor\b", "labour"),
+    (r"\borganiz", "organis"),
+    (r"\bcenter\b", "centre"),
+    (r"&", " and "),
+    (r"\bprogram\b", "programme"),
+    (r"^the\s+", ""),
+    (r"[’'`?]", ""),
+    (r"[^\w\s]", " "),
+)
+
+
+def institution_name_key(name: str, country: str | None) -> str:
+    """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
+    key = normalise(name)
+    for pattern, replacement in _SPELLING:
+        key = re.sub(pattern, replacement, key)
+    key = " ".join(key.split())
+    if country:
+        gazetteer = load_gazetteer()
+        for label in sorted(gazetteer.countries[country].names, key=len, reverse=True):
+            label_key = " ".join(re.sub(r"[^\w\s]", " ", normalise(label)).split())
+            for suffix in (f" of the republic of {label_key}", f" of {label_key}", f" of the {label_key}"):
+                if key.endswith(suffix):
+                    return key[: -len(suffix)]
+    return key
+
+
+def _regional(institution: Institution) -> bool:
+    """An international or regional body as partner (its name is an organisation's name)."""
+    gazetteer = load_gazetteer()
+    names = {normalise(n) for names in gazetteer.organisations.values() for n in names}
+    return normalise(institution.name.name) in names or normalise(institution.name.acronym or "") in names
+
+
+@dataclass
+class ResolvedInstitution:
+    """A partner institution after merging: all the names it goes by, and its country."""
+
+    key: str
+    country: str | None
+    names: list[PartnerName] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> PartnerName:
+        counts: dict[str, int] = defaultdict(int)
+        for n in self.names:
+            counts[n.name] += 1
+        best = max(counts, key=lambda n: (counts[n], -[x.name for x in self.names].index(n)))
+        return next(n for n in self.names if n.name == best)
+
+
+def resolve_institutions(
+    actions: list[Action], facts: dict[str, ActionFacts]
+) -> tuple[dict[str, list[ResolvedInstitution]], list[Anomaly]]:
+    """Merge institutions across actions by name and country; carry an institution's country over."""
+    anomalies: list[Anomaly] = []
+    # an institution's country carries over to its actions that do not state it: matched first by
+    # the original-language name, then by English name and original name, then by English name
+    # alone; never when the institutions of that name lie in several countries
+    keys = (
+        lambda i: normalise(i.name.original_name or ""),
+        lambda i: institution_name_key(i.name.name, None) + "|" + normalise(i.name.original_name or ""),
+        lambda i: institution_name_key(i.name.name, None),
+    )
+    for key_of in keys:
+        groups: dict[str, list[tuple[Action, Institution]]] = defaultdict(list)
+        for action in actions:
+            for institution in action.partners:
+                key = key_of(institution)
+                if key.strip("|"):
+                    groups[key].append((action, institution))
+        for name_key, members in groups.items():
+            countries = {facts[a.key].partner_country.value for a, _ in members if facts[a.key].partner_country}
+            if len(countries) != 1:
+                continue
+            (country,) = countries
+            source = next(facts[a.key].partner_country for a, _ in members if facts[a.key].partner_country)
+            for action, institution in members:
+                if facts[action.key].partner_country is None and not _regional(institution):
+                    facts[action.key].partner_country = Fact(
+                        "partner_country",
+                        country,
+                        "same-institution",
+                        source.file,
+                        source.line,
+                        source.start,
+                        source.end,
+                        source.sentence,
+                        f"the country of {institution.name.name!r} in another action",
+                    )
+
+    resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}
+    per_action: dict[str, list[ResolvedInstitution]] = {}
+    for action in actions:
+        country = facts[action.key].partner_country.value if facts[action.key].partner_country else None
+        mine = []
+        for institution in action.partners:
+            key = (institution_name_key(institution.name.name, country), country)
+            node = resolved.setdefault(key, ResolvedInstitution(f"{key[0]}|{country or ''}", country))
+            node.names.append(institution.name)
+            for variant in institution.variants:
+                if variant not in node.variants:
+                    node.variants.append(variant)
+            mine.append(node)
+        per_action[action.key] = mine
+    for node in resolved.values():
+        if node.country is None:
+            first = next(a for a in actions if node in per_action[a.key])
+            partner = first.first.partners[0] if first.first.partners else first.first.title
+            anomalies.append(
+                Anomaly(
+                    "institution-country-unknown",
+                    partner.file,
+                    partner.line,
+                    f"no country found for the partner institution {node.name.name!r}",
+                )
+            )
+    return per_action, anomalies

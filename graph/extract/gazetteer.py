@@ -1,0 +1,85 @@
+"""The gazetteers the extractors read: countries (names, demonyms, places), organisations.
+
+All of it comes from data files in ``ontology/`` (``countries.ttl``, ``reference/places.toml``,
+``reference/organisations.toml``, ``reference/country-variants.toml``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+
+from graph.vocab import ontology_dir
+
+COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha3: str
+    alpha2: str
+    iri: str
+    name: str
+    eu_member: bool
+    continent: str | None
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capital: str | None
+
+
+@dataclass
+class Gazetteer:
+    """Every phrase the extractors look for, with what it stands for."""
+
+    countries: dict[str, Country] = field(default_factory=dict)  # by alpha-3
+    places: dict[str, str] = field(default_factory=dict)  # place name -> alpha-3
+    blocked: tuple[str, ...] = ()
+    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> names
+    expert_agencies: dict[str, str] = field(default_factory=dict)  # agency name -> alpha-3
+
+    def country(self, alpha3: str) -> Country:
+        return self.countries[alpha3]
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """Read the country, place and organisation data of ``ontology/``."""
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import RDF, SKOS
+
+    socx = Namespace("https://w3id.org/socieux-kg/ontology#")
+    folder = ontology_dir()
+    graph = Graph().parse(folder / "countries.ttl", format="turtle")
+    gazetteer = Gazetteer()
+    for node in sorted(graph.subjects(RDF.type, socx.Country)):
+        alpha3 = str(graph.value(node, socx.isoAlpha3))
+        names = {str(graph.value(node, SKOS.prefLabel))} | {str(o) for o in graph.objects(node, SKOS.altLabel)}
+        capital = graph.value(node, socx.capital)
+        continent = graph.value(node, socx.continent)
+        gazetteer.countries[alpha3] = Country(
+            alpha3=alpha3,
+            alpha2=str(graph.value(node, socx.isoAlpha2)),
+            iri=str(node),
+            name=str(graph.value(node, SKOS.prefLabel)),
+            eu_member=bool(graph.value(node, socx.euMemberState).toPython()),
+            continent=str(continent) if continent else None,
+            names=tuple(sorted(names)),
+            demonyms=tuple(sorted(str(o) for o in graph.objects(node, socx.demonym))),
+            capital=str(capital) if capital else None,
+        )
+        if capital:
+            gazetteer.places[str(capital)] = alpha3
+    reference = folder / "reference"
+    places = tomllib.loads((reference / "places.toml").read_text(encoding="utf-8"))
+    for alpha3, names in places["places"].items():
+        for name in names:
+            gazetteer.places[name] = alpha3
+    variants = tomllib.loads((reference / "country-variants.toml").read_text(encoding="utf-8"))
+    gazetteer.blocked = tuple(variants["block"]["phrases"])
+    organisations = tomllib.loads((reference / "organisations.toml").read_text(encoding="utf-8"))
+    gazetteer.organisations = {name: tuple(v) for name, v in organisations["organisations"].items()}
+    for alpha3, names in organisations["expert_agencies"].items():
+        for name in names:
+            gazetteer.expert_agencies[name] = alpha3
+    return gazetteer

@@ -1,0 +1,663 @@
+"""Rule components over a spaCy Doc: country roles, action codes, cooperating organisations.
+
+Each component appends :class:`Finding` objects to ``doc._.findings``: what was found, by which
+rule, and the character span in the doc's text, so every fact keeps its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from graph.vocab import load_layout
+
+if not Doc.has_extension("findings"):
+    Doc.set_extension("findings", default=None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of evidence in one text: kind, value, the rule, its weight and where it stands."""
+
+    kind: str  # expert_country, study_visit_country, partner_country_candidate, mention, action_code, related_action, organisation
+    value: str
+    rule: str
+    start: int  # character offsets of the evidence in the doc's text
+    end: int
+    sentence: str
+    weight: float = 1.0
+    detail: str = ""  # the link type of a related action, the role of an organisation
+
+
+def findings(doc: Doc) -> list[Finding]:
+    if doc._.findings is None:
+        doc._.findings = []
+    return doc._.findings
+
+
+# ---------------------------------------------------------------- shared token tests
+
+EXPERT_NOUNS = (
+    "expert",
+    "experts",
+    "expertise",
+    "peer",
+    "peers",
+    "practitioner",
+    "practitioners",
+    "specialist",
+    "specialists",
+    "consultant",
+    "consultants",
+    "counterpart",
+    "counterparts",
+    "colleague",
+    "colleagues",
+    "trainer",
+    "trainers",
+    "professional",
+    "professionals",
+    "actuary",
+    "actuaries",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+)
+# what may stand between an expert noun and its "from": "experts mobilised by SOCIEUX+ from",
+# "Experts’ teams – from", "Experts (three different teams coming from", "experts belonging to the"
+GAP_WORDS = {
+    "mobilised",
+    "mobilized",
+    "mobilising",
+    "mobilizing",
+    "by",
+    "socieux+",
+    "socieux",
+    "+",
+    "coming",
+    "came",
+    "come",
+    "were",
+    "was",
+    "are",
+    "is",
+    "who",
+    "public",
+    "senior",
+    "eu",
+    ",",
+    "(",
+    "-",
+    "–",
+    "—",
+    "’",
+    "'",
+    "team",
+    "teams",
+    "selected",
+    "deployed",
+    "sent",
+    "also",
+    "both",
+    "respectively",
+    "all",
+    "two",
+    "three",
+    "four",
+    "five",
+    "several",
+    "different",
+    "various",
+    "experienced",
+    "peer",
+    "working",
+    "originating",
+    "drawn",
+    "recruited",
+    "invited",
+    "identified",
+    "’s",
+    "'s",
+    "expert",
+    "belonging",
+    "affiliated",
+    "to",
+    "the",
+    "one",
+    "from",
+}
+GAP_MAX = 7
+# modifiers between a demonym and its expert noun: "Spanish public experts", "a Slovenian and a Croatian expert"
+MODIFIERS = {
+    "public",
+    "senior",
+    "eu",
+    "experienced",
+    "qualified",
+    "peer",
+    "national",
+    "regional",
+    "local",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "several",
+    "high-level",
+    "highly",
+    "skilled",
+    "independent",
+    "team",
+    "of",
+}
+LIST_GLUE = {",", "and", "&", "as", "well", "both", "the", "from", "also", "or", "plus", "—", "–", "-"}
+# "their Peruvian peers": the partner's own staff, not mobilised experts
+PARTNER_PEERS = {"their", "its", "partner", "local", "national", "counterpart", "host"}
+DETERMINERS = {"a", "an", "the", "one"}
+
+
+def is_expert_noun(token: Token) -> bool:
+    lower = token.lower_
+    return lower in EXPERT_NOUNS or (len(lower) > 7 and lower.endswith(("experts", "expert")))
+
+
+def _ent_at(doc: Doc, i: int) -> Span | None:
+    token = doc[i]
+    if token.ent_iob_ == "B":
+        return next((e for e in doc.ents if e.start == i), None)
+    return None
+
+
+def _ent_ending_at(doc: Doc, i: int) -> Span | None:
+    return next((e for e in doc.ents if e.end - 1 == i), None)
+
+
+def _followed_by_speaking(doc: Doc, ent: Span) -> bool:
+    nxt = doc[ent.end : ent.end + 2]
+    return any(t.lower_ in ("speaking", "language", "languages", "version", "translation") for t in nxt)
+
+
+def _sentence(span: Span | Token) -> str:
+    return span.sent.text.strip()
+
+
+# ---------------------------------------------------------------- list reading
+
+
+def read_country_list(doc: Doc, i: int, limit: int) -> tuple[list[tuple[str, Span, str]], int]:
+    """Read a coordinated list of countries from token ``i``: "France, Italy and the Netherlands".
+
+    Returns (alpha3, span, how) items, ``how`` being the entity label, and the index after the list.
+    """
+    items: list[tuple[str, Span, str]] = []
+    j = i
+    while j < min(limit, len(doc)):
+        token = doc[j]
+        ent = _ent_at(doc, j)
+        if ent is not None and ent.label_ in ("COUNTRY", "PLACE", "EXPERT_AGENCY"):
+            items.append((ent.ent_id_, ent, ent.label_))
+            j = ent.end
+            if j < len(doc) and doc[j].lower_ in ("’s", "'s"):  # "Türkiye's Social Security Institution"
+                j += 1
+                while j < len(doc) and (doc[j].is_title or doc[j].is_upper) and not _ent_at(doc, j):
+                    j += 1
+            continue
+        if ent is not None and ent.label_ == "DEMONYM" and not _followed_by_speaking(doc, ent):
+            # "from the Spanish Public Employment Service": a demonym opening an institution's name
+            items.append((ent.ent_id_, ent, "DEMONYM"))
+            j = ent.end
+            while j < len(doc) and (doc[j].is_title or doc[j].is_upper) and not _ent_at(doc, j):
+                j += 1
+            continue
+        if token.lower_ in LIST_GLUE or (token.lower_ in ("this", "time") and items):
+            j += 1
+            continue
+        if token.text == "(" and items:
+            # "Germany (the German Association of Accident Insurance – DGUV) and Lithuania"
+            close = next((k for k in range(j + 1, min(len(doc), j + 16)) if doc[k].text == ")"), None)
+            if close is not None:
+                j = close + 1
+                continue
+        break
+    return items, j
+
+
+# ---------------------------------------------------------------- country roles
+
+MENTION_ONLY_BEFORE = (
+    "such as",
+    "like",
+    "inspired",
+    "model",
+    "example",
+    "similar",
+    "compared",
+    "comparison",
+    "including",
+    "e.g.",
+    "benchmark",
+    "experience of",
+    "experiences of",
+    "practices of",
+    "practices from",
+    "lessons from",
+)
+MENTION_ONLY_AFTER = ("model", "example", "experience", "experiences", "case", "system", "approach")
+
+STUDY_NOUNS = ("visit", "visits", "tour", "tours", "trip", "trips")
+STUDY_MODIFIERS = ("study", "exchange", "learning", "benchmarking", "peer", "field", "delegation")
+VISIT_VERBS = ("visits", "visited", "travelled", "traveled", "went", "toured")
+
+
+def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "experts from France and Spain", "experts mobilised by SOCIEUX+ from Spain", "an expert of the
+    Portuguese Social Security Institute", "EU experts - from Croatia and France this time -",
+    "experts from public employment services of France, Spain, and Sweden", "experts mobilized by the
+    German Association of Accident Insurance", "expertise from EU countries, including Slovenia"."""
+    used: set[int] = set()
+    for token in doc:
+        if not is_expert_noun(token):
+            continue
+        sent_end = token.sent.end
+        j = token.i + 1
+        preposition = None
+        while j < sent_end and j - token.i <= GAP_MAX:
+            lower = doc[j].lower_
+            if lower in ("by", "to"):
+                # "experts mobilized by the German Association", "experts belonging to the German ...":
+                # a demonym or a national agency; "by SOCIEUX+" is only a gap
+                k = j + 1 + (j + 1 < sent_end and doc[j + 1].lower_ == "the")
+                ent = _ent_at(doc, k) if k < sent_end else None
+                if ent is not None and ent.label_ in ("DEMONYM", "EXPERT_AGENCY"):
+                    preposition = "by"
+                    break
+            elif lower in ("from", "of"):
+                preposition = lower
+                break
+            elif lower not in GAP_WORDS:
+                break
+            j += 1
+        if preposition is None:
+            continue
+        items, stop = read_country_list(doc, j + 1, sent_end)
+        if not items and preposition == "from":
+            # "from public employment services of France", "from multiple EU countries — including Slovenia"
+            k = j + 1
+            while k < sent_end and k - j <= 9 and _ent_at(doc, k) is None and doc[k].lower_ not in (";", "."):
+                k += 1
+            cue = doc[j + 1 : k].text.lower()
+            if k < sent_end and (
+                k - 1 > j
+                and doc[k - 1].lower_ in ("of", "in", "including", "namely", "(", ":")
+                or "such as" in cue
+                or "including" in cue
+            ):
+                items, stop = read_country_list(doc, k, sent_end)
+        for alpha3, ent, how in items:
+            if preposition == "of" and how == "COUNTRY":
+                continue  # "the expertise of Peru in ..." speaks of the partner
+            if preposition == "by" and how in ("COUNTRY", "PLACE"):
+                continue
+            rule = {
+                "COUNTRY": "expert-from-country",
+                "PLACE": "expert-from-place",
+                "EXPERT_AGENCY": "expert-from-agency",
+                "DEMONYM": "expert-from-demonym-institution",
+            }[how]
+            out.append(Finding("expert_country", alpha3, rule, ent.start_char, ent.end_char, _sentence(ent)))
+            used.update(range(ent.start, ent.end))
+    return used
+
+
+def _expert_origins(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "Teams of experts with different profiles and country origin (France, Morocco, the Netherlands)"."""
+    used: set[int] = set()
+    for token in doc:
+        if token.lower_ not in ("origin", "origins", "nationality", "nationalities"):
+            continue
+        if not any(is_expert_noun(t) for t in token.sent):
+            continue
+        j = token.i + 1
+        if j < token.sent.end and doc[j].lower_ in ("(", ":"):
+            items, _ = read_country_list(doc, j + 1, token.sent.end)
+            for alpha3, ent, how in items:
+                if how == "COUNTRY":
+                    out.append(
+                        Finding(
+                            "expert_country", alpha3, "expert-origin-list", ent.start_char, ent.end_char, _sentence(ent)
+                        )
+                    )
+                    used.update(range(ent.start, ent.end))
+    return used
+
+
+def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "Spanish experts", "Belgian and Dutch experts", "Finnish, French, and German experts",
+    "Belgian, Romanian and Swedish expertise", "a Slovenian and a Croatian expert", "French PES experts".
+    "their Tunisian peers" are the partner's staff: evidence of the partner country instead."""
+    used: set[int] = set()
+    for token in doc:
+        if not is_expert_noun(token):
+            continue
+        j = token.i - 1
+        sent_start = token.sent.start
+        skipped = 0
+        while j >= sent_start and (
+            doc[j].lower_ in MODIFIERS or (doc[j].is_upper and skipped < 2 and _ent_ending_at(doc, j) is None)
+        ):
+            skipped += doc[j].is_upper
+            j -= 1
+        found: list[Span] = []
+        while j >= sent_start:
+            ent = _ent_ending_at(doc, j)
+            if ent is not None and ent.label_ == "DEMONYM" and not _followed_by_speaking(doc, ent):
+                found.append(ent)
+                j = ent.start - 1
+                while j >= sent_start and doc[j].lower_ in DETERMINERS | MODIFIERS:
+                    j -= 1
+                if j >= sent_start and doc[j].lower_ in (",", "and", "&", "or"):
+                    j -= 1
+                    while j >= sent_start and doc[j].lower_ in {",", "and"} | DETERMINERS:
+                        j -= 1
+                    continue
+            break
+        if not found:
+            continue
+        first = min(found, key=lambda e: e.start)
+        peers = first.start > 0 and doc[first.start - 1].lower_ in PARTNER_PEERS
+        for ent in found:
+            if peers:
+                out.append(
+                    Finding(
+                        "partner_country_candidate",
+                        ent.ent_id_,
+                        "partner-peers",
+                        ent.start_char,
+                        ent.end_char,
+                        _sentence(ent),
+                        4.0,
+                    )
+                )
+            else:
+                out.append(
+                    Finding(
+                        "expert_country", ent.ent_id_, "demonym-expert", ent.start_char, ent.end_char, _sentence(ent)
+                    )
+                )
+            used.update(range(ent.start, ent.end))
+    return used
+
+
+def _destination(doc: Doc, start: int, end: int) -> list[tuple[str, Span, str]]:
+    """The countries a visit went to: the first country, place or demonym after "to", "in" or "at"."""
+    seen_preposition = False
+    for j in range(start, min(end, start + 12)):
+        token = doc[j]
+        if token.lower_ in (";", "."):
+            break
+        if token.lower_ in ("to", "in", "at"):
+            seen_preposition = True
+            continue
+        ent = _ent_at(doc, j)
+        if ent is not None and ent.label_ in ("COUNTRY", "PLACE", "DEMONYM", "EXPERT_AGENCY") and seen_preposition:
+            items, _ = read_country_list(doc, j, end)
+            return items
+    return []
+
+
+def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "a study visit to Germany", "study tour in Spain and Italy", "a study-visit to different peer
+    institutions in Romania", "a delegation from Kazakhstan visited Finland", "An ISSSTE delegation
+    travelled to Madrid", "a study visit to the Spanish Public Employment Service"."""
+    used: set[int] = set()
+    for token in doc:
+        lower = token.lower_
+        previous = (
+            doc[token.i - 2]
+            if token.i > 1 and doc[token.i - 1].text in ("-", "–")
+            else (doc[token.i - 1] if token.i > 0 else None)
+        )
+        if lower in STUDY_NOUNS and previous is not None and previous.lower_ in STUDY_MODIFIERS:
+            items = _destination(doc, token.i + 1, token.sent.end)
+        elif lower in VISIT_VERBS:
+            before = doc[token.sent.start : token.i]
+            if not any(t.lower_ in ("delegation", "delegations") for t in before):
+                continue
+            items = (
+                _destination(doc, token.i, token.sent.end)
+                if lower != "visited" and lower != "visits"
+                else _destination_direct(doc, token.i + 1, token.sent.end)
+            )
+        else:
+            continue
+        for alpha3, ent, how in items:
+            how = "agency" if how == "EXPERT_AGENCY" else how.lower()
+            out.append(
+                Finding(
+                    "study_visit_country", alpha3, f"study-visit-{how}", ent.start_char, ent.end_char, _sentence(ent)
+                )
+            )
+            used.update(range(ent.start, ent.end))
+    return used
+
+
+def _destination_direct(doc: Doc, start: int, end: int) -> list[tuple[str, Span, str]]:
+    """ "visited Finland", "visited assessment centers in Cyprus"."""
+    items, _ = read_country_list(doc, start, end)
+    return items or _destination(doc, start, end)
+
+
+def _is_mention_only(doc: Doc, ent: Span) -> bool:
+    before = doc[max(ent.sent.start, ent.start - 5) : ent.start].text.lower()
+    after = doc[ent.end : min(ent.sent.end, ent.end + 2)]
+    return any(cue in before for cue in MENTION_ONLY_BEFORE) or any(t.lower_ in MENTION_ONLY_AFTER for t in after)
+
+
+def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
+    """Every other country, demonym or place is a candidate for the partner country, weighted by
+    how it stands: "<institution> of Peru", "Montenegro's Centre", "the Peruvian Council", "in Mali"."""
+    nouns = load_layout().partner_nouns
+    for ent in doc.ents:
+        if ent.label_ not in ("COUNTRY", "DEMONYM", "PLACE") or ent.start in used:
+            continue
+        if ent.label_ == "DEMONYM" and _followed_by_speaking(doc, ent):
+            continue
+        sentence = _sentence(ent)
+        if _is_mention_only(doc, ent):
+            out.append(Finding("mention", ent.ent_id_, "mention-only", ent.start_char, ent.end_char, sentence, 0.0))
+            continue
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        prev2 = doc[ent.start - 2].lower_ if ent.start > 1 else ""
+        window = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 10) : ent.start]]
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        after = [t.lower_ for t in doc[ent.end : min(len(doc), ent.end + 5)]]
+        if field == "partner":
+            rule, weight = "partner-line-" + ent.label_.lower(), 5.0 if ent.label_ != "DEMONYM" else 4.0
+        elif (
+            ent.label_ == "COUNTRY"
+            and (prev == "of" or (prev == "the" and prev2 == "of"))
+            and any(w in nouns or w.isupper() for w in window)
+        ):
+            rule, weight = "institution-of-country", 4.0
+        elif ent.label_ == "COUNTRY" and prev == "in" and any(w in nouns for w in window[-6:]):
+            rule, weight = "institution-in-country", 3.5
+        elif ent.label_ in ("COUNTRY", "PLACE") and nxt is not None and nxt.lower_ in ("’s", "'s", "’", "'"):
+            rule, weight = "country-possessive", 4.0
+        elif ent.label_ == "DEMONYM" and any(w in nouns for w in after):
+            rule, weight = "demonym-institution", 3.0
+        elif field == "title" and ent.label_ in ("COUNTRY", "PLACE") and prev in ("in", "of", "for", "to"):
+            rule, weight = "title-country", 3.0
+        elif ent.label_ == "COUNTRY":
+            rule, weight = "country-mention", 1.0
+        elif ent.label_ == "PLACE":
+            rule, weight = "place-mention", 1.0
+        else:
+            rule, weight = "demonym-mention", 0.5
+        out.append(
+            Finding("partner_country_candidate", ent.ent_id_, rule, ent.start_char, ent.end_char, sentence, weight)
+        )
+
+
+@Language.component("socx_country_roles")
+def country_roles(doc: Doc) -> Doc:
+    """Expert, study-visit and partner-country evidence; the field is in ``doc.user_data["field"]``."""
+    out = findings(doc)
+    used = _expert_from(doc, out) | _expert_origins(doc, out) | _demonym_experts(doc, out) | _study_visits(doc, out)
+    for ent in doc.ents:
+        if ent.label_ == "BLOCK":
+            used.update(range(ent.start, ent.end))
+    _partner_candidates(doc, used, doc.user_data.get("field", "description"), out)
+    return doc
+
+
+# ---------------------------------------------------------------- action codes
+
+_CODE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})(?![\d-])")
+_RELATIONS = (
+    (
+        "follow-up",
+        (
+            "follow-up",
+            "follow up",
+            "followup",
+            "following up",
+            "follow-on",
+            "continuation of",
+            "continues",
+            "continued",
+        ),
+    ),
+    (
+        "builds-on",
+        (
+            "building on",
+            "built on",
+            "builds on",
+            "based on",
+            "previous",
+            "earlier",
+            "prior",
+            "first phase",
+            "outcomes of",
+            "results of",
+        ),
+    ),
+    ("parallel-to", ("parallel", "same request", "complement", "alongside", "jointly with")),
+)
+_OWN = re.compile(
+    r"(?:this|the present|the current)\s+action\W{0,3}(?:\(|,)?\s*(?:coded|code|number|no\.?|n°|ref\.?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@Language.component("socx_action_codes")
+def action_codes(doc: Doc) -> Doc:
+    """ "Action 2022-21", "Follow-up from action 2014-04", "in parallel to the action 2020-35";
+    a year range such as "2024-2027" or a strategy "2016-20" without the word action is no code."""
+    out = findings(doc)
+    text = doc.text
+    previous: tuple[int, Finding] | None = None  # "(including 2017-17, 2015-24, and 2014-25)"
+    for match in _CODE.finditer(text):
+        if previous is not None and re.fullmatch(r"\s*(,|and|&|or|,\s*and)\s*", text[previous[0] : match.start()]):
+            code = f"{match.group(1)}-{match.group(2)}"
+            listed = previous[1]
+            finding = Finding(
+                listed.kind, code, listed.rule, match.start(), match.end(), listed.sentence, detail=listed.detail
+            )
+            out.append(finding)
+            previous = (match.end(), finding)
+            continue
+        previous = None
+        before_count = len(out)
+        code = f"{match.group(1)}-{match.group(2)}"
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        sentence = span.sent if span is not None else doc[:]
+        before = text[sentence.start_char : match.start()].lower()
+        near = before[-40:]
+        after = text[match.end() : sentence.end_char].lower()
+        relation = next((name for name, cues in _RELATIONS if any(c in before for c in cues)), None)
+        says_action = "action" in near[-25:]
+        if _OWN.search(text[sentence.start_char : match.start()]) or (
+            relation is None and re.fullmatch(r"\s*action\s*", before) and re.match(r"\s*(was|is|has|had|,)", after)
+        ):
+            out.append(Finding("action_code", code, "own-code", match.start(), match.end(), sentence.text.strip()))
+        elif relation and (says_action or "follow" in near):
+            out.append(
+                Finding(
+                    "related_action",
+                    code,
+                    f"reference-{relation}",
+                    match.start(),
+                    match.end(),
+                    sentence.text.strip(),
+                    detail=relation,
+                )
+            )
+        elif says_action:
+            out.append(
+                Finding(
+                    "related_action",
+                    code,
+                    "reference-action",
+                    match.start(),
+                    match.end(),
+                    sentence.text.strip(),
+                    detail="related",
+                )
+            )
+        if len(out) > before_count:
+            previous = (match.end(), out[-1])
+    return doc
+
+
+# ---------------------------------------------------------------- organisations
+
+_ROLES = (
+    ("funder", ("funded", "financed", "funding", "sponsored", "financing", "grant from")),
+    (
+        "collaborator",
+        (
+            "collaboration with",
+            "together with",
+            "jointly",
+            "partnership with",
+            "support of",
+            "alongside",
+            "co-organi",
+            "cooperation with",
+            "with the",
+            "and the",
+        ),
+    ),
+    ("programme", ("project", "programme", "program", "initiative", "framework")),
+)
+
+
+@Language.component("socx_organisations")
+def organisations(doc: Doc) -> Doc:
+    """Cooperating organisations (ILO, GIZ, the World Bank, an EU Delegation...) with their role."""
+    out = findings(doc)
+    for ent in doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        before = doc[max(ent.sent.start, ent.start - 6) : ent.start].text.lower()
+        after = doc[ent.end : min(ent.sent.end, ent.end + 4)].text.lower()
+        role = next((name for name, cues in _ROLES if any(c in before for c in cues)), None)
+        role = role or next((name for name, cues in _ROLES if any(c in after for c in cues)), "cooperating")
+        out.append(
+            Finding(
+                "organisation",
+                ent.ent_id_,
+                "organisation-gazetteer",
+                ent.start_char,
+                ent.end_char,
+                _sentence(ent),
+                detail=role,
+            )
+        )
+    return doc

@@ -1,0 +1,66 @@
+"""Run the extraction over merged actions: one ``nlp.pipe`` pass over every title, partner line
+and description line, then the per-action decisions and the merging of institutions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
+from graph.extract.nlp import load_nlp
+from graph.extract.rules import Finding
+from graph.merge import Action
+from graph.records import Anomaly, Field
+
+
+@dataclass
+class Extraction:
+    facts: dict[str, ActionFacts]  # by action key
+    institutions: dict[str, list[ResolvedInstitution]]  # by action key
+    anomalies: list[Anomaly]
+
+
+def extract(actions: list[Action], progress: Callable[[str], None] = lambda message: None) -> Extraction:
+    """Facts of every action, with evidence, and the merged partner institutions."""
+    nlp = load_nlp()
+    items: list[tuple[int, str, Field]] = [
+        (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
+    ]
+
+    def docs():
+        for _, name, where in items:
+            doc = nlp.make_doc(where.value)
+            doc.user_data["field"] = name
+            yield doc
+
+    found: dict[int, list[tuple[str, Field, Finding]]] = defaultdict(list)
+    for (index, name, where), doc in zip(items, nlp.pipe(docs(), batch_size=256), strict=True):
+        for finding in doc._.findings or []:
+            found[index].append((name, where, finding))
+    facts: dict[str, ActionFacts] = {}
+    anomalies: list[Anomaly] = []
+    for index, action in enumerate(actions):
+        facts[action.key], conflicts = decide(found[index])
+        title = action.first.title
+        anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
+    own_codes = {f.action_code.value for f in facts.values() if f.action_code}
+    for action in actions:
+        for fact in facts[action.key].related_actions:
+            if fact.value not in own_codes:
+                anomalies.append(
+                    Anomaly(
+                        "unresolved-reference",
+                        fact.file,
+                        fact.line,
+                        f"action {fact.value} is referred to ({fact.detail}) but no action in the "
+                        f"graph states it as its own code; the code is kept",
+                    )
+                )
+    institutions, institution_anomalies = resolve_institutions(actions, facts)
+    progress(
+        f"extracted: {sum(len(f.expert_countries) for f in facts.values())} expert-country links, "
+        f"{sum(1 for f in facts.values() if f.partner_country)} partner countries, "
+        f"{len({id(i) for v in institutions.values() for i in v})} partner institutions after merging"
+    )
+    return Extraction(facts, institutions, anomalies + institution_anomalies)

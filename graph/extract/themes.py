@@ -1,0 +1,78 @@
+"""Themes: match the phrases of ``ontology/themes.ttl`` on lemmas (case and plurals folded)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from graph.extract.rules import Finding, findings
+from graph.vocab import load_scheme
+
+_IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}
+_KEEP = re.compile(r"(ss|us|is|ics|ous|ies)$")
+
+
+def simple_lemma(word: str) -> str:
+    """Lower case and singular: "Pensions" -> "pension", "disabilities" -> "disability"."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _IRREGULAR[lower]
+    if len(lower) > 4 and lower.endswith("ies"):
+        return lower[:-3] + "y"
+    if len(lower) > 3 and lower.endswith("s") and not _KEEP.search(lower) and lower.isalpha():
+        return lower[:-1]
+    return lower
+
+
+@Language.component("socx_lemmas")
+def lemmas(doc: Doc) -> Doc:
+    """A light lemmatiser: no lookup tables are downloaded, plurals and case are folded by rule."""
+    for token in doc:
+        token.lemma_ = simple_lemma(token.text)
+    return doc
+
+
+@cache
+def _matcher(nlp: Language) -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    for concept in load_scheme("themes.ttl"):
+        patterns = [lemmas(nlp.make_doc(label)) for label in concept.labels]
+        matcher.add(concept.iri, patterns)
+    return matcher
+
+
+def make_theme_matcher(nlp: Language):
+    matcher = _matcher(nlp)
+
+    def theme_matcher(doc: Doc) -> Doc:
+        out = findings(doc)
+        seen = set()
+        for match_id, start, end in matcher(doc):
+            iri = nlp.vocab.strings[match_id]
+            if iri in seen:
+                continue
+            seen.add(iri)
+            span = doc[start:end]
+            out.append(
+                Finding(
+                    "theme",
+                    iri,
+                    "theme-phrase",
+                    span.start_char,
+                    span.end_char,
+                    span.sent.text.strip(),
+                    detail=span.text,
+                )
+            )
+        return doc
+
+    return theme_matcher
+
+
+@Language.factory("socx_themes")
+def themes_factory(nlp: Language, name: str):
+    return make_theme_matcher(nlp)

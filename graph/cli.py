@@ -198,7 +198,8 @@ def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
     import json
 
     from graph.errors import SocieuxError
-    from graph.evaluate import SET_FIELDS, evaluate as run_evaluation, format_scores
+    from graph.evaluate import SET_FIELDS, format_scores
+    from graph.evaluate import evaluate as run_evaluation
 
     try:
         scores, missing = run_evaluation(data, seeds)

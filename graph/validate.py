@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from graph.errors import SocieuxError
 from graph.vocab import ontology_dir
 
 

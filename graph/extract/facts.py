@@ -253,7 +253,7 @@ def resolve_institutions(
                 key = key_of(institution)
                 if key.strip("|"):
                     groups[key].append((action, institution))
-        for name_key, members in groups.items():
+        for members in groups.values():
             countries = {facts[a.key].partner_country.value for a, _ in members if facts[a.key].partner_country}
             if len(countries) != 1:
                 continue

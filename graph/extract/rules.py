@@ -22,7 +22,9 @@ if not Doc.has_extension("findings"):
 class Finding:
     """One piece of evidence in one text: kind, value, the rule, its weight and where it stands."""
 
-    kind: str  # expert_country, study_visit_country, partner_country_candidate, mention, action_code, related_action, organisation
+    # expert_country, study_visit_country, partner_country_candidate, mention, action_code, related_action,
+    # organisation, theme
+    kind: str
     value: str
     rule: str
     start: int  # character offsets of the evidence in the doc's text

@@ -136,6 +136,8 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
         rule, weight = finding.rule, finding.weight
         if field_name == "partner":
             rule, weight = "partner-line", 5.0 if rule != "demonym-mention" else 4.0
+        elif field_name == "title" and rule == "country-after-preposition":
+            rule, weight = "title-country", 3.0
         elif field_name == "title" and rule in ("country-mention", "place-mention") and weight < 3:
             rule, weight = "title-" + rule, weight + 1.0
         country = gazetteer.countries.get(finding.value)

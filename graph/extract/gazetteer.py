@@ -69,8 +69,13 @@ def load_gazetteer() -> Gazetteer:
             capital=str(capital) if capital else None,
         )
         if capital:
-            gazetteer.places[str(capital)] = alpha3
+            gazetteer.places[str(capital)] = alpha3  # capitals and hand-listed places win over cities
     reference = folder / "reference"
+    for line in (reference / "cities.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, alpha3, _ = line.split("\t")
+            if alpha3 in gazetteer.countries:
+                gazetteer.places.setdefault(name, alpha3)
     places = tomllib.loads((reference / "places.toml").read_text(encoding="utf-8"))
     for alpha3, names in places["places"].items():
         for name in names:

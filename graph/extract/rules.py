@@ -7,12 +7,15 @@ rule, and the character span in the doc's text, so every fact keeps its evidence
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from graph.vocab import load_layout
+from graph.extract.gazetteer import load_gazetteer
+from graph.vocab import load_layout, ontology_dir
 
 if not Doc.has_extension("findings"):
     Doc.set_extension("findings", default=None)
@@ -40,132 +43,110 @@ def findings(doc: Doc) -> list[Finding]:
     return doc._.findings
 
 
-# ---------------------------------------------------------------- shared token tests
+# ---------------------------------------------------------------- vocabulary (ontology/reference/roles.toml)
 
-EXPERT_NOUNS = (
-    "expert",
-    "experts",
-    "expertise",
-    "peer",
-    "peers",
-    "practitioner",
-    "practitioners",
-    "specialist",
-    "specialists",
-    "consultant",
-    "consultants",
-    "counterpart",
-    "counterparts",
-    "colleague",
-    "colleagues",
-    "trainer",
-    "trainers",
-    "professional",
-    "professionals",
-    "actuary",
-    "actuaries",
-    "adviser",
-    "advisers",
-    "advisor",
-    "advisors",
-)
-# what may stand between an expert noun and its "from": "experts mobilised by SOCIEUX+ from",
-# "Experts’ teams – from", "Experts (three different teams coming from", "experts belonging to the"
-GAP_WORDS = {
-    "mobilised",
-    "mobilized",
-    "mobilising",
-    "mobilizing",
-    "by",
-    "socieux+",
-    "socieux",
-    "+",
-    "coming",
-    "came",
-    "come",
-    "were",
-    "was",
-    "are",
-    "is",
-    "who",
-    "public",
-    "senior",
-    "eu",
-    ",",
-    "(",
-    "-",
-    "–",
-    "—",
-    "’",
-    "'",
-    "team",
-    "teams",
-    "selected",
-    "deployed",
-    "sent",
-    "also",
-    "both",
-    "respectively",
-    "all",
-    "two",
-    "three",
-    "four",
-    "five",
-    "several",
-    "different",
-    "various",
-    "experienced",
-    "peer",
-    "working",
-    "originating",
-    "drawn",
-    "recruited",
-    "invited",
-    "identified",
-    "’s",
-    "'s",
-    "expert",
-    "belonging",
-    "affiliated",
+
+@dataclass(frozen=True)
+class Roles:
+    expert_nouns: frozenset[str]
+    expert_compounds: frozenset[str]
+    gap_words: frozenset[str]
+    max_modifiers: int
+    partner_peers: frozenset[str]
+    study_nouns: frozenset[str]
+    study_modifiers: frozenset[str]
+    visit_verbs: frozenset[str]
+    mention_before: tuple[str, ...]
+    mention_after: frozenset[str]
+    code_relations: tuple[tuple[str, tuple[str, ...]], ...]
+    own_code: tuple[str, ...]
+
+
+@cache
+def roles() -> Roles:
+    data = tomllib.loads((ontology_dir() / "reference" / "roles.toml").read_text(encoding="utf-8"))
+    experts, visits, mentions, codes = data["experts"], data["study_visits"], data["mentions"], data["codes"]
+    return Roles(
+        expert_nouns=frozenset(experts["nouns"]),
+        expert_compounds=frozenset(experts["compounds"]),
+        gap_words=frozenset(experts["gap_words"]),
+        max_modifiers=int(experts["max_modifiers"]),
+        partner_peers=frozenset(experts["partner_peers"]),
+        study_nouns=frozenset(visits["nouns"]),
+        study_modifiers=frozenset(visits["modifiers"]),
+        visit_verbs=frozenset(visits["verbs"]),
+        mention_before=tuple(mentions["before"]),
+        mention_after=frozenset(mentions["after"]),
+        code_relations=tuple((name, tuple(codes[name])) for name in ("follow-up", "builds-on", "parallel-to")),
+        own_code=tuple(codes["own"]),
+    )
+
+
+# words that end a clause: no list, gap or noun phrase runs across them
+STOP = {
     "to",
-    "the",
-    "one",
-    "from",
+    "in",
+    "on",
+    "for",
+    "at",
+    "with",
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    ".",
+    ";",
+    ":",
+    "of",
+    "about",
+    "into",
+    "through",
+    "during",
+    "under",
+    "between",
+    "among",
+    "their",
+    "its",
+    "his",
+    "her",
+    "while",
+    "who",
 }
-GAP_MAX = 7
-# modifiers between a demonym and its expert noun: "Spanish public experts", "a Slovenian and a Croatian expert"
-MODIFIERS = {
-    "public",
-    "senior",
-    "eu",
-    "experienced",
-    "qualified",
-    "peer",
-    "national",
-    "regional",
-    "local",
+LIST_GLUE = {
+    ",",
+    "and",
+    "&",
+    "as",
+    "well",
+    "both",
+    "the",
+    "from",
+    "also",
+    "or",
+    "plus",
+    "—",
+    "–",
+    "-",
+    "one",
+    "another",
+    "a",
+    "an",
     "two",
     "three",
     "four",
-    "five",
-    "six",
-    "several",
-    "high-level",
-    "highly",
-    "skilled",
-    "independent",
-    "team",
-    "of",
+    "each",
 }
-LIST_GLUE = {",", "and", "&", "as", "well", "both", "the", "from", "also", "or", "plus", "—", "–", "-"}
-# "their Peruvian peers": the partner's own staff, not mobilised experts
-PARTNER_PEERS = {"their", "its", "partner", "local", "national", "counterpart", "host"}
-DETERMINERS = {"a", "an", "the", "one"}
+DETERMINERS = {"a", "an", "the", "one", "two", "three", "four", "five"}
+TRAINEE_CUES = {"trained", "train", "trains", "coached", "coach", "coaches"}
 
 
 def is_expert_noun(token: Token) -> bool:
     lower = token.lower_
-    return lower in EXPERT_NOUNS or (len(lower) > 7 and lower.endswith(("experts", "expert")))
+    vocab = roles()
+    if lower in vocab.expert_nouns or (len(lower) > 7 and lower.endswith(("experts", "expert"))):
+        return True
+    return token.i > 0 and f"{token.doc[token.i - 1].lower_} {lower}" in vocab.expert_compounds
 
 
 def _ent_at(doc: Doc, i: int) -> Span | None:
@@ -191,37 +172,99 @@ def _sentence(span: Span | Token) -> str:
 # ---------------------------------------------------------------- list reading
 
 
-def read_country_list(doc: Doc, i: int, limit: int) -> tuple[list[tuple[str, Span, str]], int]:
-    """Read a coordinated list of countries from token ``i``: "France, Italy and the Netherlands".
+def _skip_name(doc: Doc, j: int, end: int) -> int:
+    """Skip an institution's name after a demonym or a possessive: "(the Czech) Ministry of Labour",
+    "(Greece's) public employment service DYPA"; stop at a clause boundary or a country."""
+    start = j
+    while j < end and j - start < 10:
+        token = doc[j]
+        if token.text == "(":
+            close = next((k for k in range(j + 1, min(end, j + 16)) if doc[k].text == ")"), None)
+            if close is None:
+                break
+            j = close + 1
+            continue
+        if (
+            token.lower_ == "and"
+            and j + 1 < end
+            and doc[j + 1].is_title
+            and _ent_at(doc, j + 1) is None
+            and j > start
+            and doc[j - 1].is_title
+        ):
+            j += 1  # "Agency for Labour Market and Recruitment": "and" inside a name
+            continue
+        if (
+            token.lower_ in (",", ";", ".", "and", "or", "while", "who", "which", "to", "with", "in", "on", "at")
+            or _ent_at(doc, j) is not None
+        ):
+            break
+        j += 1
+    return j
 
-    Returns (alpha3, span, how) items, ``how`` being the entity label, and the index after the list.
-    """
+
+def _institution_of_country(doc: Doc, j: int, end: int) -> tuple[Span, int] | None:
+    """ "the Public Employment Service of Cyprus": a capitalised name ending in "of COUNTRY"."""
+    k = j + (doc[j].lower_ == "the")
+    if k >= end or not (doc[k].is_title or doc[k].is_upper) or _ent_at(doc, k) is not None:
+        return None
+    while k < end and k - j < 10:
+        token = doc[k]
+        if token.lower_ in ("of", "in") and k + 1 < end:
+            nxt = k + 1 + (doc[k + 1].lower_ == "the")
+            ent = _ent_at(doc, nxt) if nxt < end else None
+            if ent is not None and ent.label_ == "COUNTRY":
+                return ent, ent.end
+        if not (token.is_title or token.is_upper or token.lower_ in ("of", "for", "and", "the", "on", "&")):
+            return None
+        k += 1
+    return None
+
+
+def read_country_list(doc: Doc, i: int, limit: int) -> tuple[list[tuple[str, Span, str]], int]:
+    """Read a coordinated list of countries from token ``i``: "France, Italy and the Netherlands",
+    "the Estonian Social Insurance Board and from the Italian INPS", "Austria's AMS and one from
+    Belgium". Returns (alpha3, span, how) items, ``how`` being the entity label, and the index after."""
     items: list[tuple[str, Span, str]] = []
     j = i
-    while j < min(limit, len(doc)):
+    end = min(limit, len(doc))
+    while j < end:
         token = doc[j]
         ent = _ent_at(doc, j)
         if ent is not None and ent.label_ in ("COUNTRY", "PLACE", "EXPERT_AGENCY"):
             items.append((ent.ent_id_, ent, ent.label_))
             j = ent.end
-            if j < len(doc) and doc[j].lower_ in ("’s", "'s"):  # "Türkiye's Social Security Institution"
-                j += 1
-                while j < len(doc) and (doc[j].is_title or doc[j].is_upper) and not _ent_at(doc, j):
-                    j += 1
+            if j < end and doc[j].lower_ in ("’s", "'s", "’", "'"):  # "Türkiye's Social Security Institution"
+                j = _skip_name(doc, j + 1, end)
             continue
         if ent is not None and ent.label_ == "DEMONYM" and not _followed_by_speaking(doc, ent):
             # "from the Spanish Public Employment Service": a demonym opening an institution's name
             items.append((ent.ent_id_, ent, "DEMONYM"))
-            j = ent.end
-            while j < len(doc) and (doc[j].is_title or doc[j].is_upper) and not _ent_at(doc, j):
-                j += 1
+            j = _skip_name(doc, ent.end, end)
             continue
+        found = _institution_of_country(doc, j, end) if token.lower_ == "the" or token.is_title else None
+        if found is not None:
+            ent, j = found
+            items.append((ent.ent_id_, ent, "COUNTRY"))
+            continue
+        if token.text == "," and items:  # an aside: ", mobilised through triangular cooperation, and from"
+            close = next((k for k in range(j + 1, min(end, j + 10)) if doc[k].text == ","), None)
+            if (
+                close is not None
+                and close + 2 < end
+                and doc[close + 1].lower_ == "and"
+                and doc[close + 2].lower_ in ("from", "one", "a", "an", "another")
+            ):
+                j = close + 1
+                continue
         if token.lower_ in LIST_GLUE or (token.lower_ in ("this", "time") and items):
             j += 1
             continue
+        if items and is_expert_noun(token):  # "... and a colleague from Belgium"
+            j += 1
+            continue
         if token.text == "(" and items:
-            # "Germany (the German Association of Accident Insurance – DGUV) and Lithuania"
-            close = next((k for k in range(j + 1, min(len(doc), j + 16)) if doc[k].text == ")"), None)
+            close = next((k for k in range(j + 1, min(end, j + 16)) if doc[k].text == ")"), None)
             if close is not None:
                 j = close + 1
                 continue
@@ -231,30 +274,6 @@ def read_country_list(doc: Doc, i: int, limit: int) -> tuple[list[tuple[str, Spa
 
 # ---------------------------------------------------------------- country roles
 
-MENTION_ONLY_BEFORE = (
-    "such as",
-    "like",
-    "inspired",
-    "model",
-    "example",
-    "similar",
-    "compared",
-    "comparison",
-    "including",
-    "e.g.",
-    "benchmark",
-    "experience of",
-    "experiences of",
-    "practices of",
-    "practices from",
-    "lessons from",
-)
-MENTION_ONLY_AFTER = ("model", "example", "experience", "experiences", "case", "system", "approach")
-
-STUDY_NOUNS = ("visit", "visits", "tour", "tours", "trip", "trips")
-STUDY_MODIFIERS = ("study", "exchange", "learning", "benchmarking", "peer", "field", "delegation")
-VISIT_VERBS = ("visits", "visited", "travelled", "traveled", "went", "toured")
-
 
 def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
     """ "experts from France and Spain", "experts mobilised by SOCIEUX+ from Spain", "an expert of the
@@ -262,13 +281,18 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
     "experts from public employment services of France, Spain, and Sweden", "experts mobilized by the
     German Association of Accident Insurance", "expertise from EU countries, including Slovenia"."""
     used: set[int] = set()
+    gap_words = roles().gap_words
+    gazetteer = load_gazetteer()
     for token in doc:
         if not is_expert_noun(token):
             continue
+        before = doc[max(token.sent.start, token.i - 3) : token.i]
+        if any(t.lower_ in TRAINEE_CUES for t in before) or "training of" in before.text.lower():
+            continue  # "trained 30 counsellors from La Paz": the partner's staff
         sent_end = token.sent.end
         j = token.i + 1
         preposition = None
-        while j < sent_end and j - token.i <= GAP_MAX:
+        while j < sent_end and j - token.i <= 7:
             lower = doc[j].lower_
             if lower in ("by", "to"):
                 # "experts mobilized by the German Association", "experts belonging to the German ...":
@@ -281,12 +305,12 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
             elif lower in ("from", "of"):
                 preposition = lower
                 break
-            elif lower not in GAP_WORDS:
+            elif lower not in gap_words:
                 break
             j += 1
         if preposition is None:
             continue
-        items, stop = read_country_list(doc, j + 1, sent_end)
+        items, _ = read_country_list(doc, j + 1, sent_end)
         if not items and preposition == "from":
             # "from public employment services of France", "from multiple EU countries — including Slovenia"
             k = j + 1
@@ -299,12 +323,14 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
                 or "such as" in cue
                 or "including" in cue
             ):
-                items, stop = read_country_list(doc, k, sent_end)
+                items, _ = read_country_list(doc, k, sent_end)
         for alpha3, ent, how in items:
             if preposition == "of" and how == "COUNTRY":
                 continue  # "the expertise of Peru in ..." speaks of the partner
             if preposition == "by" and how in ("COUNTRY", "PLACE"):
                 continue
+            if how == "PLACE" and not gazetteer.countries[alpha3].eu_member:
+                continue  # "counsellors from La Paz": a place names the partner's side, not an expert country
             rule = {
                 "COUNTRY": "expert-from-country",
                 "PLACE": "expert-from-place",
@@ -340,19 +366,26 @@ def _expert_origins(doc: Doc, out: list[Finding]) -> set[int]:
 
 def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
     """ "Spanish experts", "Belgian and Dutch experts", "Finnish, French, and German experts",
-    "Belgian, Romanian and Swedish expertise", "a Slovenian and a Croatian expert", "French PES experts".
-    "their Tunisian peers" are the partner's staff: evidence of the partner country instead."""
+    "Belgian, Romanian and Swedish expertise", "a Slovenian and a Croatian expert", "French PES
+    experts", "a French child protection specialist". "their Tunisian peers" are the partner's own
+    staff: evidence of the partner country instead."""
     used: set[int] = set()
+    vocab = roles()
     for token in doc:
         if not is_expert_noun(token):
             continue
         j = token.i - 1
+        if token.i > 0 and f"{doc[token.i - 1].lower_} {token.lower_}" in vocab.expert_compounds:
+            j -= 1
         sent_start = token.sent.start
         skipped = 0
-        while j >= sent_start and (
-            doc[j].lower_ in MODIFIERS or (doc[j].is_upper and skipped < 2 and _ent_ending_at(doc, j) is None)
+        while (
+            j >= sent_start
+            and skipped < vocab.max_modifiers
+            and _ent_ending_at(doc, j) is None
+            and ((doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in STOP | DETERMINERS) or doc[j].is_upper)
         ):
-            skipped += doc[j].is_upper
+            skipped += 1
             j -= 1
         found: list[Span] = []
         while j >= sent_start:
@@ -360,7 +393,7 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
             if ent is not None and ent.label_ == "DEMONYM" and not _followed_by_speaking(doc, ent):
                 found.append(ent)
                 j = ent.start - 1
-                while j >= sent_start and doc[j].lower_ in DETERMINERS | MODIFIERS:
+                while j >= sent_start and doc[j].lower_ in DETERMINERS:
                     j -= 1
                 if j >= sent_start and doc[j].lower_ in (",", "and", "&", "or"):
                     j -= 1
@@ -371,7 +404,7 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
         if not found:
             continue
         first = min(found, key=lambda e: e.start)
-        peers = first.start > 0 and doc[first.start - 1].lower_ in PARTNER_PEERS
+        peers = first.start > 0 and doc[first.start - 1].lower_ in vocab.partner_peers
         for ent in found:
             if peers:
                 out.append(
@@ -395,10 +428,10 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
     return used
 
 
-def _destination(doc: Doc, start: int, end: int) -> list[tuple[str, Span, str]]:
+def _destination(doc: Doc, start: int, end: int, window: int = 12) -> list[tuple[str, Span, str]]:
     """The countries a visit went to: the first country, place or demonym after "to", "in" or "at"."""
     seen_preposition = False
-    for j in range(start, min(end, start + 12)):
+    for j in range(start, min(end, start + window)):
         token = doc[j]
         if token.lower_ in (";", "."):
             break
@@ -415,8 +448,11 @@ def _destination(doc: Doc, start: int, end: int) -> list[tuple[str, Span, str]]:
 def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
     """ "a study visit to Germany", "study tour in Spain and Italy", "a study-visit to different peer
     institutions in Romania", "a delegation from Kazakhstan visited Finland", "An ISSSTE delegation
-    travelled to Madrid", "a study visit to the Spanish Public Employment Service"."""
+    travelled to Madrid", "a working visit of PFU managers to the ZUS headquarters in Warsaw", "an
+    exchange ... organised in Ljubljana for a delegation" (an EU host)."""
     used: set[int] = set()
+    vocab = roles()
+    gazetteer = load_gazetteer()
     for token in doc:
         lower = token.lower_
         previous = (
@@ -424,20 +460,22 @@ def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
             if token.i > 1 and doc[token.i - 1].text in ("-", "–")
             else (doc[token.i - 1] if token.i > 0 else None)
         )
-        if lower in STUDY_NOUNS and previous is not None and previous.lower_ in STUDY_MODIFIERS:
+        if lower in vocab.study_nouns and previous is not None and previous.lower_ in vocab.study_modifiers:
             items = _destination(doc, token.i + 1, token.sent.end)
-        elif lower in VISIT_VERBS:
-            before = doc[token.sent.start : token.i]
-            if not any(t.lower_ in ("delegation", "delegations") for t in before):
-                continue
-            items = (
-                _destination(doc, token.i, token.sent.end)
-                if lower != "visited" and lower != "visits"
-                else _destination_direct(doc, token.i + 1, token.sent.end)
-            )
+        elif lower in vocab.visit_verbs and _has_delegation(token.sent):
+            items = read_country_list(doc, token.i + 1, token.sent.end)[0] or _destination(doc, token.i, token.sent.end)
+        elif lower in ("delegation", "delegations") and token.ent_type_ != "ORG":
+            # "an exchange ... was organised in Ljubljana for a delegation": only towards an EU host
+            items = [
+                item
+                for item in _destination(doc, token.sent.start, token.sent.end, window=60)
+                if item[0] in gazetteer.countries and gazetteer.countries[item[0]].eu_member
+            ]
         else:
             continue
         for alpha3, ent, how in items:
+            if ent.start in used:
+                continue
             how = "agency" if how == "EXPERT_AGENCY" else how.lower()
             out.append(
                 Finding(
@@ -448,16 +486,15 @@ def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
     return used
 
 
-def _destination_direct(doc: Doc, start: int, end: int) -> list[tuple[str, Span, str]]:
-    """ "visited Finland", "visited assessment centers in Cyprus"."""
-    items, _ = read_country_list(doc, start, end)
-    return items or _destination(doc, start, end)
+def _has_delegation(sentence: Span) -> bool:
+    return any(t.lower_ in ("delegation", "delegations") and t.ent_type_ != "ORG" for t in sentence)
 
 
 def _is_mention_only(doc: Doc, ent: Span) -> bool:
+    vocab = roles()
     before = doc[max(ent.sent.start, ent.start - 5) : ent.start].text.lower()
     after = doc[ent.end : min(ent.sent.end, ent.end + 2)]
-    return any(cue in before for cue in MENTION_ONLY_BEFORE) or any(t.lower_ in MENTION_ONLY_AFTER for t in after)
+    return any(cue in before for cue in vocab.mention_before) or any(t.lower_ in vocab.mention_after for t in after)
 
 
 def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
@@ -492,8 +529,8 @@ def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]
             rule, weight = "country-possessive", 4.0
         elif ent.label_ == "DEMONYM" and any(w in nouns for w in after):
             rule, weight = "demonym-institution", 3.0
-        elif field == "title" and ent.label_ in ("COUNTRY", "PLACE") and prev in ("in", "of", "for", "to"):
-            rule, weight = "title-country", 3.0
+        elif ent.label_ in ("COUNTRY", "PLACE") and prev in ("in", "of", "for", "to"):
+            rule, weight = "country-after-preposition", 1.0
         elif ent.label_ == "COUNTRY":
             rule, weight = "country-mention", 1.0
         elif ent.label_ == "PLACE":
@@ -520,41 +557,19 @@ def country_roles(doc: Doc) -> Doc:
 # ---------------------------------------------------------------- action codes
 
 _CODE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})(?![\d-])")
-_RELATIONS = (
-    (
-        "follow-up",
-        (
-            "follow-up",
-            "follow up",
-            "followup",
-            "following up",
-            "follow-on",
-            "continuation of",
-            "continues",
-            "continued",
-        ),
-    ),
-    (
-        "builds-on",
-        (
-            "building on",
-            "built on",
-            "builds on",
-            "based on",
-            "previous",
-            "earlier",
-            "prior",
-            "first phase",
-            "outcomes of",
-            "results of",
-        ),
-    ),
-    ("parallel-to", ("parallel", "same request", "complement", "alongside", "jointly with")),
-)
-_OWN = re.compile(
-    r"(?:this|the present|the current)\s+action\W{0,3}(?:\(|,)?\s*(?:coded|code|number|no\.?|n°|ref\.?)?\s*$",
-    re.IGNORECASE,
-)
+
+
+def _is_own_code(before: str, after: str) -> bool:
+    """ "Action 2023-11 was implemented", "This action is coded 2023-38", "registered as Action 2024-17"."""
+    lowered = before.lower()
+    if re.fullmatch(r"\s*action\s*", lowered) and re.match(r"\s*(was|is|has|had|,|\()", after.lower()):
+        return True
+    if re.fullmatch(r"\s*(through|with|under|via|in)\s+(this\s+)?action\s*", lowered) and after.startswith(","):
+        return True  # "Through Action 2024-12, the institute received ..."
+    subject = re.search(r"\b(this|the present|the current|the|our)\s+(action|intervention)\b", lowered)
+    return bool(subject) and any(
+        re.search(rf"\b{re.escape(cue)}\b", lowered[subject.end() :]) for cue in roles().own_code
+    )
 
 
 @Language.component("socx_action_codes")
@@ -582,11 +597,9 @@ def action_codes(doc: Doc) -> Doc:
         before = text[sentence.start_char : match.start()].lower()
         near = before[-40:]
         after = text[match.end() : sentence.end_char].lower()
-        relation = next((name for name, cues in _RELATIONS if any(c in before for c in cues)), None)
+        relation = next((name for name, cues in roles().code_relations if any(c in before for c in cues)), None)
         says_action = "action" in near[-25:]
-        if _OWN.search(text[sentence.start_char : match.start()]) or (
-            relation is None and re.fullmatch(r"\s*action\s*", before) and re.match(r"\s*(was|is|has|had|,)", after)
-        ):
+        if relation is None and _is_own_code(text[sentence.start_char : match.start()], after):
             out.append(Finding("action_code", code, "own-code", match.start(), match.end(), sentence.text.strip()))
         elif relation and (says_action or "follow" in near):
             out.append(

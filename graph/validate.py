@@ -43,9 +43,11 @@ def validate(graph: Graph, shapes: Graph | None = None) -> tuple[bool, list[Viol
     """Validate ``graph``; return whether it conforms and its violations, sorted."""
     from pyshacl import validate as shacl_validate
 
-    conforms, report, _ = shacl_validate(
+    conforms, report, text = shacl_validate(
         graph, shacl_graph=shapes or load_shapes(), inference="none", advanced=True, allow_warnings=True
     )
+    if not isinstance(report, Graph):  # the shapes themselves are broken
+        raise SocieuxError(f"ontology/shapes.ttl: cannot validate: {' '.join(str(text).split())[:300]}")
     violations = []
     for result in report.subjects(SH.resultSeverity, None):
         path = report.value(result, SH.resultPath)

@@ -33,7 +33,7 @@ def test_seed_graph_conforms(seed_build, shapes):
 
 def test_every_shape_targets_nodes_of_the_seed_graph(seed_build, shapes):
     node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
-    assert len(node_shapes) == 6
+    assert len(node_shapes) == 10
     for shape in node_shapes:
         assert focus_nodes(seed_build.graph, shapes, shape), f"{shape} targets nothing: it would pass vacuously"
 
@@ -79,6 +79,25 @@ BREAKS = {
 def test_broken_graphs_do_not_conform(seed_build, shapes, name):
     conforms, violations = validate(broken(seed_build, BREAKS[name]), shapes)
     assert not conforms and violations, name
+
+
+def test_every_extracted_edge_has_evidence_stating_it(seed_build):
+    graph = seed_build.graph
+    props = [
+        SOCX.expertCountry,
+        SOCX.partnerCountry,
+        SOCX.studyVisitCountry,
+        SOCX.theme,
+        SOCX.cooperatingOrganisation,
+        SOCX.relatedActionCode,
+        SOCX.actionCode,
+    ]
+    edges = {(s, p, o) for p in props for s, o in graph.subject_objects(p)}
+    stated = {
+        (graph.value(e, RDF.subject), graph.value(e, RDF.predicate), graph.value(e, RDF.object))
+        for e in graph.subjects(RDF.type, SOCX.Evidence)
+    }
+    assert len(edges) > 1000 and edges == stated
 
 
 def test_an_action_with_no_data_does_not_conform(shapes):

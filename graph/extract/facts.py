@@ -115,7 +115,7 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
             facts.related_actions.append(Fact.of(finding, where))
         elif finding.kind == "organisation":
             facts.organisations.append(Fact.of(finding, where))
-        elif finding.kind == "theme":
+        elif finding.kind == "theme" and field_name != "partner":  # "Ministry of Labour" is no theme
             facts.themes.append(Fact.of(finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
@@ -136,7 +136,7 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
         rule, weight = finding.rule, finding.weight
         if field_name == "partner":
             rule, weight = "partner-line", 5.0 if rule != "demonym-mention" else 4.0
-        elif field_name == "title" and rule == "country-after-preposition":
+        elif field_name == "title" and rule in ("country-after-preposition", "place-after-preposition"):
             rule, weight = "title-country", 3.0
         elif field_name == "title" and rule in ("country-mention", "place-mention") and weight < 3:
             rule, weight = "title-" + rule, weight + 1.0

@@ -12,6 +12,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from graph.extract.gazetteer import Gazetteer, load_gazetteer
 
@@ -46,11 +47,31 @@ def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
     return patterns
 
 
+MAX_SENTENCE_TOKENS = 120
+
+
+@Language.component("socx_sentence_cap")
+def sentence_cap(doc: Doc) -> Doc:
+    """Cut runs of text with no sentence boundary into pieces of at most MAX_SENTENCE_TOKENS, so a
+    page pasted as one line costs linear time and evidence stays a readable span."""
+    run = 0
+    for token in doc:
+        if token.is_sent_start:
+            run = 0
+        elif run >= MAX_SENTENCE_TOKENS:
+            token.is_sent_start = True
+            run = 0
+        run += 1
+    return doc
+
+
 @cache
 def load_nlp() -> Language:
     """The shared pipeline (built once per process)."""
     nlp = spacy.blank("en")
+    nlp.max_length = 20_000_000  # a description may be a whole page pasted on one line
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("socx_sentence_cap")
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
     import graph.extract.rules  # noqa: F401 - registers the rule components

@@ -149,15 +149,22 @@ def is_expert_noun(token: Token) -> bool:
     return token.i > 0 and f"{token.doc[token.i - 1].lower_} {lower}" in vocab.expert_compounds
 
 
+def _ent_index(doc: Doc) -> tuple[dict[int, Span], dict[int, Span]]:
+    """Entities by first and by last token, built once per doc (texts may hold thousands)."""
+    index = doc.user_data.get("_socx_ents")
+    if index is None:  # the entity ruler has run before any rule component; entities do not change after
+        ents = doc.ents
+        index = ({e.start: e for e in ents}, {e.end - 1: e for e in ents})
+        doc.user_data["_socx_ents"] = index
+    return index
+
+
 def _ent_at(doc: Doc, i: int) -> Span | None:
-    token = doc[i]
-    if token.ent_iob_ == "B":
-        return next((e for e in doc.ents if e.start == i), None)
-    return None
+    return _ent_index(doc)[0].get(i)
 
 
 def _ent_ending_at(doc: Doc, i: int) -> Span | None:
-    return next((e for e in doc.ents if e.end - 1 == i), None)
+    return _ent_index(doc)[1].get(i)
 
 
 def _followed_by_speaking(doc: Doc, ent: Span) -> bool:
@@ -492,7 +499,12 @@ def _has_delegation(sentence: Span) -> bool:
 
 def _is_mention_only(doc: Doc, ent: Span) -> bool:
     vocab = roles()
-    before = doc[max(ent.sent.start, ent.start - 5) : ent.start].text.lower()
+    start = max(ent.sent.start, ent.start - 5)
+    for k in range(ent.start - 1, start - 1, -1):  # the cue must stand in the same clause
+        if doc[k].text in (";", ":", ".", "!", "?"):
+            start = k + 1
+            break
+    before = doc[start : ent.start].text.lower()
     after = doc[ent.end : min(ent.sent.end, ent.end + 2)]
     return any(cue in before for cue in vocab.mention_before) or any(t.lower_ in vocab.mention_after for t in after)
 
@@ -530,7 +542,7 @@ def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]
         elif ent.label_ == "DEMONYM" and any(w in nouns for w in after):
             rule, weight = "demonym-institution", 3.0
         elif ent.label_ in ("COUNTRY", "PLACE") and prev in ("in", "of", "for", "to"):
-            rule, weight = "country-after-preposition", 1.0
+            rule, weight = f"{ent.label_.lower()}-after-preposition", 1.0
         elif ent.label_ == "COUNTRY":
             rule, weight = "country-mention", 1.0
         elif ent.label_ == "PLACE":

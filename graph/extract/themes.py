@@ -40,7 +40,10 @@ def lemmas(doc: Doc) -> Doc:
 def _matcher(nlp: Language) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     for concept in load_scheme("themes.ttl"):
-        patterns = [lemmas(nlp.make_doc(label)) for label in concept.labels]
+        # a one-word prefLabel ("Labour", "Employment") names the area, it is no evidence of it: every
+        # "Ministry of Labour" would match; the scheme's other labels are the phrases that are
+        labels = [label for label in concept.labels if label != concept.pref_label or " " in label]
+        patterns = [lemmas(nlp.make_doc(label)) for label in labels]
         matcher.add(concept.iri, patterns)
     return matcher
 

@@ -1,0 +1,335 @@
+"""Extraction: one test per phrasing pattern and per trap, on the smallest texts that show them."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from graph.extract.nlp import load_nlp
+from graph.extract.run import extract
+from graph.merge import merge_documents
+from graph.reader import DocumentReader
+
+
+def entry(title: str, partner: str, description: str, types: str = "Policy development") -> str:
+    return f"  • {title}\n\n    {partner}\n    {types}\n    {description}\n"
+
+
+def facts_of(*entries: str):
+    """Facts of each action of a document made of ``entries``, in order."""
+    doc = DocumentReader().read("".join(entries), "doc.txt")
+    merged = merge_documents([doc])
+    extraction = extract(merged.actions)
+    return [extraction.facts[a.key] for a in merged.actions], extraction, merged
+
+
+def one(description: str, partner: str = "Ministry of Labour", title: str = "Support to the ministry"):
+    (facts,), _, _ = facts_of(entry(title, partner, description))
+    return facts
+
+
+def values(facts_list) -> list[str]:
+    return sorted(f.value for f in facts_list)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Experts from France and Spain mobilised by SOCIEUX+ reviewed the scheme.", ["ESP", "FRA"]),
+        (
+            "Experts from Belgium, Estonia and the Netherlands mobilised by SOCIEUX+ trained the staff.",
+            ["BEL", "EST", "NLD"],
+        ),
+        ("Spanish experts reviewed the pension law.", ["ESP"]),
+        ("The work drew on Belgian, Romanian and Swedish expertise.", ["BEL", "ROU", "SWE"]),
+        ("Finnish, French, and German experts mobilized by SOCIEUX+ provided advice.", ["DEU", "FIN", "FRA"]),
+        ("French experts accompanied by regional experts from Cameroon assessed the grants.", ["CMR", "FRA"]),
+        ("Peers from Lithuania shared their practice.", ["LTU"]),
+        ("An expert from the Portuguese Social Security Institute joined the mission.", ["PRT"]),
+        ("A practitioner from Arbetsförmedlingen presented its matching tools.", ["SWE"]),
+        ("Experts mobilized by the German Association of Accident Insurance trained the staff.", ["DEU"]),
+        ("EExperts from Finland and Portugal took part in the seminar.", ["FIN", "PRT"]),
+        ("Two public EU experts - from Croatia and France this time - gave lectures.", ["FRA", "HRV"]),
+        ("Experts from the Czech Republic and the United Kingdom worked with the unit.", ["CZE", "GBR"]),
+        ("Experts from Türkiye and a Dutch colleague from the Social and Economic Council advised.", ["NLD", "TUR"]),
+        ("A Slovenian and a Croatian expert designed the course.", ["HRV", "SVN"]),
+        ("A French child protection specialist and an Irish inspector reviewed the cases.", ["FRA", "IRL"]),
+        (
+            "Experts from Denmark's Agency for Labour Market and Recruitment and from Germany's BIBB presented tools.",
+            ["DEU", "DNK"],
+        ),
+        (
+            "Counsellors from Greece's public employment service and from the Public Employment Service of Cyprus "
+            "trained staff.",
+            ["CYP", "GRC"],
+        ),
+        (
+            "Teams of experts with different profiles and country origin (France, Morocco, the Netherlands) "
+            "exchanged with the partner.",
+            ["FRA", "MAR", "NLD"],
+        ),
+    ],
+)
+def test_expert_country_phrasings(sentence, expected):
+    assert values(one(sentence).expert_countries) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The reform was inspired by the Danish model of flexicurity.",
+        "EU member states such as Austria and Germany apply similar rules.",
+        "Experts mobilised worked with their Tunisian peers on the data.",
+        "The trainers trained 30 counsellors from Bolivia on soft skills.",
+        "Portuguese-speaking experts translated the manual.",
+        "Experts from EU Member States presented European practices.",
+    ],
+)
+def test_countries_only_mentioned_get_no_expert_role(sentence):
+    assert one(sentence).expert_countries == []
+
+
+def test_partner_peers_are_evidence_of_the_partner_country():
+    facts = one("Experts mobilised by SOCIEUX worked with their Liberian peers in an assessment.")
+    assert facts.partner_country.value == "LBR" and facts.partner_country.rule == "partner-peers"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A series of training sessions and a study visit to Germany addressed the request.", ["DEU"]),
+        ("A study tour in Spain and Italy followed.", ["ESP", "ITA"]),
+        ("A delegation from Kazakhstan visited Finland to study foster care.", ["FIN"]),
+        ("An ISSSTE delegation travelled to Madrid to observe practices.", ["ESP"]),
+        ("A study visit to the Spanish Public Employment Service completed the action.", ["ESP"]),
+        ("The action included a study-visit to different peer institutions in Romania.", ["ROU"]),
+        ("Three missions in Podgorica focused on the organisation of the Fund.", []),
+    ],
+)
+def test_study_visit_phrasings(sentence, expected):
+    assert values(one(sentence).study_visit_countries) == expected
+
+
+def test_delegation_origin_is_not_a_study_visit_host():
+    facts = one("A delegation from Kazakhstan visited Finland.", partner="Commissioner for Children's Rights")
+    assert values(facts.study_visit_countries) == ["FIN"]
+
+
+@pytest.mark.parametrize(
+    ("description", "partner", "title", "expected", "rule"),
+    [
+        (
+            "The Ministry of Labour of Suriname asked for support.",
+            "Ministry of Labour",
+            "Support",
+            "SUR",
+            "institution-of-country",
+        ),
+        (
+            "The goal of this action requested by Montenegro’s Center for Social Work was to improve protocols.",
+            "PI Center for social work",
+            "Support",
+            "MNE",
+            "country-possessive",
+        ),
+        (
+            "The Peruvian National Council for Labour submitted a request.",
+            "Ministry of Labour",
+            "Support",
+            "PER",
+            "demonym-institution",
+        ),
+        (
+            "The action assessed the sector.",
+            "Prime-Ministers Office",
+            "Support to the disability sector in Kosovo*",
+            "XKX",
+            "title-country",
+        ),
+        (
+            "Three missions in Podgorica focused on the organisation of the Fund.",
+            "Pension Fund",
+            "Support",
+            "MNE",
+            "place-after-preposition",
+        ),
+        (
+            "The fund asked for support.",
+            "National Health Insurance Institute [Institut National d'Assurance Maladie du Togo] (INAM)",
+            "Support",
+            "TGO",
+            "partner-line",
+        ),
+    ],
+)
+def test_partner_country_phrasings(description, partner, title, expected, rule):
+    facts = one(description, partner=partner, title=title)
+    assert facts.partner_country.value == expected and facts.partner_country.rule == rule
+
+
+def test_partner_country_is_never_an_eu_member_state_from_weak_evidence():
+    facts = one("Experts from Spain presented the Spanish model; the ministry of Ecuador adapted it.")
+    assert facts.partner_country.value == "ECU"
+
+
+def test_contradiction_between_title_and_description_is_decided_and_reported():
+    _, extraction, _ = facts_of(
+        entry(
+            "Modernization of recruitment in the civil service of Costa Rica",
+            "General Directorate of Civil Service",
+            "Through this first Action in partnership with the General Directorate of Civil Service of Panama, "
+            "experts from Spain reviewed the recruitment model.",
+        )
+    )
+    conflicts = [a for a in extraction.anomalies if a.kind == "partner-country-conflict"]
+    assert len(conflicts) == 1 and "PAN" in conflicts[0].detail and "CRI" in conflicts[0].detail
+
+
+def test_country_names_inside_other_names_are_not_confused():
+    nlp = load_nlp()
+    doc = nlp(
+        "Niger and Nigeria, Nigerien and Nigerian staff, Guinea, Guinea-Bissau, Equatorial Guinea and "
+        "Papua New Guinea; the Indian Ocean; Dominica and the Dominican Republic; the DRC and Congo."
+    )
+    found = [(e.text, e.ent_id_) for e in doc.ents if e.label_ in ("COUNTRY", "DEMONYM")]
+    assert found == [
+        ("Niger", "NER"),
+        ("Nigeria", "NGA"),
+        ("Nigerien", "NER"),
+        ("Nigerian", "NGA"),
+        ("Guinea", "GIN"),
+        ("Guinea-Bissau", "GNB"),
+        ("Equatorial Guinea", "GNQ"),
+        ("Papua New Guinea", "PNG"),
+        ("Dominica", "DMA"),
+        ("Dominican Republic", "DOM"),
+        ("DRC", "COD"),
+        ("Congo", "COG"),
+    ]
+
+
+def test_country_variants():
+    nlp = load_nlp()
+    doc = nlp(
+        "Czechia, the Czech Republic, Ivory Coast, Côte d’Ivoire, the Gambia, Kosovo*, North Macedonia, "
+        "Türkiye, Turkey, Dutch, Cabo Verde, Viet Nam"
+    )
+    assert [e.ent_id_ for e in doc.ents] == [
+        "CZE",
+        "CZE",
+        "CIV",
+        "CIV",
+        "GMB",
+        "XKX",
+        "MKD",
+        "TUR",
+        "TUR",
+        "NLD",
+        "CPV",
+        "VNM",
+    ]
+
+
+def test_institution_country_carries_over_and_variants_merge_but_never_across_countries():
+    facts, extraction, merged = facts_of(
+        entry(
+            "Support A",
+            "Ministry of Labour and Employment Promotion [Ministerio de Trabajo y Promoción del Empleo]",
+            "The Ministry of Labour and Employment Promotion of Peru asked for support from Spanish experts.",
+        ),
+        entry(
+            "Support B",
+            "Ministry of Labor and Employment Promotion [Ministerio de Trabajo y Promoción del Empleo]",
+            "The ministry modernised its services with French experts.",
+        ),
+        entry("Support C", "Ministry of Labour", "The Ministry of Labour of Suriname asked for advice."),
+        entry("Support D", "Ministry of Labour", "The Ministry of Labour of Ecuador asked for advice."),
+    )
+    assert [f.partner_country.value for f in facts] == ["PER", "PER", "SUR", "ECU"]
+    assert facts[1].partner_country.rule == "same-institution"
+    nodes = [extraction.institutions[a.key][0] for a in merged.actions]
+    assert nodes[0] is nodes[1] and nodes[2] is not nodes[3]
+    assert {n.name for n in nodes[0].names} == {
+        "Ministry of Labour and Employment Promotion",
+        "Ministry of Labor and Employment Promotion",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own", "related"),
+    [
+        (
+            "Building on the previous support (Action 2022-21) provided by SOCIEUX+, this action continued.",
+            None,
+            [("2022-21", "builds-on")],
+        ),
+        ("Follow-up from action 2014-04 This action built on these achievements.", None, [("2014-04", "follow-up")]),
+        (
+            "This action was implemented in parallel to the action 2020-35, with the same ministry.",
+            None,
+            [("2020-35", "parallel-to")],
+        ),
+        ("Action 2023-11 was implemented from May to November 2023.", "2023-11", []),
+        ("This action is coded 2023-38 in the portfolio.", "2023-38", []),
+        ("The plan covers 2024-2027 and the strategy for 2016-20.", None, []),
+        (
+            "SOCIEUX+ supported the network through various actions (including 2017-17, 2015-24, and 2014-25).",
+            None,
+            [("2014-25", "related"), ("2015-24", "related"), ("2017-17", "related")],
+        ),
+    ],
+)
+def test_action_code_phrasings(sentence, own, related):
+    facts = one(sentence)
+    assert (facts.action_code.value if facts.action_code else None) == own
+    assert sorted((f.value, f.detail) for f in facts.related_actions) == related
+
+
+def test_organisations_with_roles_and_the_partner_itself_left_out():
+    facts = one(
+        "In collaboration with the ILO and funded by the World Bank, the EU Delegation in Dakar and "
+        "the Inter-African Conference on Social Welfare met.",
+        partner="Inter-African Conference on Social "
+        "Welfare [Conférence Interafricaine de la Prévoyance Sociale] (CIPRES)",
+    )
+    assert {(f.value, f.detail) for f in facts.organisations} == {
+        ("ILO", "collaborator"),
+        ("World Bank", "funder"),
+        ("EU Delegation", "collaborator"),
+    }
+    assert facts.partner_country is None  # a regional body has no partner country
+
+
+def test_themes_are_matched_on_lemmas_with_evidence():
+    facts = one("The fund reviewed its pensions and the occupational safety and health of workers with disabilities.")
+    themes = {f.value.rsplit("/", 1)[1]: f.detail for f in facts.themes}
+    assert {"pensions", "occupational-safety-health", "disability"} <= set(themes)
+    assert themes["pensions"] == "pensions"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "experts from France and Spain " * 2000,  # no sentence boundary
+        "Ünïcödé ☃ ﬁ \u200b experts from Frаnce (Cyrillic a) — “quotes” ‹›  ۱۲۳ 🙂 " * 50,
+        ("Experts from France met the Ministry of Labour of Peru in Lima. " * 16000),  # about 1 MB
+    ],
+)
+def test_odd_text_never_crashes(description):
+    facts = one(description)
+    assert {f.value for f in facts.expert_countries} <= {"FRA", "ESP"}
+
+
+def test_evidence_points_at_the_line_and_span_of_the_sentence():
+    text = entry(
+        "Support",
+        "Ministry of Labour",
+        "The ministry asked for help. Experts from Estonia and Latvia reviewed the law.",
+    )
+    (facts,), _, _ = facts_of(text)
+    estonia = next(f for f in facts.expert_countries if f.value == "EST")
+    line = textwrap.dedent(text).splitlines()[4].strip()
+    assert estonia.line == 5 and line[estonia.start : estonia.end] == "Estonia"
+    assert estonia.sentence == "Experts from Estonia and Latvia reviewed the law."
+    assert estonia.rule == "expert-from-country"

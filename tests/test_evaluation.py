@@ -23,7 +23,7 @@ TARGETS_F1 = {
 }
 
 
-@pytest.mark.parametrize("name", ["annotated.jsonl", "holdout-annotated.jsonl"])
+@pytest.mark.parametrize("name", ["annotated.jsonl", "holdout-annotated.jsonl", "unseen-annotated.jsonl"])
 def test_quality_bar(name):
     scores, missing = evaluate(DATA / name, ROOT / "seeds")
     assert missing == []

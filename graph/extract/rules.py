@@ -50,6 +50,8 @@ def findings(doc: Doc) -> list[Finding]:
 class Roles:
     expert_nouns: frozenset[str]
     expert_compounds: frozenset[str]
+    list_nouns: frozenset[str]
+    trainee_cues: frozenset[str]
     gap_words: frozenset[str]
     max_modifiers: int
     partner_peers: frozenset[str]
@@ -69,6 +71,8 @@ def roles() -> Roles:
     return Roles(
         expert_nouns=frozenset(experts["nouns"]),
         expert_compounds=frozenset(experts["compounds"]),
+        list_nouns=frozenset(experts["list_nouns"]),
+        trainee_cues=frozenset(experts["trainee_cues"]),
         gap_words=frozenset(experts["gap_words"]),
         max_modifiers=int(experts["max_modifiers"]),
         partner_peers=frozenset(experts["partner_peers"]),
@@ -113,32 +117,10 @@ STOP = {
     "while",
     "who",
 }
-LIST_GLUE = {
-    ",",
-    "and",
-    "&",
-    "as",
-    "well",
-    "both",
-    "the",
-    "from",
-    "also",
-    "or",
-    "plus",
-    "—",
-    "–",
-    "-",
-    "one",
-    "another",
-    "a",
-    "an",
-    "two",
-    "three",
-    "four",
-    "each",
-}
+LIST_GLUE = frozenset(
+    ", and & as well both the from also or plus — – - one another a an two three four each of by".split()
+)
 DETERMINERS = {"a", "an", "the", "one", "two", "three", "four", "five"}
-TRAINEE_CUES = {"trained", "train", "trains", "coached", "coach", "coaches"}
 
 
 def is_expert_noun(token: Token) -> bool:
@@ -255,19 +237,22 @@ def read_country_list(doc: Doc, i: int, limit: int) -> tuple[list[tuple[str, Spa
             items.append((ent.ent_id_, ent, "COUNTRY"))
             continue
         if token.text == "," and items:  # an aside: ", mobilised through triangular cooperation, and from"
-            close = next((k for k in range(j + 1, min(end, j + 10)) if doc[k].text == ","), None)
+            close = next((k for k in range(j + 1, min(end, j + 18)) if doc[k].text == ","), None)
             if (
                 close is not None
                 and close + 2 < end
                 and doc[close + 1].lower_ == "and"
-                and doc[close + 2].lower_ in ("from", "one", "a", "an", "another")
+                and (
+                    doc[close + 2].lower_ in ("from", "one", "a", "an", "another", "of", "by")
+                    or is_expert_noun(doc[close + 2])
+                )
             ):
                 j = close + 1
                 continue
         if token.lower_ in LIST_GLUE or (token.lower_ in ("this", "time") and items):
             j += 1
             continue
-        if items and is_expert_noun(token):  # "... and a colleague from Belgium"
+        if items and (is_expert_noun(token) or token.lower_ in roles().list_nouns):  # "... and a colleague from"
             j += 1
             continue
         if token.text == "(" and items:
@@ -294,7 +279,7 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
         if not is_expert_noun(token):
             continue
         before = doc[max(token.sent.start, token.i - 3) : token.i]
-        if any(t.lower_ in TRAINEE_CUES for t in before) or "training of" in before.text.lower():
+        if any(t.lower_ in roles().trainee_cues for t in before) or "training of" in before.text.lower():
             continue  # "trained 30 counsellors from La Paz": the partner's staff
         sent_end = token.sent.end
         j = token.i + 1
@@ -302,11 +287,14 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
         while j < sent_end and j - token.i <= 7:
             lower = doc[j].lower_
             if lower in ("by", "to"):
-                # "experts mobilized by the German Association", "experts belonging to the German ...":
-                # a demonym or a national agency; "by SOCIEUX+" is only a gap
+                # "experts mobilized by the German Association", "expertise provided by Slovenia's Ministry":
+                # a demonym, a national agency or a country's institution; "by SOCIEUX+" is only a gap
                 k = j + 1 + (j + 1 < sent_end and doc[j + 1].lower_ == "the")
                 ent = _ent_at(doc, k) if k < sent_end else None
-                if ent is not None and ent.label_ in ("DEMONYM", "EXPERT_AGENCY"):
+                possessive = ent is not None and ent.end < sent_end and doc[ent.end].lower_ in ("’s", "'s", "’", "'")
+                if ent is not None and (
+                    ent.label_ in ("DEMONYM", "EXPERT_AGENCY") or (ent.label_ == "COUNTRY" and possessive)
+                ):
                     preposition = "by"
                     break
             elif lower in ("from", "of"):
@@ -332,9 +320,9 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
             ):
                 items, _ = read_country_list(doc, k, sent_end)
         for alpha3, ent, how in items:
-            if preposition == "of" and how == "COUNTRY":
-                continue  # "the expertise of Peru in ..." speaks of the partner
-            if preposition == "by" and how in ("COUNTRY", "PLACE"):
+            if preposition == "of" and how == "COUNTRY" and token.lower_ == "expertise":
+                continue  # "the expertise of Peru in ..." speaks of the partner; "an expert of Estonia" does not
+            if preposition == "by" and how == "PLACE":
                 continue
             if how == "PLACE" and not gazetteer.countries[alpha3].eu_member:
                 continue  # "counsellors from La Paz": a place names the partner's side, not an expert country
@@ -411,6 +399,8 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
         if not found:
             continue
         first = min(found, key=lambda e: e.start)
+        if token.lower_ in ("team", "teams") and first.start > 0 and doc[first.start - 1].lower_ == "the":
+            continue  # "The Paraguayan team, 14 officials": the partner's own team
         peers = first.start > 0 and doc[first.start - 1].lower_ in vocab.partner_peers
         for ent in found:
             if peers:
@@ -538,7 +528,10 @@ def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]
         elif ent.label_ == "COUNTRY" and prev == "in" and any(w in nouns for w in window[-6:]):
             rule, weight = "institution-in-country", 3.5
         elif ent.label_ in ("COUNTRY", "PLACE") and nxt is not None and nxt.lower_ in ("’s", "'s", "’", "'"):
-            rule, weight = "country-possessive", 4.0
+            # "Montenegro's Center for Social Work" (4); "Singapore's demerit point system" (a mention)
+            owner = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+            institution = owner is not None and (owner.is_title or owner.is_upper)
+            rule, weight = ("country-possessive", 4.0) if institution else ("country-possessive-mention", 1.0)
         elif ent.label_ == "DEMONYM" and any(w in nouns for w in after):
             rule, weight = "demonym-institution", 3.0
         elif ent.label_ in ("COUNTRY", "PLACE") and prev in ("in", "of", "for", "to"):
@@ -574,8 +567,8 @@ _CODE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})(?![\d-])")
 def _is_own_code(before: str, after: str) -> bool:
     """ "Action 2023-11 was implemented", "This action is coded 2023-38", "registered as Action 2024-17"."""
     lowered = before.lower()
-    if re.fullmatch(r"\s*action\s*", lowered) and re.match(r"\s*(was|is|has|had|,|\()", after.lower()):
-        return True
+    if re.fullmatch(r"\s*((the|this)\s+)?action\s*", lowered) and re.match(r"\s*(,|\(|[a-z]+\b)", after.lower()):
+        return True  # "Action 2023-11 was implemented", "The action 2024-37 has permitted", "Action 2024-18 supported"
     if re.fullmatch(r"\s*(through|with|under|via|in)\s+(this\s+)?action\s*", lowered) and after.startswith(","):
         return True  # "Through Action 2024-12, the institute received ..."
     subject = re.search(r"\b(this|the present|the current|the|our)\s+(action|intervention)\b", lowered)
@@ -611,9 +604,10 @@ def action_codes(doc: Doc) -> Doc:
         after = text[match.end() : sentence.end_char].lower()
         relation = next((name for name, cues in roles().code_relations if any(c in before for c in cues)), None)
         says_action = "action" in near[-25:]
+        cue_near = relation is not None and any(c in near for _, cues in roles().code_relations for c in cues)
         if relation is None and _is_own_code(text[sentence.start_char : match.start()], after):
             out.append(Finding("action_code", code, "own-code", match.start(), match.end(), sentence.text.strip()))
-        elif relation and (says_action or "follow" in near):
+        elif relation and (says_action or cue_near):
             out.append(
                 Finding(
                     "related_action",

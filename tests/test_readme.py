@@ -28,3 +28,10 @@ def test_readme_starts_with_the_two_commands():
     assert commands[0].endswith("socieux-kg build")
     assert commands[1].endswith("python -m pytest")
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_evaluation_example_is_what_evaluate_prints():
+    block = re.search(r"\$ socieux-kg evaluate --data (\S+)\n(.*?)\n```", README, re.S)
+    done = run_cli("evaluate", "--data", block.group(1))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == block.group(2).strip()

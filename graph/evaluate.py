@@ -14,19 +14,9 @@ from pathlib import Path
 
 from graph.errors import SocieuxError
 
+# the annotated fields are columns of the actions table, under the same names
 SET_FIELDS = ("expert_countries", "study_visit_countries", "assistance_types", "related_action_codes", "organisations")
 VALUE_FIELDS = ("partner_institution", "partner_institution_acronym", "partner_country", "action_code")
-COLUMN = {
-    "expert_countries": "expert_countries",
-    "study_visit_countries": "study_visit_countries",
-    "assistance_types": "assistance_types",
-    "related_action_codes": "related_action_codes",
-    "organisations": "organisations",
-    "partner_institution": "partner_institution",
-    "partner_institution_acronym": "partner_institution_acronym",
-    "partner_country": "partner_country",
-    "action_code": "action_code",
-}
 
 
 @dataclass
@@ -118,7 +108,7 @@ def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], 
                 score = scores.setdefault(kind, {}).setdefault(name, Score())
                 where = f"{entry['file']}:{entry['line']}"
                 if name in SET_FIELDS:
-                    expected, found = set(gold or []), _split(row.get(COLUMN[name], ""))
+                    expected, found = set(gold or []), _split(row.get(name, ""))
                     score.tp += len(expected & found)
                     score.fp += len(found - expected)
                     score.fn += len(expected - found)
@@ -127,7 +117,7 @@ def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], 
                             f"{where} missing {sorted(expected - found)} extra {sorted(found - expected)}"
                         )
                 else:
-                    expected, found = _norm(gold), _norm(row.get(COLUMN[name], ""))
+                    expected, found = _norm(gold), _norm(row.get(name, ""))
                     score.total += 1
                     score.correct += expected == found
                     if expected != found and kind == "all":

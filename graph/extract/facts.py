@@ -168,7 +168,10 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
 def _in_brackets(text: str, offset: int) -> bool:
     """Whether ``offset`` of a partner line falls in its bracketed original-language name."""
     opened = text.rfind("[", 0, offset)
-    return opened != -1 and text.find("]", opened) in (-1,) or (opened != -1 and text.find("]", opened) > offset)
+    if opened == -1:
+        return False
+    closed = text.find("]", opened)
+    return closed == -1 or closed > offset
 
 
 def _is_whole_name(partner_line: str, finding: Finding) -> bool:

@@ -32,6 +32,9 @@ def main() -> None:
                                      JSON-LD, build report)
     socieux-kg query actions         one row per action, as a table, CSV, TSV or JSON
     socieux-kg validate              check a graph against the SHACL shapes
+    socieux-kg viz country-flows     write an interactive network page (offline HTML)
+    socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
+    socieux-kg evaluate              score the extraction against an annotated set
 
     Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
     """
@@ -53,13 +56,20 @@ def main() -> None:
     show_default=True,
     help="Check the built graph against ontology/shapes.ttl (SHACL).",
 )
+@click.option(
+    "--network/--no-network",
+    default=True,
+    show_default=True,
+    help="Also write the network views (views/), Gephi exports (network/) and statistics (stats/).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
-def build(files: tuple[Path, ...], out: Path, validate: bool, quiet: bool) -> None:
+def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, quiet: bool) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
-    Writes socieux.ttl, socieux.nt, socieux.jsonld, build-report.md and build-report.json;
-    each file is replaced atomically, and nothing is written when an input cannot be read.
+    Writes socieux.ttl, socieux.nt, socieux.jsonld, build-report.md and build-report.json, the
+    network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/ (CSV, SVG); each file is
+    replaced atomically, and nothing is written when an input cannot be read.
     """
     from graph.errors import SocieuxError
     from graph.pipeline import build as run_build
@@ -74,7 +84,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, quiet: bool) -> No
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         result = run_build(paths, validate=validate, progress=progress)
-        written = write_outputs(result, out)
+        written = write_outputs(result, out, network=network)
     except SocieuxError as error:
         _fail(error)
         return
@@ -168,6 +178,93 @@ def validate(graph_file: Path) -> None:
         return
     click.echo(f"{graph_file}: {len(violations)} violation{'s' if len(violations) != 1 else ''}", err=True)
     sys.exit(1)
+
+
+VIEW_NAMES = ("full", "country-flows", "institutions-themes", "action-chains")
+
+
+@main.command()
+@click.argument("view", type=click.Choice(VIEW_NAMES))
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph file to draw.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="HTML file to write [default: exports/views/VIEW.html].",
+)
+def viz(view: str, graph_file: Path, out: Path | None) -> None:
+    """Write the interactive network page of VIEW: a self-contained HTML file that opens offline.
+
+    \b
+    full                 actions, institutions, countries, themes, types, organisations, news
+    country-flows        expert country -> partner country, weighted by actions
+    institutions-themes  partner institutions and the themes of their actions
+    action-chains        actions linked by follow-up, builds-on and parallel references
+    """
+    from graph.errors import SocieuxError
+    from graph.network import project
+    from graph.outputs import write_atomic
+    from graph.query import load_graph
+    from graph.viz import page
+
+    target = out or DEFAULT_OUT / "views" / f"{view}.html"
+    try:
+        g = project(load_graph(graph_file), view)
+        write_atomic(target, page(g, view))
+    except SocieuxError as error:
+        _fail(error)
+        return
+    click.echo(f"socieux-kg: wrote {target} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+
+
+@main.command()
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph file to analyse.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT / "stats",
+    show_default=True,
+    help="Folder for the CSV tables and the country-flows picture.",
+)
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows to print per table.")
+def stats(graph_file: Path, out: Path, top: int) -> None:
+    """Print the top expert and partner countries, institutions, themes, types of assistance and the
+    most central nodes; write them as CSV and draw the country flows (country-flows.svg)."""
+    from graph import stats as statistics
+    from graph.errors import SocieuxError
+    from graph.network import project
+    from graph.outputs import write_atomic
+    from graph.query import load_graph
+
+    try:
+        graph = load_graph(graph_file)
+        tables = statistics.tables(graph, project(graph, "full"))
+        for table in tables:
+            write_atomic(out / f"{table.name}.csv", table.csv())
+            click.echo(table.text(top))
+        write_atomic(out / "country-flows.svg", statistics.flows_svg(project(graph, "country-flows")))
+    except SocieuxError as error:
+        _fail(error)
+        return
+    click.echo(f"socieux-kg: wrote {len(tables)} tables and country-flows.svg into {out}/")
 
 
 @main.command()

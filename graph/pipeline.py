@@ -21,6 +21,27 @@ GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
 
 
+def network_outputs(graph: Graph) -> dict[str, str]:
+    """The network views (views/*.html), the Gephi exports (network/) and the statistics (stats/)."""
+    from graph import network_files, stats, viz
+    from graph.network import VIEWS, project
+
+    rendered: dict[str, str] = {}
+    projections = {view: project(graph, view) for view in VIEWS}
+    for view, g in projections.items():
+        rendered[f"views/{view}.html"] = viz.page(g, view)
+    full = projections["full"]
+    rendered["network/socieux.graphml"] = network_files.graphml(full)
+    rendered["network/socieux.gexf"] = network_files.gexf(full)
+    rendered["network/nodes.csv"] = network_files.node_list(full)
+    rendered["network/edges.csv"] = network_files.edge_list(full)
+    rendered["network/country-flows.graphml"] = network_files.graphml(projections["country-flows"])
+    for table in stats.tables(graph, full):
+        rendered[f"stats/{table.name}.csv"] = table.csv()
+    rendered["stats/country-flows.svg"] = stats.flows_svg(projections["country-flows"])
+    return rendered
+
+
 @dataclass
 class BuildResult:
     documents: list[Document]
@@ -95,15 +116,18 @@ def build(
     return BuildResult(documents, graph, report)
 
 
-def write_outputs(result: BuildResult, out: Path) -> list[Path]:
-    """Write the graph in each serialisation and the build report into ``out``, each file atomically."""
+def write_outputs(result: BuildResult, out: Path, network: bool = True) -> list[Path]:
+    """Write the graph in each serialisation, the network views and files, and the build report into
+    ``out``, each file atomically."""
     outputs.check_writable(out)
     rendered = {
         "socieux.ttl": outputs.turtle(result.graph),
         "socieux.nt": outputs.ntriples(result.graph),
         "socieux.jsonld": outputs.jsonld(result.graph),
     }
-    result.report.outputs = [*GRAPH_FILES, *REPORT_FILES]
+    if network:
+        rendered.update(network_outputs(result.graph))
+    result.report.outputs = [*rendered, *REPORT_FILES]
     rendered["build-report.md"] = result.report.to_markdown()
     rendered["build-report.json"] = result.report.to_json()
     written = []

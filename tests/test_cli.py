@@ -32,7 +32,22 @@ def project(tmp_path_factory) -> Path:
 
 def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     names = sorted(p.name for p in (project / "exports").iterdir())
-    assert names == ["build-report.json", "build-report.md", "socieux.jsonld", "socieux.nt", "socieux.ttl"]
+    assert names == [
+        "build-report.json",
+        "build-report.md",
+        "network",
+        "socieux.jsonld",
+        "socieux.nt",
+        "socieux.ttl",
+        "stats",
+        "views",
+    ]
+    assert sorted(p.name for p in (project / "exports" / "views").iterdir()) == [
+        "action-chains.html",
+        "country-flows.html",
+        "full.html",
+        "institutions-themes.html",
+    ]
 
 
 def test_build_prints_progress_and_a_one_line_summary():
@@ -113,7 +128,7 @@ def test_validate_exit_codes(project, tmp_path):
 
 
 def test_every_command_has_help():
-    for command in ([], ["build"], ["query"], ["validate"]):
+    for command in ([], ["build"], ["query"], ["validate"], ["viz"], ["stats"], ["evaluate"]):
         done = run_cli(*command, "--help")
         assert done.returncode == 0 and "Usage:" in done.stdout and len(done.stdout) > 200
 
@@ -138,7 +153,7 @@ EXPECTED_ERRORS = {
 def test_bad_input_is_a_one_line_error_and_leaves_outputs_intact(project, tmp_path, name):
     out = tmp_path / "exports"
     shutil.copytree(project / "exports", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / name
     bad.write_bytes(BAD_INPUTS[name])
     done = run_cli("build", *SEED_FILES, bad, "--out", out)
@@ -146,7 +161,7 @@ def test_bad_input_is_a_one_line_error_and_leaves_outputs_intact(project, tmp_pa
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("socieux-kg: error:")]
     assert len(errors) == 1 and EXPECTED_ERRORS[name] in errors[0], done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_missing_file_and_unwritable_out(tmp_path):

@@ -1,0 +1,142 @@
+"""Tables of the graph for reports: top expert and partner countries, institutions, themes,
+types of assistance and the most central nodes; and the country flows as an SVG picture."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import RDF, Graph
+from rdflib.namespace import SKOS
+
+from graph.mapping import SOCX
+from graph.network import analyse
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[object]]
+
+    def csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return buffer.getvalue()
+
+    def text(self, top: int) -> str:
+        rows = [[str(c) for c in r] for r in self.rows[:top]]
+        widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(self.columns)]
+        lines = [self.title, "  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+        more = len(self.rows) - top
+        return "\n".join(lines + ([f"({more} more in {self.name}.csv)"] if more > 0 else [])) + "\n"
+
+
+def _count(graph: Graph, prop, label_prop) -> list[list[object]]:
+    counts: Counter = Counter()
+    for action in graph.subjects(RDF.type, SOCX.Action):
+        for value in set(graph.objects(action, prop)):
+            counts[value] += 1
+    rows = [[str(graph.value(v, label_prop) or v), counts[v]] for v in counts]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def tables(graph: Graph, full: nx.Graph) -> list[Table]:
+    """The tables ``socieux-kg stats`` prints and writes."""
+    analytics = analyse(full)
+    central = sorted(full.nodes, key=lambda n: (-analytics.betweenness.get(n, 0), n))
+    return [
+        Table(
+            "expert-countries",
+            "Expert countries by number of actions",
+            ["country", "actions"],
+            _count(graph, SOCX.expertCountry, SOCX.isoAlpha3),
+        ),
+        Table(
+            "partner-countries",
+            "Partner countries by number of actions",
+            ["country", "actions"],
+            _count(graph, SOCX.partnerCountry, SOCX.isoAlpha3),
+        ),
+        Table(
+            "institutions",
+            "Partner institutions by number of actions",
+            ["institution", "actions"],
+            _count(graph, SOCX.partnerInstitution, SKOS.prefLabel),
+        ),
+        Table("themes", "Themes by number of actions", ["theme", "actions"], _count(graph, SOCX.theme, SKOS.prefLabel)),
+        Table(
+            "assistance-types",
+            "Types of assistance by number of actions",
+            ["type", "actions"],
+            _count(graph, SOCX.assistanceType, SKOS.prefLabel),
+        ),
+        Table(
+            "centrality",
+            "Most central nodes of the whole graph",
+            ["label", "type", "degree_centrality", "betweenness", "community"],
+            [
+                [
+                    full.nodes[n].get("label", n),
+                    full.nodes[n]["type"],
+                    round(analytics.degree.get(n, 0), 4),
+                    round(analytics.betweenness.get(n, 0), 4),
+                    analytics.community.get(n, -1),
+                ]
+                for n in central
+            ],
+        ),
+    ]
+
+
+def flows_svg(flows: nx.DiGraph) -> str:
+    """Expert countries on the left, partner countries on the right, bands as wide as the flows."""
+    experts = sorted({s for s, _ in flows.edges}, key=lambda n: (-flows.out_degree(n, weight="weight"), n))
+    partners = sorted({t for _, t in flows.edges}, key=lambda n: (-flows.in_degree(n, weight="weight"), n))
+    step, top, width = 18, 60, 900
+    height = top + step * max(len(experts), len(partners), 1) + 30
+    y_expert = {n: top + i * step for i, n in enumerate(experts)}
+    y_partner = {n: top + i * step for i, n in enumerate(partners)}
+    biggest = max((d["weight"] for _, _, d in flows.edges(data=True)), default=1)
+
+    def label(node: str) -> str:
+        return _xml(flows.nodes[node].get("label", node))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<text x="20" y="24" font-size="15" font-weight="bold">SOCIEUX+ country flows: '
+        "expert countries (left) to partner countries (right), by number of actions</text>",
+        '<text x="150" y="46" font-weight="bold">expert country</text>',
+        f'<text x="{width - 230}" y="46" font-weight="bold">partner country</text>',
+    ]
+    for source, target, data in sorted(flows.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
+        y1, y2, w = y_expert[source] - 4, y_partner[target] - 4, data["weight"]
+        stroke = 0.6 + 5 * math.sqrt(w / biggest)
+        parts.append(
+            f'<path d="M 210 {y1} C 450 {y1}, 450 {y2}, {width - 240} {y2}" fill="none" '
+            f'stroke="#4e79a7" stroke-opacity="0.35" stroke-width="{stroke:.2f}">'
+            f"<title>{label(source)} to {label(target)}: {w}</title></path>"
+        )
+    for node, y in y_expert.items():
+        total = flows.out_degree(node, weight="weight")
+        parts.append(f'<text x="200" y="{y}" text-anchor="end">{label(node)} ({total})</text>')
+    for node, y in y_partner.items():
+        total = flows.in_degree(node, weight="weight")
+        parts.append(f'<text x="{width - 230}" y="{y}">{label(node)} ({total})</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -34,6 +34,7 @@ TITLES = {
 }
 EU_COLOUR = "#1f4e9c"  # countries that are EU member states
 MAX_NODES = 1500  # past this a browser struggles; the page keeps the best connected nodes and says so
+LABEL_CHARS = 36  # longer names are cut on the canvas; the tooltip and the search use them whole
 LAYOUT_SEED = 7
 
 
@@ -89,9 +90,11 @@ def page(g: nx.Graph, view: str) -> str:
         if data["type"] == "country" and data.get("eu_member"):
             colour = EU_COLOUR
         size = 8 + 5 * math.sqrt(max(_weighted_degree(shown, node), shown.degree(node)))
+        label = data.get("label", node)
+        label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
         net.add_node(
             node,
-            label=data.get("label", node),
+            label=label,
             shape=shape,
             color=colour,
             size=round(size, 2),
@@ -144,12 +147,13 @@ def page(g: nx.Graph, view: str) -> str:
             "color": n["color"],
             "size": n["size"],
             "title": n["title"],
-            "group": n["kind"],
+            "kind": n["kind"],  # not "group": vis-network would colour by its group palette
+            "name": shown.nodes[n["id"]].get("label", n["id"]),
         }
         for n in net.nodes
     ]
     edges = [{k: e[k] for k in ("from", "to", "title", "width", "value") if k in e} for e in net.edges]
-    types = sorted({n["group"] for n in nodes}, key=NODE_TYPES.index)
+    types = sorted({n["kind"] for n in nodes}, key=NODE_TYPES.index)
     country_options = sorted((shown.nodes[c].get("label", c), c) for c in countries)
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
     return _TEMPLATE.substitute(
@@ -243,14 +247,14 @@ window.addEventListener("error", function () {
     var country = document.getElementById("country").value;
     var keep = country ? new Set(data.countries[country]) : null;
     nodes.update(data.nodes.map(function (n) {
-      return {id: n.id, hidden: !shown[n.group] || (keep !== null && !keep.has(n.id))};
+      return {id: n.id, hidden: !shown[n.kind] || (keep !== null && !keep.has(n.id))};
     }));
   }
   document.querySelectorAll("input.type").forEach(function (box) { box.addEventListener("change", apply); });
   document.getElementById("country").addEventListener("change", apply);
   document.getElementById("search").addEventListener("change", function (event) {
     var wanted = event.target.value.toLowerCase();
-    var found = data.nodes.filter(function (n) { return n.label.toLowerCase().indexOf(wanted) !== -1; });
+    var found = data.nodes.filter(function (n) { return n.name.toLowerCase().indexOf(wanted) !== -1; });
     if (found.length) {
       network.selectNodes(found.map(function (n) { return n.id; }));
       network.focus(found[0].id, {scale: 1.2});

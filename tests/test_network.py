@@ -204,3 +204,46 @@ def test_hostile_titles_cannot_inject_script(tmp_path):
     attributes = body_attributes(done.stdout)
     assert "data-pwned" not in attributes and attributes["data-errors"] == "0"
     assert "<img src=x" not in page.read_text(encoding="utf-8")
+
+
+def test_page_data_colours_each_type_and_uses_no_vis_groups(pages):
+    import json
+    import re
+
+    path, _ = pages["full"]
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="graph-data">(.*?)</script>', path.read_text(encoding="utf-8"), re.S
+        ).group(1)
+    )
+    for node in data["nodes"]:
+        assert "group" not in node
+        assert node["color"] == viz.STYLE[node["kind"]][1] or (
+            node["kind"] == "country" and node["color"] == viz.EU_COLOUR
+        )
+
+
+def test_filters_and_search_work_in_the_browser(pages, tmp_path):
+    path, g = pages["full"]
+    probe = """<script>
+      setTimeout(function () {
+        var net = window.socieuxNetwork;
+        document.querySelector('input.type[value="news"]').click();
+        var hiddenNews = net.body.data.nodes.get({filter: function (n) { return n.hidden; }}).length;
+        var select = document.getElementById("country");
+        select.value = select.options[1].value;
+        select.dispatchEvent(new Event("change"));
+        var shownForCountry = net.body.data.nodes.get({filter: function (n) { return !n.hidden; }}).length;
+        var search = document.getElementById("search");
+        search.value = "Kosovo";
+        search.dispatchEvent(new Event("change"));
+        document.body.dataset.probe = [hiddenNews, shownForCountry, net.getSelectedNodes().length].join("-");
+      }, 500);
+    </script></body>"""
+    probed = tmp_path / "probe.html"
+    probed.write_text(path.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+    done = chromium(tmp_path, "--virtual-time-budget=30000", "--dump-dom", probed.as_uri())
+    hidden_news, shown_for_country, selected = map(int, body_attributes(done.stdout)["data-probe"].split("-"))
+    assert hidden_news == sum(1 for _, d in g.nodes(data=True) if d["type"] == "news") == 51
+    assert 1 < shown_for_country < g.number_of_nodes()
+    assert selected >= 1

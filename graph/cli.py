@@ -120,11 +120,20 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
     help="Output format of SELECT and ASK results (CONSTRUCT gives Turtle).",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool) -> None:
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable, e.g. --param country=PER (bound as a term, never pasted into the text).",
+)
+def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool, params: tuple[str, ...]) -> None:
     """Run QUERY over the graph: a named query, a .rq file, or SPARQL text.
 
     \b
     socieux-kg query actions --format csv
+    socieux-kg query country --param country=PER
     socieux-kg query my-question.rq
     socieux-kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
@@ -137,9 +146,15 @@ def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool) -> 
         return
     if not query:
         raise click.UsageError("name a query (see --list), a .rq file or SPARQL text")
+    bound = {}
+    for param in params:
+        name, equals, value = param.partition("=")
+        if not equals or not name:
+            raise click.UsageError(f"--param takes NAME=VALUE, not {param!r}")
+        bound[name.strip()] = value
     try:
         named = resolve_query(query)
-        result = run_query(load_graph(graph_file), named)
+        result = run_query(load_graph(graph_file), named, bound)
     except SocieuxError as error:
         _fail(error)
         return

@@ -16,6 +16,7 @@ from graph.vocab import ontology_dir
 
 _SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
+_PARAMETERS = re.compile(r"^#\s*parameters:\s*(.+)$", re.MULTILINE)
 SEPARATOR = " | "
 FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = {
@@ -44,6 +45,12 @@ class NamedQuery:
             if line.startswith("#"):
                 return line.lstrip("# ").strip()
         return ""
+
+    @property
+    def parameters(self) -> list[str]:
+        """Variables the query expects from ``--param NAME=VALUE``."""
+        found = _PARAMETERS.search(self.text)
+        return [c.strip() for c in found.group(1).split(",")] if found else []
 
     @property
     def multi_valued(self) -> list[str]:
@@ -114,10 +121,30 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def run_query(graph: Graph, query: NamedQuery) -> QueryResult:
-    """Run ``query`` on ``graph``; multi-valued cells come back sorted."""
+def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, object]:
+    """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
+    from rdflib import URIRef
+
+    params = dict(params or {})
+    missing = [p for p in query.parameters if p not in params]
+    if missing:
+        raise SocieuxError(f"{query.name}: needs --param {' --param '.join(f'{m}=VALUE' for m in missing)}")
+    unknown = sorted(set(params) - set(query.parameters)) if query.parameters else []
+    if unknown and query.path.name != "<command line>":
+        raise SocieuxError(f"{query.name}: unknown parameter {unknown[0]!r}; it takes {', '.join(query.parameters)}")
+    for name in params:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise SocieuxError(f"{name!r} is not a parameter name")
+    return {
+        name: URIRef(value) if re.match(r"https?://\S+$", value) else Literal(value) for name, value in params.items()
+    }
+
+
+def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
+    """Run ``query`` on ``graph`` with ``params`` bound; multi-valued cells come back sorted."""
+    bound = bindings(query, params)
     try:
-        result = graph.query(query.text)
+        result = graph.query(query.text, initBindings=bound) if bound else graph.query(query.text)
     except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
         message = " ".join(str(error).split())[:300]
         raise SocieuxError(f"{query.path}: the query failed: {message}") from None

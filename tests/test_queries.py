@@ -1,0 +1,117 @@
+"""Named queries on the seed graph, each checked against answers computed from the extracted facts
+and records (not from the query output), and the notebook façade."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from graph.api import KnowledgeGraph
+from graph.errors import SocieuxError
+from graph.extract.gazetteer import load_gazetteer
+from graph.query import named_queries, resolve_query, run_query
+
+
+@pytest.fixture(scope="module")
+def facts(seed_build):
+    extraction = seed_build.report.extraction
+    return [(action, extraction.facts[action.key]) for action in seed_build.report.merged.actions]
+
+
+def rows(seed_build, name, **params):
+    return run_query(seed_build.graph, named_queries()[name], params).rows
+
+
+def test_there_are_at_least_twelve_commented_named_queries():
+    queries = named_queries()
+    assert len(queries) >= 12
+    assert all(q.description for q in queries.values())
+
+
+def test_expert_and_partner_countries(seed_build, facts):
+    experts = Counter(f.value for _, fs in facts for f in fs.expert_countries)
+    assert {r["country"]: int(r["actions"]) for r in rows(seed_build, "expert-countries")} == experts
+    partners = Counter(fs.partner_country.value for _, fs in facts if fs.partner_country)
+    assert {r["country"]: int(r["actions"]) for r in rows(seed_build, "partner-countries")} == partners
+
+
+def test_country_flows(seed_build, facts):
+    expected = Counter(
+        (e.value, fs.partner_country.value) for _, fs in facts if fs.partner_country for e in fs.expert_countries
+    )
+    found = {(r["expert_country"], r["partner_country"]): int(r["actions"]) for r in rows(seed_build, "country-flows")}
+    assert found == expected
+
+
+def test_triangular_cooperation(seed_build, facts):
+    countries = load_gazetteer().countries
+    expected = {a.title for a, fs in facts if any(not countries[e.value].eu_member for e in fs.expert_countries)}
+    assert {r["title"] for r in rows(seed_build, "triangular")} == expected
+
+
+def test_repeat_institutions(seed_build):
+    per_institution = Counter(id(i) for found in seed_build.report.extraction.institutions.values() for i in found)
+    expected = sum(1 for count in per_institution.values() if count > 1)
+    found = rows(seed_build, "repeat-institutions")
+    assert len(found) == expected and all(int(r["actions"]) > 1 for r in found)
+
+
+def test_themes_by_expert_country_and_types_by_region(seed_build, facts):
+    expected = Counter((e.value, t.value) for _, fs in facts for e in fs.expert_countries for t in fs.themes)
+    found = rows(seed_build, "themes-by-expert-country")
+    assert sum(int(r["actions"]) for r in found) == sum(expected.values())
+    countries = load_gazetteer().countries
+    types = Counter(
+        (countries[fs.partner_country.value].continent, t)
+        for a, fs in facts
+        if fs.partner_country and countries[fs.partner_country.value].continent
+        for t in a.types.concepts
+    )
+    assert sum(int(r["actions"]) for r in rows(seed_build, "types-by-region")) == sum(types.values())
+
+
+def test_study_visits_organisations_and_follow_ups(seed_build, facts):
+    visits = Counter(v.value for _, fs in facts for v in fs.study_visit_countries)
+    found = Counter()
+    for r in rows(seed_build, "study-visits"):
+        found[r["host_country"]] += int(r["actions"])
+    assert found == visits
+    organisations = Counter(o.value for _, fs in facts for o in fs.organisations)
+    assert {r["organisation"]: int(r["actions"]) for r in rows(seed_build, "organisations")} == organisations
+    references = {(a.title, r.value) for a, fs in facts for r in fs.related_actions}
+    assert {(r["title"], r["code"]) for r in rows(seed_build, "follow-up-chains")} == references
+
+
+def test_parameters_are_bound_not_pasted(seed_build, facts):
+    kosovo = {
+        (a.title, "partner country") for a, fs in facts if fs.partner_country and fs.partner_country.value == "XKX"
+    }
+    kosovo |= {(a.title, "expert country") for a, fs in facts for e in fs.expert_countries if e.value == "XKX"}
+    assert {(r["title"], r["role"]) for r in rows(seed_build, "country", country="XKX")} == kosovo
+    assert rows(seed_build, "country", country='PER" } } ; DROP ALL ; #') == []
+    with pytest.raises(SocieuxError, match="needs --param country=VALUE"):
+        rows(seed_build, "country")
+    evidence = rows(seed_build, "edge-evidence", property="expertCountry", value="CMR")
+    cameroon = [a.title for a, fs in facts for e in fs.expert_countries if e.value == "CMR"]
+    assert sorted(r["title"] for r in evidence) == sorted(cameroon)
+
+
+def test_institution_by_acronym(seed_build, facts):
+    found = rows(seed_build, "institution", institution="mlsp")
+    expected = {a.title for a, _ in facts if any((p.name.acronym or "").lower() == "mlsp" for p in a.partners)}
+    assert expected and {r["title"] for r in found} >= expected
+
+
+def test_notebook_facade(seed_build, tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    kg = KnowledgeGraph.load(path)
+    assert len(kg) == len(seed_build.graph)
+    assert "actions" in kg.queries()
+    peru = kg.query("country", country="PER")
+    assert peru and all(set(r) == {"action", "title", "role"} for r in peru)
+    assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/socieux-kg/ontology#Action> }") == [
+        {"n": "210"}
+    ]
+    assert resolve_query("news").name == "news"

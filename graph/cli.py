@@ -121,6 +121,14 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option(
+    "--backend",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="Query engine: Oxigraph (the store build writes beside the graph, or the file loaded in memory) "
+    "or rdflib's memory store.",
+)
+@click.option(
     "--param",
     "-p",
     "params",
@@ -128,7 +136,9 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
     metavar="NAME=VALUE",
     help="Bind a query variable, e.g. --param country=PER (bound as a term, never pasted into the text).",
 )
-def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool, params: tuple[str, ...]) -> None:
+def query(
+    query: str | None, graph_file: Path, fmt: str, list_queries: bool, backend: str, params: tuple[str, ...]
+) -> None:
     """Run QUERY over the graph: a named query, a .rq file, or SPARQL text.
 
     \b
@@ -154,7 +164,12 @@ def query(query: str | None, graph_file: Path, fmt: str, list_queries: bool, par
         bound[name.strip()] = value
     try:
         named = resolve_query(query)
-        result = run_query(load_graph(graph_file), named, bound)
+        if backend == "rdflib":
+            result = run_query(load_graph(graph_file), named, bound)
+        else:
+            from graph.store import open_store, run_query_store, store_for
+
+            result = run_query_store(open_store(store_for(graph_file)), named, bound)
     except SocieuxError as error:
         _fail(error)
         return

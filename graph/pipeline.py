@@ -116,7 +116,7 @@ def build(
     return BuildResult(documents, graph, report)
 
 
-def write_outputs(result: BuildResult, out: Path, network: bool = True) -> list[Path]:
+def write_outputs(result: BuildResult, out: Path, network: bool = True, store: bool = True) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, and the build report into
     ``out``, each file atomically."""
     outputs.check_writable(out)
@@ -127,11 +127,16 @@ def write_outputs(result: BuildResult, out: Path, network: bool = True) -> list[
     }
     if network:
         rendered.update(network_outputs(result.graph))
-    result.report.outputs = [*rendered, *REPORT_FILES]
+    result.report.outputs = [*rendered, *REPORT_FILES, *(["store/ (Oxigraph)"] if store else [])]
     rendered["build-report.md"] = result.report.to_markdown()
     rendered["build-report.json"] = result.report.to_json()
     written = []
     for name, text in rendered.items():
         outputs.write_atomic(out / name, text)
         written.append(out / name)
+    if store:
+        from graph.store import write_store
+
+        write_store(rendered["socieux.ttl"], out / "store")
+        written.append(out / "store")
     return written

@@ -140,6 +140,13 @@ def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, obje
     }
 
 
+def tidy(column: str, cell: str, multi: set[str]) -> str:
+    """A multi-valued cell's values sorted, deduplicated and without empty ones."""
+    if column in multi and cell:
+        return SEPARATOR.join(sorted(set(cell.split(SEPARATOR)) - {""}))
+    return cell
+
+
 def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
     """Run ``query`` on ``graph`` with ``params`` bound; multi-valued cells come back sorted."""
     bound = bindings(query, params)
@@ -160,10 +167,7 @@ def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = N
     for solution in result:
         row = {}
         for column in columns:
-            cell = _cell(solution[column])
-            if column in multi and cell:
-                cell = SEPARATOR.join(sorted(set(cell.split(SEPARATOR))))
-            row[column] = cell
+            row[column] = tidy(column, _cell(solution[column]), multi)
         rows.append(row)
     return QueryResult("SELECT", columns, rows)
 

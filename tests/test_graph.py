@@ -78,7 +78,14 @@ def test_two_builds_are_byte_identical_whatever_the_hash_seed(tmp_path):
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
-        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        # the Oxigraph store is a database, not a document: its files are not compared
+        outputs.append(
+            {
+                str(p.relative_to(out)): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file() and "store" not in p.relative_to(out).parts
+            }
+        )
     assert {
         "socieux.ttl",
         "socieux.nt",

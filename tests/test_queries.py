@@ -110,8 +110,28 @@ def test_notebook_facade(seed_build, tmp_path):
     assert len(kg) == len(seed_build.graph)
     assert "actions" in kg.queries()
     peru = kg.query("country", country="PER")
-    assert peru and all(set(r) == {"action", "title", "role"} for r in peru)
+    assert peru and all(set(r) == {"country", "action", "title", "role"} for r in peru)
     assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/socieux-kg/ontology#Action> }") == [
         {"n": "210"}
     ]
     assert resolve_query("news").name == "news"
+
+
+def test_every_named_query_answers_the_same_on_oxigraph_and_rdflib(seed_build, tmp_path):
+    from graph.store import open_store, run_query_store, write_store
+
+    write_store(seed_build.graph.serialize(format="turtle"), tmp_path / "store")
+    store = open_store(tmp_path / "store")
+    params = {
+        "country": {"country": "PER"},
+        "institution": {"institution": "MLSP"},
+        "edge-evidence": {"property": "expertCountry", "value": "FRA"},
+    }
+    for name, query in named_queries().items():
+        on_oxigraph = run_query_store(store, query, params.get(name))
+        on_rdflib = run_query(seed_build.graph, query, params.get(name))
+        assert on_oxigraph.columns == on_rdflib.columns, name
+        assert sorted(map(sorted, (r.items() for r in on_oxigraph.rows))) == sorted(
+            map(sorted, (r.items() for r in on_rdflib.rows))
+        ), name
+        assert on_oxigraph.rows, name

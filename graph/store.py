@@ -1,0 +1,140 @@
+"""Oxigraph: the persistent store `build` writes (exports/store/) and SPARQL over it.
+
+Queries then read the store instead of reparsing Turtle; a graph file given without a store is
+loaded into an in-memory Oxigraph store. rdflib stays available (``--backend rdflib``) and gives
+the same answers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from graph.errors import OutputError, SocieuxError
+from graph.query import GRAPH_FORMATS, NamedQuery, QueryResult
+
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "xml": "RDF_XML",
+    "n3": "N3",
+    "trig": "TRIG",
+    "nquads": "N_QUADS",
+    "json-ld": "JSON_LD",
+}
+
+
+def write_store(turtle: str, target: Path) -> None:
+    """Write a persistent store of ``turtle`` at ``target``, replacing any previous one only once
+    the new one is complete."""
+    from pyoxigraph import RdfFormat, Store
+
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as error:
+        raise OutputError(f"{target.parent}: cannot write the store: {error.strerror or error}") from None
+    try:
+        store = Store(str(building))
+        store.bulk_load(turtle.encode("utf-8"), format=RdfFormat.TURTLE)
+        store.flush()
+        store.optimize()
+        del store
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, old / "store")
+        os.replace(building, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def open_store(path: Path):
+    """An Oxigraph store for ``path``: a store folder read-only, or a graph file loaded in memory."""
+    from pyoxigraph import RdfFormat, Store
+
+    path = Path(path)
+    if path.is_dir():
+        try:
+            return Store.read_only(str(path))
+        except OSError as error:
+            raise SocieuxError(f"{path}: not an Oxigraph store: {error}") from None
+    if not path.exists():
+        hint = " (run `socieux-kg build` first)" if path.name.startswith("socieux.") else ""
+        raise SocieuxError(f"{path}: no such graph file{hint}")
+    fmt = GRAPH_FORMATS.get(path.suffix.lower())
+    if fmt is None or fmt not in _OX_FORMATS:
+        raise SocieuxError(f"{path}: unknown graph format; use one of {', '.join(sorted(GRAPH_FORMATS))}")
+    store = Store()
+    try:
+        store.bulk_load(path=str(path), format=getattr(RdfFormat, _OX_FORMATS[fmt]))
+    except (SyntaxError, ValueError, OSError) as error:
+        raise SocieuxError(f"{path}: cannot parse as {fmt}: {' '.join(str(error).split())[:300]}") from None
+    return store
+
+
+def store_for(graph_file: Path) -> Path:
+    """The store folder to use for ``graph_file``: ``store/`` beside it when it is at least as new."""
+    store = Path(graph_file).parent / "store"
+    if Path(graph_file).is_file() and store.is_dir() and store.stat().st_mtime >= Path(graph_file).stat().st_mtime:
+        return store
+    return Path(graph_file)
+
+
+def term_text(term: object) -> str:
+    if term is None:
+        return ""
+    return str(getattr(term, "value", term))
+
+
+def substitutions(bound: dict[str, object]) -> dict:
+    from pyoxigraph import Literal, NamedNode, Variable
+    from rdflib import URIRef
+
+    return {
+        Variable(name): NamedNode(str(v)) if isinstance(v, URIRef) else Literal(str(v)) for name, v in bound.items()
+    }
+
+
+def run_query_store(
+    store, query: NamedQuery, params: dict[str, str] | None = None, row_limit: int | None = None
+) -> QueryResult:
+    """Run ``query`` on an Oxigraph store; the same rows as ``graph.query.run_query`` gives with rdflib."""
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    from graph.query import bindings, tidy
+
+    bound = bindings(query, params)
+    try:
+        result = store.query(query.text, substitutions=substitutions(bound) if bound else None)
+    except SyntaxError as error:
+        raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
+    except OSError as error:
+        raise SocieuxError(f"{query.path}: the query failed: {error}") from None
+    if isinstance(result, QueryBoolean):
+        return QueryResult("ASK", ["boolean"], [{"boolean": str(bool(result)).lower()}], bool(result))
+    if not isinstance(result, QuerySolutions):
+        from rdflib import Graph
+
+        graph = Graph()
+        from pyoxigraph import RdfFormat, serialize
+
+        graph.parse(data=serialize(result, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        return QueryResult("CONSTRUCT", [], [], graph=graph)
+    columns = [v.value for v in result.variables]
+    multi = set(query.multi_valued)
+    rows = []
+    for solution in result:
+        row = {}
+        for column in columns:
+            row[column] = tidy(column, term_text(solution[column]), multi)
+        rows.append(row)
+        if row_limit is not None and len(rows) > row_limit:
+            break
+    return QueryResult("SELECT", columns, rows)

@@ -210,6 +210,95 @@ def validate(graph_file: Path) -> None:
     sys.exit(1)
 
 
+@main.command()
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph to serve (its Oxigraph store exports/store/ is used when present).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per query.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows per result.")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Bytes per request.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+def serve(
+    graph_file: Path, host: str, port: int, time_limit: float, max_rows: int, max_body: int, workers: int
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
+
+    GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
+    graphs as Turtle, N-Triples or JSON-LD by content negotiation; updates, LOAD and SERVICE are
+    refused; one log line per request on the console.
+    """
+    import logging
+
+    from graph.errors import SocieuxError
+    from graph.server import Limits
+    from graph.server import serve as run_server
+    from graph.store import open_store, store_for
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    source = store_for(graph_file)
+    try:
+        open_store(source)  # fail here, in one line, rather than in a worker
+        run_server(source, host, port, Limits(time_limit, max_rows, max_body), workers)
+    except SocieuxError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(f"{host}:{port}: cannot listen: {error.strerror or error}")
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL, e.g. http://localhost:7878/store "
+    "(Oxigraph), http://localhost:3030/ds/data (Fuseki).",
+)
+@click.option(
+    "--graph",
+    "-g",
+    "graph_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_GRAPH,
+    show_default=True,
+    help="Graph file to send (.ttl, .nt, .jsonld, .rdf).",
+)
+@click.option(
+    "--graph-iri",
+    default="https://w3id.org/socieux-kg/graph",
+    show_default=True,
+    help="Named graph to replace; an empty value replaces the default graph.",
+)
+@click.option(
+    "--retries",
+    default=4,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="Retries on network errors and 5xx answers, with doubling back-off.",
+)
+def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int) -> None:
+    """Load the graph into an external triple store (SPARQL 1.1 Graph Store HTTP Protocol, PUT).
+
+    Credentials come from SOCIEUX_KG_PUSH_TOKEN (bearer) or SOCIEUX_KG_PUSH_USER and
+    SOCIEUX_KG_PUSH_PASSWORD (basic). The named graph is replaced, not appended to.
+    """
+    from graph.errors import SocieuxError
+    from graph.push import push as push_graph
+
+    try:
+        status = push_graph(endpoint, graph_file, graph_iri or None, retries=retries, say=_say)
+    except SocieuxError as error:
+        _fail(error)
+        return
+    click.echo(f"socieux-kg: pushed {graph_file} to {endpoint} as <{graph_iri or 'default graph'}> (HTTP {status})")
+
+
 VIEW_NAMES = ("full", "country-flows", "institutions-themes", "action-chains")
 
 

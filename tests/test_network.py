@@ -132,11 +132,13 @@ FLAGS = [
 ]
 
 
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def chromium(tmp_path: Path, *args: str, loopback: bool = False) -> subprocess.CompletedProcess:
+    """Headless Chromium with every connection sent to a dead proxy; ``loopback`` lets 127.0.0.1 through."""
     assert CHROMIUM, "Debian's chromium is needed for the page tests (.ci/run installs it)"
     profile = tmp_path / "profile"
+    flags = [f for f in FLAGS if not (loopback and f.startswith("--proxy-bypass-list"))]
     return subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
+        [CHROMIUM, *flags, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
     )
 
 

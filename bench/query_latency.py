@@ -15,8 +15,11 @@ from pathlib import Path
 from graph.query import load_graph, named_queries, run_query
 from graph.store import open_store, run_query_store, store_for
 
-PARAMS = {"country": {"country": "PER"}, "institution": {"institution": "MLSP"},
-          "edge-evidence": {"property": "expertCountry", "value": "FRA"}}
+PARAMS = {
+    "country": {"country": "PER"},
+    "institution": {"institution": "MLSP"},
+    "edge-evidence": {"property": "expertCountry", "value": "FRA"},
+}
 
 
 def median_ms(run, repeat: int) -> float:
@@ -40,14 +43,23 @@ def main() -> None:
         params = PARAMS.get(name)
         oxigraph = median_ms(lambda: run_query_store(store, query, params), args.repeat)
         rdflib = median_ms(lambda: run_query(graph, query, params), args.repeat)
-        rows.append({"query": name, "oxigraph_ms": round(oxigraph, 2), "rdflib_ms": round(rdflib, 2),
-                     "speed-up": round(rdflib / oxigraph, 1) if oxigraph else None})
+        rows.append(
+            {
+                "query": name,
+                "oxigraph_ms": round(oxigraph, 2),
+                "rdflib_ms": round(rdflib, 2),
+                "speed-up": round(rdflib / oxigraph, 1) if oxigraph else None,
+            }
+        )
     print(f"{'query':26} {'oxigraph ms':>12} {'rdflib ms':>10} {'ratio':>7}")
     for row in rows:
         print(f"{row['query']:26} {row['oxigraph_ms']:12.2f} {row['rdflib_ms']:10.2f} {row['speed-up']:7.1f}")
     out = Path(__file__).with_name("query-latency.json")
-    out.write_text(json.dumps({"graph": str(args.graph), "triples": len(graph), "repeat": args.repeat,
-                               "queries": rows}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps({"graph": str(args.graph), "triples": len(graph), "repeat": args.repeat, "queries": rows}, indent=2)
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"({len(graph)} triples; median of {args.repeat} runs; written to {out})")
 
 

@@ -135,3 +135,23 @@ def test_every_named_query_answers_the_same_on_oxigraph_and_rdflib(seed_build, t
             map(sorted, (r.items() for r in on_rdflib.rows))
         ), name
         assert on_oxigraph.rows, name
+
+
+def test_themes_types_institutions_news_and_field_lines(seed_build, facts):
+    themes = Counter(t.value for _, fs in facts for t in fs.themes)
+    assert {r["theme"]: int(r["actions"]) for r in rows(seed_build, "themes")} == themes
+    types = Counter(c for a, _ in facts for c in a.types.concepts)
+    assert {r["type"]: int(r["actions"]) for r in rows(seed_build, "assistance-types")} == types
+    institutions = Counter(id(i) for found in seed_build.report.extraction.institutions.values() for i in found)
+    assert sorted(int(r["actions"]) for r in rows(seed_build, "institutions")) == sorted(institutions.values())
+    news = {n.title for n in seed_build.report.merged.news}
+    assert {r["title"] for r in rows(seed_build, "news")} == news
+    records = {(r.file, r.title.line) for a, _ in facts for r in a.records}
+    assert {(r["file"], int(r["title_line"])) for r in rows(seed_build, "field-lines")} == records
+
+
+def test_notebook_dataframe(seed_build, tmp_path):
+    path = tmp_path / "g.ttl"
+    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    frame = KnowledgeGraph.load(path).dataframe("expert-countries")
+    assert list(frame.columns) == ["country", "name", "eu_member", "actions"] and len(frame) > 20

@@ -41,8 +41,8 @@ def main() -> None:
     rows = []
     for name, query in named_queries().items():
         params = PARAMS.get(name)
-        oxigraph = median_ms(lambda: run_query_store(store, query, params), args.repeat)
-        rdflib = median_ms(lambda: run_query(graph, query, params), args.repeat)
+        oxigraph = median_ms(lambda q=query, p=params: run_query_store(store, q, p), args.repeat)
+        rdflib = median_ms(lambda q=query, p=params: run_query(graph, q, p), args.repeat)
         rows.append(
             {
                 "query": name,

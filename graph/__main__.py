@@ -1,3 +1,3 @@
-from graph.cli import main
+from graph.cli import run
 
-main()
+run()

@@ -445,5 +445,20 @@ def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
                 click.echo(f"{name}: {error}")
 
 
+def run() -> None:
+    """The console script: Ctrl-C ends any command with one line and exit code 130, no traceback."""
+    try:
+        code = main.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("socieux-kg: interrupted; outputs already written are whole, the rest untouched", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    main()
+    run()

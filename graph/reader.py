@@ -42,6 +42,22 @@ class _Line:
     bullet: bool
 
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6});")
+_MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__|\[([^\]]+)\]\([^)]*\)")
+
+
+def strip_markup(text: str) -> str:
+    """Text without HTML tags and entities or Markdown emphasis, headings and links pasted into a page."""
+    import html
+
+    cleaned = _HTML_TAG.sub("", text)
+    if _HTML_ENTITY.search(cleaned):
+        cleaned = html.unescape(cleaned)
+    cleaned = _MARKDOWN.sub(lambda m: m.group(1) or "", cleaned)
+    return " ".join(cleaned.split()) if cleaned != text else text
+
+
 def _line_at(data: bytes, offset: int) -> int:
     """The 1-based line of a byte offset, counting CRLF, CR and LF breaks as the reader does."""
     return len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
@@ -152,6 +168,16 @@ class DocumentReader:
         """Read the text of the document named ``file``."""
         doc = Document(file=file, path=path or file)
         lines = self._split(text)
+        for line in lines:
+            if line is not None:
+                cleaned = strip_markup(line.text)
+                if cleaned != line.text:
+                    doc.anomalies.append(
+                        Anomaly(
+                            "markup-in-text", file, line.number, f"HTML or Markdown markup removed: {line.text[:80]!r}"
+                        )
+                    )
+                    line.text = cleaned
         non_blank = [line for line in lines if line is not None]
         doc.non_blank_lines = len(non_blank)
 

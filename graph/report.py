@@ -27,6 +27,7 @@ ANOMALY_TITLES = {
     "partner-country-conflict": "Contradictions about the partner country (title, partner line, description)",
     "institution-country-unknown": "Partner institutions whose country is unknown",
     "unresolved-reference": "References to actions that are not in the graph",
+    "markup-in-text": "HTML or Markdown markup removed from the text",
 }
 
 

@@ -1,0 +1,69 @@
+"""A build interrupted half-way (SIGINT or SIGKILL) leaves the previous outputs whole and loadable."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from tests.conftest import ROOT, SEED_FILES, run_cli
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("previous") / "exports"
+    assert run_cli("build", *SEED_FILES, "--out", out, "-q", "--no-validate").returncode == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def big_input(tmp_path_factory) -> Path:
+    """Thirty batches of the first seed with distinct titles: a build that takes a while."""
+    text = SEED_FILES[0].read_text(encoding="utf-8")
+    folder = tmp_path_factory.mktemp("big")
+    for batch in range(30):
+        renamed = re.sub(r"^(\s*• .+)$", rf"\1 (batch {batch})", text, flags=re.MULTILINE)
+        (folder / f"batch-{batch:02d}.txt").write_text(renamed, encoding="utf-8")
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "store" not in p.relative_to(folder).parts
+    }
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_build_leaves_previous_outputs_whole(previous, big_input, sig):
+    before = snapshot(previous)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "build", str(big_input), "--out", str(previous)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # wait until the build has read its documents and is extracting, then interrupt it
+    deadline = time.monotonic() + 60
+    seen = ""
+    while "merged:" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    assert "merged:" in seen, seen
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert process.returncode == 130 and "Traceback" not in stderr
+        assert stderr.strip().splitlines()[-1].startswith("socieux-kg: interrupted")
+    else:
+        assert process.returncode == -signal.SIGKILL
+    assert snapshot(previous) == before
+    assert len(Graph().parse(previous / "socieux.ttl", format="turtle")) > 20_000
+    assert not [p for p in previous.iterdir() if p.name.endswith(".tmp")]

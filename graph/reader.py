@@ -75,6 +75,11 @@ def decode_document(path: Path, name: str) -> str:
         raise InputError(name, "permission denied") from None
     except OSError as error:
         raise InputError(name, f"cannot read: {error.strerror or error}") from None
+    return decode_bytes(data, name)
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """The text of a seed document's bytes, or an InputError naming the document (and line)."""
     if not data.strip():
         raise InputError(name, "the file is empty")
     if b"\x00" in data:

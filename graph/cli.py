@@ -72,6 +72,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
     replaced atomically, and nothing is written when an input cannot be read.
     """
     from graph.errors import SocieuxError
+    from graph.outputs import check_writable
     from graph.pipeline import build as run_build
     from graph.pipeline import write_outputs
 
@@ -83,6 +84,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
     try:
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
+        check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         result = run_build(paths, validate=validate, progress=progress)
         written = write_outputs(result, out, network=network)
     except SocieuxError as error:

@@ -36,8 +36,17 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def check_writable(folder: Path) -> None:
-    """Fail early, before any work, when ``folder`` cannot take the outputs."""
+def check_writable(folder: Path, create: bool = True) -> None:
+    """Fail early, before any work, when ``folder`` cannot take the outputs; create it if asked."""
+    if not create:
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise OutputError(f"{folder}: cannot create the output folder: {existing} is not a folder")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise OutputError(f"{folder}: the output folder is not writable")
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -13,6 +13,19 @@ DEFAULT_OUT = Path("exports")
 DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
 
 
+def graph_option(help_text: str):
+    """The --graph option the query, validate, viz, stats, serve and push commands share."""
+    return click.option(
+        "--graph",
+        "-g",
+        "graph_file",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_GRAPH,
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _fail(error: Exception, code: int = 1) -> None:
     click.echo(f"socieux-kg: error: {error}", err=True)
     sys.exit(code)
@@ -103,15 +116,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
 
 @main.command()
 @click.argument("query", required=False)
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph file to query (.ttl, .nt, .jsonld...).",
-)
+@graph_option("Graph file to query (.ttl, .nt, .jsonld...).")
 @click.option(
     "--format",
     "-f",
@@ -179,15 +184,7 @@ def query(
 
 
 @main.command()
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph file to validate.",
-)
+@graph_option("Graph file to validate.")
 def validate(graph_file: Path) -> None:
     """Check a graph against the SHACL shapes of ontology/shapes.ttl.
 
@@ -213,15 +210,7 @@ def validate(graph_file: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph to serve (its Oxigraph store exports/store/ is used when present).",
-)
+@graph_option("Graph to serve (its Oxigraph store exports/store/ is used when present).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
 @click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per query.")
@@ -262,15 +251,7 @@ def serve(
     help="Graph Store Protocol URL, e.g. http://localhost:7878/store "
     "(Oxigraph), http://localhost:3030/ds/data (Fuseki).",
 )
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph file to send (.ttl, .nt, .jsonld, .rdf).",
-)
+@graph_option("Graph file to send (.ttl, .nt, .jsonld, .rdf).")
 @click.option(
     "--graph-iri",
     default="https://w3id.org/socieux-kg/graph",
@@ -301,20 +282,13 @@ def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int) -> None:
     click.echo(f"socieux-kg: pushed {graph_file} to {endpoint} as <{graph_iri or 'default graph'}> (HTTP {status})")
 
 
+# graph.network.VIEWS, repeated here so that --help does not import networkx and rdflib
 VIEW_NAMES = ("full", "country-flows", "institutions-themes", "action-chains")
 
 
 @main.command()
 @click.argument("view", type=click.Choice(VIEW_NAMES))
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph file to draw.",
-)
+@graph_option("Graph file to draw.")
 @click.option(
     "--out",
     "-o",
@@ -348,15 +322,7 @@ def viz(view: str, graph_file: Path, out: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--graph",
-    "-g",
-    "graph_file",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_GRAPH,
-    show_default=True,
-    help="Graph file to analyse.",
-)
+@graph_option("Graph file to analyse.")
 @click.option(
     "--out",
     "-o",

@@ -249,3 +249,9 @@ def test_filters_and_search_work_in_the_browser(pages, tmp_path):
     assert hidden_news == sum(1 for _, d in g.nodes(data=True) if d["type"] == "news") == 51
     assert 1 < shown_for_country < g.number_of_nodes()
     assert selected >= 1
+
+
+def test_cli_view_names_are_the_views():
+    from graph.cli import VIEW_NAMES
+
+    assert VIEW_NAMES == tuple(VIEWS)

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -129,6 +130,38 @@ def is_expert_noun(token: Token) -> bool:
     if lower in vocab.expert_nouns or (len(lower) > 7 and lower.endswith(("experts", "expert"))):
         return True
     return token.i > 0 and f"{token.doc[token.i - 1].lower_} {lower}" in vocab.expert_compounds
+
+
+def _lowers(doc: Doc) -> list[str]:
+    """The lower-case form of every token, computed once per doc: the rules look words up by position
+    instead of walking every token (Token objects are costly to make)."""
+    cached = doc.user_data.get("_socx_lowers")
+    if cached is None:
+        strings = doc.vocab.strings
+        cached = [strings[int(h)] for h in doc.to_array(LOWER)] if len(doc) else []
+        doc.user_data["_socx_lowers"] = cached
+    return cached
+
+
+def _expert_positions(doc: Doc) -> list[int]:
+    """Positions of the expert nouns of the doc (``is_expert_noun`` for every token, once)."""
+    cached = doc.user_data.get("_socx_experts")
+    if cached is None:
+        vocab = roles()
+        lowers = _lowers(doc)
+        cached = [
+            i
+            for i, w in enumerate(lowers)
+            if w in vocab.expert_nouns
+            or (len(w) > 7 and w.endswith(("experts", "expert")))
+            or (i > 0 and f"{lowers[i - 1]} {w}" in vocab.expert_compounds)
+        ]
+        doc.user_data["_socx_experts"] = cached
+    return cached
+
+
+def _positions(doc: Doc, words: frozenset[str] | set[str]) -> list[int]:
+    return [i for i, w in enumerate(_lowers(doc)) if w in words]
 
 
 def _ent_index(doc: Doc) -> tuple[dict[int, Span], dict[int, Span]]:
@@ -275,9 +308,8 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
     used: set[int] = set()
     gap_words = roles().gap_words
     gazetteer = load_gazetteer()
-    for token in doc:
-        if not is_expert_noun(token):
-            continue
+    for position in _expert_positions(doc):
+        token = doc[position]
         before = doc[max(token.sent.start, token.i - 3) : token.i]
         if any(t.lower_ in roles().trainee_cues for t in before) or "training of" in before.text.lower():
             continue  # "trained 30 counsellors from La Paz": the partner's staff
@@ -340,10 +372,11 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
 def _expert_origins(doc: Doc, out: list[Finding]) -> set[int]:
     """ "Teams of experts with different profiles and country origin (France, Morocco, the Netherlands)"."""
     used: set[int] = set()
-    for token in doc:
-        if token.lower_ not in ("origin", "origins", "nationality", "nationalities"):
-            continue
-        if not any(is_expert_noun(t) for t in token.sent):
+    experts = _expert_positions(doc)
+    for position in _positions(doc, {"origin", "origins", "nationality", "nationalities"}):
+        token = doc[position]
+        sentence = token.sent
+        if not any(sentence.start <= i < sentence.end for i in experts):
             continue
         j = token.i + 1
         if j < token.sent.end and doc[j].lower_ in ("(", ":"):
@@ -366,9 +399,8 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
     staff: evidence of the partner country instead."""
     used: set[int] = set()
     vocab = roles()
-    for token in doc:
-        if not is_expert_noun(token):
-            continue
+    for position in _expert_positions(doc):
+        token = doc[position]
         j = token.i - 1
         if token.i > 0 and f"{doc[token.i - 1].lower_} {token.lower_}" in vocab.expert_compounds:
             j -= 1
@@ -450,7 +482,8 @@ def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
     used: set[int] = set()
     vocab = roles()
     gazetteer = load_gazetteer()
-    for token in doc:
+    for position in _positions(doc, vocab.study_nouns | vocab.visit_verbs | {"delegation", "delegations"}):
+        token = doc[position]
         lower = token.lower_
         previous = (
             doc[token.i - 2]

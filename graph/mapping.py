@@ -257,11 +257,13 @@ def add_action(
     return node
 
 
-def add_news(graph: Graph, item: NewsItem) -> URIRef:
+def add_news(graph: Graph, item: NewsItem, countries: dict[str, URIRef], named: list[str]) -> URIRef:
     node = news_iri(item)
     graph.add((node, RDF.type, SOCX.NewsItem))
     graph.add((node, DCTERMS.title, _text(item.title)))
     graph.add((node, RDFS.label, _text(item.title)))
+    for alpha3 in named:
+        graph.add((node, SOCX.mentionsCountry, countries[alpha3]))
     for record in item.records:
         graph.add((node, SOCX.newsKind, Literal(record.kind)))
         graph.add((node, PROV.wasDerivedFrom, _add_news_source(graph, record)))
@@ -309,6 +311,7 @@ def build_graph(merged: Merged, extraction: Extraction) -> Graph:
     used = {f.value for fs in facts for f in fs.expert_countries + fs.study_visit_countries}
     used |= {fs.partner_country.value for fs in facts if fs.partner_country}
     used |= {i.country for insts in extraction.institutions.values() for i in insts if i.country}
+    used |= {c for named in extraction.news_countries.values() for c in named}
     countries = _add_countries(graph, used)
     _add_organisations(graph, {f.value for fs in facts for f in fs.organisations})
     codes = {}
@@ -325,5 +328,5 @@ def build_graph(merged: Merged, extraction: Extraction) -> Graph:
     for action in merged.actions:
         add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes)
     for item in merged.news:
-        add_news(graph, item)
+        add_news(graph, item, countries, extraction.news_countries.get(item.key, []))
     return graph

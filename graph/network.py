@@ -91,7 +91,9 @@ def full_graph(graph: Graph) -> nx.MultiDiGraph:
                 label="located in",
             )
     for news in sorted(graph.subjects(RDF.type, SOCX.NewsItem)):
-        _add_node(graph, g, news, "news")
+        source = _add_node(graph, g, news, "news")
+        for country in sorted(graph.objects(news, SOCX.mentionsCountry)):
+            g.add_edge(source, _add_node(graph, g, country, "country"), key="mentions", label="mentions")
     return g
 
 

@@ -94,9 +94,10 @@ def build(
         f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
         f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
     )
-    from graph.extract.run import extract
+    from graph.extract.run import extract, news_countries
 
     extraction = extract(merged.actions, progress)
+    extraction.news_countries = news_countries(merged.news)
     graph = build_graph(merged, extraction)
     progress(f"mapped: {len(graph)} triples")
     report = BuildReport(documents, merged, len(graph), extraction=extraction)

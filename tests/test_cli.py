@@ -92,7 +92,7 @@ def test_query_graph_option_formats_and_sparql_text(project):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"n": "51"}]
     tsv = run_cli("query", "news", "--graph", graph, "--format", "tsv").stdout.splitlines()
-    assert tsv[0] == "news\ttitle\tkinds\tsources" and len(tsv) == 52
+    assert tsv[0] == "news\ttitle\tkinds\tsources\tcountries" and len(tsv) == 52
     table = run_cli("query", "assistance-types", "--graph", graph).stdout
     assert "Institutional capacity building" in table and table.rstrip().endswith("rows)")
     listing = run_cli("query", "--list").stdout

@@ -64,3 +64,15 @@ def test_each_action_has_partner_and_types_wherever_the_text_has_them(seed_build
     assert missing == {"missing-type": 13, "missing-description": 10}
     kinds = Counter(a.kind for a in seed_build.report.anomalies)
     assert kinds["truncated-type"] == 1 and kinds["type-code-prefix"] == 1 and kinds["unclosed-bracket"] == 1
+
+
+def test_news_items_carry_the_countries_their_titles_name(seed_build):
+    from graph.query import named_queries, run_query
+
+    rows = {r["title"]: r["countries"] for r in run_query(seed_build.graph, named_queries()["news"]).rows}
+    assert (
+        rows["Kosovo delegation visits Ireland to study good practices in the area of labour market data"]
+        == "IRL | XKX"
+    )
+    assert rows["How foster care works: a delegation from Kazakhstan visits the Czech Republic"] == "CZE | KAZ"
+    assert rows["SOCIEUX+ launches E-learning award"] == ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
 from graph.extract.nlp import load_nlp
 from graph.extract.rules import Finding
-from graph.merge import Action
+from graph.merge import Action, NewsItem
 from graph.records import Anomaly, Field
 
 
@@ -19,6 +19,20 @@ class Extraction:
     facts: dict[str, ActionFacts]  # by action key
     institutions: dict[str, list[ResolvedInstitution]]  # by action key
     anomalies: list[Anomaly]
+    news_countries: dict[str, list[str]] = field(default_factory=dict)  # by news key: alpha-3 codes named
+
+
+def news_countries(news: list[NewsItem]) -> dict[str, list[str]]:
+    """The countries each news title names (by name, demonym or place), in the order they stand."""
+    nlp = load_nlp()
+    found: dict[str, list[str]] = {}
+    for item, doc in zip(news, nlp.pipe(item.title for item in news), strict=True):
+        codes = []
+        for ent in doc.ents:
+            if ent.label_ in ("COUNTRY", "DEMONYM", "PLACE") and ent.ent_id_ not in codes:
+                codes.append(ent.ent_id_)
+        found[item.key] = codes
+    return found
 
 
 def extract(actions: list[Action], progress: Callable[[str], None] = lambda message: None) -> Extraction:

@@ -97,14 +97,20 @@ def full_graph(graph: Graph) -> nx.MultiDiGraph:
     return g
 
 
-def country_flows(graph: Graph) -> nx.DiGraph:
-    """Expert country to partner country, weighted by the number of actions."""
+def _pair_weights(graph: Graph, left, right) -> Counter[tuple[URIRef, URIRef]]:
+    """For each pair (a value of ``left``, a different value of ``right``), the number of actions with both."""
     weights: Counter[tuple[URIRef, URIRef]] = Counter()
     for action in graph.subjects(RDF.type, SOCX.Action):
-        for partner in graph.objects(action, SOCX.partnerCountry):
-            for expert in graph.objects(action, SOCX.expertCountry):
-                if expert != partner:
-                    weights[(expert, partner)] += 1
+        for b in graph.objects(action, right):
+            for a in graph.objects(action, left):
+                if a != b:
+                    weights[(a, b)] += 1
+    return weights
+
+
+def country_flows(graph: Graph) -> nx.DiGraph:
+    """Expert country to partner country, weighted by the number of actions."""
+    weights = _pair_weights(graph, SOCX.expertCountry, SOCX.partnerCountry)
     g = nx.DiGraph()
     for (expert, partner), weight in sorted(weights.items()):
         g.add_edge(
@@ -124,11 +130,7 @@ def country_flows(graph: Graph) -> nx.DiGraph:
 
 def institutions_themes(graph: Graph) -> nx.Graph:
     """Partner institutions and the themes of their actions, weighted by the number of actions."""
-    weights: Counter[tuple[URIRef, URIRef]] = Counter()
-    for action in graph.subjects(RDF.type, SOCX.Action):
-        for institution in graph.objects(action, SOCX.partnerInstitution):
-            for theme in graph.objects(action, SOCX.theme):
-                weights[(institution, theme)] += 1
+    weights = _pair_weights(graph, SOCX.partnerInstitution, SOCX.theme)
     g = nx.Graph()
     for (institution, theme), weight in sorted(weights.items()):
         g.add_edge(

@@ -162,14 +162,19 @@ def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = N
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return QueryResult(result.type, [], [], graph=result.graph)
     columns = [str(v) for v in result.vars]
+    return QueryResult("SELECT", columns, select_rows(columns, result, _cell, query))
+
+
+def select_rows(columns: list[str], solutions, cell, query: NamedQuery, limit: int | None = None) -> list[dict]:
+    """Rows of SELECT solutions (rdflib's or Oxigraph's, ``cell`` turning a term into text), tidied;
+    stops one row past ``limit``."""
     multi = set(query.multi_valued)
     rows = []
-    for solution in result:
-        row = {}
-        for column in columns:
-            row[column] = tidy(column, _cell(solution[column]), multi)
-        rows.append(row)
-    return QueryResult("SELECT", columns, rows)
+    for solution in solutions:
+        rows.append({column: tidy(column, cell(solution[column]), multi) for column in columns})
+        if limit is not None and len(rows) > limit:
+            break
+    return rows
 
 
 def format_result(result: QueryResult, fmt: str) -> str:

@@ -108,7 +108,7 @@ def run_query_store(
     """Run ``query`` on an Oxigraph store; the same rows as ``graph.query.run_query`` gives with rdflib."""
     from pyoxigraph import QueryBoolean, QuerySolutions
 
-    from graph.query import bindings, tidy
+    from graph.query import bindings, select_rows
 
     bound = bindings(query, params)
     try:
@@ -128,13 +128,4 @@ def run_query_store(
         graph.parse(data=serialize(result, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
         return QueryResult("CONSTRUCT", [], [], graph=graph)
     columns = [v.value for v in result.variables]
-    multi = set(query.multi_valued)
-    rows = []
-    for solution in result:
-        row = {}
-        for column in columns:
-            row[column] = tidy(column, term_text(solution[column]), multi)
-        rows.append(row)
-        if row_limit is not None and len(rows) > row_limit:
-            break
-    return QueryResult("SELECT", columns, rows)
+    return QueryResult("SELECT", columns, select_rows(columns, result, term_text, query, row_limit))

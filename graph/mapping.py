@@ -19,6 +19,7 @@ from graph.extract.facts import Fact, ResolvedInstitution
 from graph.extract.run import Extraction
 from graph.merge import Action, Merged, NewsItem
 from graph.records import ActionRecord, NewsRecord
+from graph.triples import TripleSet
 from graph.vocab import ontology_dir
 
 BASE = "https://w3id.org/socieux-kg/"
@@ -98,42 +99,58 @@ def country_iri(alpha3: str) -> URIRef:
 # ---------------------------------------------------------------------------- triples
 
 
-def new_graph() -> Graph:
+def new_graph() -> TripleSet:
+    """An empty graph with the project's prefixes bound over rdflib's defaults."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+    return TripleSet.from_graph(graph)
+
+
+# Literals repeat (line numbers, file names, rules, a sentence behind several facts); making each
+# once saves most of the cost of minting them.
+_LITERALS: dict[tuple, Literal] = {}
+
+
+def _literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
+    key = (type(value), value, lang, datatype)
+    literal = _LITERALS.get(key)
+    if literal is None:
+        if len(_LITERALS) > 200_000:
+            _LITERALS.clear()
+        literal = _LITERALS[key] = Literal(value, lang=lang, datatype=datatype)
+    return literal
 
 
 def _text(value: str, lang: str | None = "en") -> Literal:
-    return Literal(value, lang=lang) if lang else Literal(value)
+    return _literal(value, lang=lang or None)
 
 
 def _line(number: int) -> Literal:
-    return Literal(number, datatype=XSD.positiveInteger)
+    return _literal(number, datatype=XSD.positiveInteger)
 
 
-def _add_document(graph: Graph, file: str) -> URIRef:
+def _add_document(graph: TripleSet, file: str) -> URIRef:
     doc = document_iri(file)
     graph.add((doc, RDF.type, SOCX.SourceDocument))
-    graph.add((doc, SOCX.sourceFile, Literal(file)))
-    graph.add((doc, RDFS.label, Literal(file)))
+    graph.add((doc, SOCX.sourceFile, _literal(file)))
+    graph.add((doc, RDFS.label, _literal(file)))
     return doc
 
 
-def _add_source(graph: Graph, file: str, line: int) -> URIRef:
+def _add_source(graph: TripleSet, file: str, line: int) -> URIRef:
     record = source_iri(file, line)
     graph.add((record, RDF.type, SOCX.SourceRecord))
     graph.add((record, RDFS.label, Literal(f"{file}:{line}")))
-    graph.add((record, SOCX.sourceFile, Literal(file)))
+    graph.add((record, SOCX.sourceFile, _literal(file)))
     graph.add((record, SOCX.line, _line(line)))
     graph.add((record, DCTERMS.isPartOf, _add_document(graph, file)))
     return record
 
 
-def _add_action_source(graph: Graph, record: ActionRecord) -> URIRef:
+def _add_action_source(graph: TripleSet, record: ActionRecord) -> URIRef:
     node = _add_source(graph, record.file, record.title.line)
-    graph.add((node, SOCX.layout, Literal(record.layout)))
+    graph.add((node, SOCX.layout, _literal(record.layout)))
     graph.add((node, SOCX.titleLine, _line(record.title.line)))
     for partner in record.partners:
         graph.add((node, SOCX.partnerLine, _line(partner.line)))
@@ -148,7 +165,7 @@ def _add_action_source(graph: Graph, record: ActionRecord) -> URIRef:
     return node
 
 
-def add_institution(graph: Graph, institution: ResolvedInstitution, countries: dict[str, URIRef]) -> URIRef:
+def add_institution(graph: TripleSet, institution: ResolvedInstitution, countries: dict[str, URIRef]) -> URIRef:
     node = institution_iri(institution)
     name = institution.name
     graph.add((node, RDF.type, SOCX.PartnerInstitution))
@@ -187,7 +204,7 @@ RELATION_PROPERTIES = {
 }
 
 
-def _add_evidence(graph: Graph, action: URIRef, fact: Fact, obj: URIRef | Literal) -> None:
+def _add_evidence(graph: TripleSet, action: URIRef, fact: Fact, obj: URIRef | Literal) -> None:
     """A qualified statement: which sentence, line, span and rule a fact comes from."""
     prop = FACT_PROPERTIES[fact.kind]
     node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
@@ -197,19 +214,19 @@ def _add_evidence(graph: Graph, action: URIRef, fact: Fact, obj: URIRef | Litera
     graph.add((node, RDF.subject, action))
     graph.add((node, RDF.predicate, prop))
     graph.add((node, RDF.object, obj))
-    graph.add((node, SOCX.rule, Literal(fact.rule)))
+    graph.add((node, SOCX.rule, _literal(fact.rule)))
     graph.add((node, SOCX.sentence, _text(fact.sentence)))
-    graph.add((node, SOCX.sourceFile, Literal(fact.file)))
+    graph.add((node, SOCX.sourceFile, _literal(fact.file)))
     graph.add((node, SOCX.line, _line(fact.line)))
-    graph.add((node, SOCX.charStart, Literal(fact.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, SOCX.charEnd, Literal(fact.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, SOCX.charStart, _literal(fact.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((node, SOCX.charEnd, _literal(fact.end, datatype=XSD.nonNegativeInteger)))
     graph.add((node, DCTERMS.source, document_iri(fact.file)))
     if fact.detail:
-        graph.add((node, SOCX.detail, Literal(fact.detail)))
+        graph.add((node, SOCX.detail, _literal(fact.detail)))
 
 
 def add_action(
-    graph: Graph,
+    graph: TripleSet,
     action: Action,
     institutions: list[ResolvedInstitution],
     extraction: Extraction,
@@ -257,7 +274,7 @@ def add_action(
     return node
 
 
-def add_news(graph: Graph, item: NewsItem, countries: dict[str, URIRef], named: list[str]) -> URIRef:
+def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, URIRef], named: list[str]) -> URIRef:
     node = news_iri(item)
     graph.add((node, RDF.type, SOCX.NewsItem))
     graph.add((node, DCTERMS.title, _text(item.title)))
@@ -270,11 +287,11 @@ def add_news(graph: Graph, item: NewsItem, countries: dict[str, URIRef], named: 
     return node
 
 
-def _add_news_source(graph: Graph, record: NewsRecord) -> URIRef:
+def _add_news_source(graph: TripleSet, record: NewsRecord) -> URIRef:
     return _add_source(graph, record.title.file, record.title.line)
 
 
-def _add_countries(graph: Graph, used: set[str]) -> dict[str, URIRef]:
+def _add_countries(graph: TripleSet, used: set[str]) -> dict[str, URIRef]:
     """The reference data of every country the graph uses, from ontology/countries.ttl."""
     reference = Graph().parse(ontology_dir() / "countries.ttl", format="turtle")
     nodes = {}
@@ -287,7 +304,7 @@ def _add_countries(graph: Graph, used: set[str]) -> dict[str, URIRef]:
     return nodes
 
 
-def _add_organisations(graph: Graph, names: set[str]) -> None:
+def _add_organisations(graph: TripleSet, names: set[str]) -> None:
     from graph.extract.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer()
@@ -302,11 +319,14 @@ def _add_organisations(graph: Graph, names: set[str]) -> None:
                 graph.add((node, SKOS.altLabel, Literal(variant)))
 
 
-def build_graph(merged: Merged, extraction: Extraction) -> Graph:
+def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     """The RDF graph of merged actions, institutions and news, with the reference data they use."""
-    graph = new_graph()
-    graph.parse(ontology_dir() / "assistance-types.ttl", format="turtle")
-    graph.parse(ontology_dir() / "themes.ttl", format="turtle")
+    schemes = Graph()
+    for prefix, namespace in PREFIXES.items():
+        schemes.bind(prefix, namespace, override=True, replace=True)
+    schemes.parse(ontology_dir() / "assistance-types.ttl", format="turtle")
+    schemes.parse(ontology_dir() / "themes.ttl", format="turtle")
+    graph = TripleSet.from_graph(schemes)
     facts = extraction.facts.values()
     used = {f.value for fs in facts for f in fs.expert_countries + fs.study_visit_countries}
     used |= {fs.partner_country.value for fs in facts if fs.partner_country}

@@ -3,19 +3,23 @@ build leaves the previous outputs whole."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph
 
+from graph import serialise
 from graph.errors import OutputError
+from graph.triples import TripleSet
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (text, bytes, or text in pieces) to ``path`` so that readers see the old file
+    or the new one, never a part."""
+    if isinstance(data, (str, bytes)):
+        data = [data]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -23,7 +27,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise OutputError(f"{path.parent}: cannot write there: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            for piece in data:
+                stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -57,29 +62,20 @@ def check_writable(folder: Path, create: bool = True) -> None:
         raise OutputError(f"{folder}: the output folder is not writable")
 
 
-def turtle(graph: Graph) -> str:
-    """Turtle with every prefix declared, in a stable order (no blank nodes are ever minted)."""
-    return graph.serialize(format="turtle")
+def _triples(graph: Graph | TripleSet) -> TripleSet:
+    return graph if isinstance(graph, TripleSet) else TripleSet.from_graph(graph)
 
 
-def ntriples(graph: Graph) -> str:
+def turtle(graph: Graph | TripleSet) -> str:
+    """Turtle with every prefix used declared, in a stable order (no blank nodes are ever minted)."""
+    return serialise.turtle(_triples(graph))
+
+
+def ntriples(graph: Graph | TripleSet) -> str:
     """N-Triples, one triple a line, sorted."""
-    lines = graph.serialize(format="nt").splitlines()
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    return serialise.ntriples(_triples(graph))
 
 
-def jsonld(graph: Graph) -> str:
-    """JSON-LD with the graph's prefixes as context, nodes and values in a stable order."""
-    context = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-    document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    nodes = document.get("@graph", [document] if "@id" in document else [])
-
-    def order(value: object) -> object:
-        if isinstance(value, list):
-            return sorted((order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        if isinstance(value, dict):
-            return {k: order(v) for k, v in value.items()}
-        return value
-
-    nodes = sorted((order(node) for node in nodes), key=lambda node: str(node.get("@id", "")))
-    return json.dumps({"@context": context, "@graph": nodes}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def jsonld(graph: Graph | TripleSet) -> str:
+    """JSON-LD with the graph's prefixes as context, one node object per subject in IRI order."""
+    return serialise.jsonld(_triples(graph))

@@ -26,9 +26,9 @@ _OX_FORMATS = {
 }
 
 
-def write_store(turtle: str, target: Path) -> None:
-    """Write a persistent store of ``turtle`` at ``target``, replacing any previous one only once
-    the new one is complete."""
+def write_store(source: str | Path, target: Path) -> None:
+    """Write a persistent store of ``source`` (Turtle text, or a graph file) at ``target``, replacing
+    any previous one only once the new one is complete."""
     from pyoxigraph import RdfFormat, Store
 
     target = Path(target)
@@ -39,7 +39,11 @@ def write_store(turtle: str, target: Path) -> None:
         raise OutputError(f"{target.parent}: cannot write the store: {error.strerror or error}") from None
     try:
         store = Store(str(building))
-        store.bulk_load(turtle.encode("utf-8"), format=RdfFormat.TURTLE)
+        if isinstance(source, Path):
+            fmt = _OX_FORMATS[GRAPH_FORMATS[source.suffix.lower()]]
+            store.bulk_load(path=str(source), format=getattr(RdfFormat, fmt))
+        else:
+            store.bulk_load(source.encode("utf-8"), format=RdfFormat.TURTLE)
         store.flush()
         store.optimize()
         del store

@@ -1,0 +1,288 @@
+"""Turtle, N-Triples and JSON-LD writers for a :class:`graph.triples.TripleSet`.
+
+The Turtle writer produces, byte for byte, what rdflib's Turtle serializer writes for the graphs
+the build makes (IRIs and literals, no blank nodes), about ten times faster: subjects in order of
+how often they are referenced and then by IRI, ``rdf:type`` and ``rdfs:label`` first, objects in
+rdflib's term order, prefixed names where rdflib would write them. A test compares both writers on
+the seed graph and on generated graphs. (Where a predicate has no bound prefix both write a new
+``nsN`` one, possibly numbered in another order; the build binds every namespace it uses.)
+N-Triples is written sorted; JSON-LD as one node object per subject, a line each, under the
+graph's prefixes. Each writer also gives its text in pieces, for writing without one huge string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.namespace import XSD, split_uri
+from rdflib.term import Node
+
+from graph.triples import TripleSet
+
+_XSD = str(XSD)
+_STRING = _XSD + "string"
+_PLAIN = {_XSD + "integer", _XSD + "boolean", _XSD + "double", _XSD + "decimal"}
+_NUMERIC = {
+    _XSD + t
+    for t in (
+        "integer decimal double float byte int long negativeInteger nonNegativeInteger nonPositiveInteger "
+        "positiveInteger short unsignedByte unsignedInt unsignedLong unsignedShort"
+    ).split()
+}
+# rdflib's split_uri on ASCII: the local name is the longest run of name characters at the end,
+# from its first letter or underscore
+_ASCII_TAIL = re.compile(r"[A-Za-z0-9\-._%()]*\Z")
+_LOCAL_START = re.compile(r"[A-Za-z0-9_]")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+class Names:
+    """Prefixed names as rdflib's Turtle serializer computes them, with a cache."""
+
+    def __init__(self, namespaces: list[tuple[str, str]]) -> None:
+        self.prefix_of = {str(ns): prefix for prefix, ns in namespaces}
+        self.used: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def _split(self, iri: str) -> tuple[str, str] | None:
+        if iri.isascii():
+            tail = _ASCII_TAIL.search(iri).group()
+            start = _LOCAL_START.search(tail)
+            if start is None or len(tail) == len(iri):
+                return None
+            cut = len(iri) - len(tail) + start.start()
+            return iri[:cut], iri[cut:]
+        try:
+            namespace, local = split_uri(iri)
+        except ValueError:
+            return None
+        return str(namespace), local
+
+    def generate(self, iri: str) -> str | None:
+        """As :meth:`pname`, binding a new ``nsN`` prefix when no bound namespace fits (rdflib does
+        this for predicates)."""
+        iri = str(iri)
+        found = self.pname(iri)
+        parts = self._split(iri)
+        if found is None and parts is not None and parts[0] not in self.prefix_of:
+            number = 1
+            while f"ns{number}" in self.prefix_of.values():
+                number += 1
+            self.prefix_of[parts[0]] = f"ns{number}"
+            self._cache.pop(iri, None)
+            found = self.pname(iri)
+        return found
+
+    def pname(self, iri: str) -> str | None:
+        """``prefix:local`` when a bound namespace gives one (never generating a prefix), else None."""
+        found = self.compact(iri)
+        if found is None:
+            return None
+        namespace, local = found
+        local = _PERCENT.sub("\\%", local.replace("(", r"\(").replace(")", r"\)"))
+        if local.endswith("."):
+            return None
+        prefix = self.prefix_of[namespace]
+        self.used[prefix] = namespace
+        return f"{prefix}:{local}"
+
+    def compact(self, iri: str) -> tuple[str, str] | None:
+        """The bound namespace and the local name rdflib would split ``iri`` into, or None."""
+        iri = str(iri)  # an rdflib term does not hash as its string
+        if iri in self._cache:
+            found = self._cache[iri]
+        else:
+            found = None
+            parts = self._split(iri)
+            if parts is None:
+                if iri in self.prefix_of:
+                    found = (iri, "")
+            else:
+                namespace, local = parts
+                longer = [ns for ns in self.prefix_of if len(ns) > len(namespace) and iri.startswith(ns)]
+                if longer:
+                    namespace = max(longer, key=len)
+                    local = iri[len(namespace) :]
+                if namespace in self.prefix_of:
+                    found = (namespace, local)
+            self._cache[iri] = found
+        return found
+
+
+def _turtle_string(text: str) -> str:
+    if "\n" in text:
+        encoded = text.replace("\\", "\\\\")
+        if '"""' in text:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + '\\"'
+        return '"""' + encoded.replace("\r", "\\r") + '"""'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
+
+
+def _literal_turtle(literal: Literal, names: Names) -> str:
+    datatype = literal.datatype
+    if datatype is None:
+        encoded = _turtle_string(literal)
+        return f"{encoded}@{literal.language}" if literal.language else encoded
+    if str(datatype) in _PLAIN or str(datatype) == _XSD + "float":  # special forms: let rdflib write them
+        return literal._literal_n3(use_plain=True, qname_callback=names.pname)
+    return f"{_turtle_string(literal)}^^{names.pname(datatype) or f'<{datatype}>'}"
+
+
+def _object_key(node: Node) -> tuple:
+    """A sort key that orders terms as rdflib's comparison operators do, for IRIs and literals."""
+    if isinstance(node, Literal):
+        datatype = str(node.datatype) if node.datatype is not None else _STRING
+        if datatype in _NUMERIC and not node.ill_typed and node.value is not None:
+            return (2, 0, Decimal(str(node.value)) if not isinstance(node.value, Decimal) else node.value)
+        value = node.value if isinstance(node.value, (str, bool, int)) else str(node)
+        return (2, 1, datatype, 1 if node.language else 0, node.language or "", value, str(node))
+    if isinstance(node, BNode):
+        return (0, str(node))
+    return (1, str(node))
+
+
+def turtle(triples: TripleSet) -> str:
+    """Turtle, as rdflib writes it for this graph."""
+    return "".join(turtle_chunks(triples))
+
+
+def turtle_chunks(triples: TripleSet) -> Iterator[str]:
+    """The Turtle text in pieces (the prefixes, then about a thousand subjects at a time)."""
+    names = Names(triples.namespaces())
+    index = triples.subject_index()
+    references: Counter[Node] = Counter()
+    datatypes = set()
+    for predicates in index.values():
+        for objects in predicates.values():
+            references.update(iter(objects))
+    if any(isinstance(s, BNode) for s in index):
+        raise ValueError("the Turtle writer takes graphs without blank nodes")
+    rdf_type, rdfs_label = RDF.type, RDFS.label
+    classes = sorted(s for s in index if RDFS.Class in index[s].get(rdf_type, ()))
+    top = set(classes)
+    ordered = classes + sorted((s for s in index if s not in top), key=lambda s: (references[s], str(s)))
+    labels: dict[Node, str] = {}
+
+    def label(node: Node) -> str:
+        text = labels.get(node)
+        if text is None:
+            if isinstance(node, Literal):
+                text = _literal_turtle(node, names)
+                if node.datatype is not None:
+                    datatypes.add(node.datatype)
+            else:
+                text = names.pname(node) or f"<{node}>"
+            if references[node] > 1:  # worth keeping: it will be written again
+                labels[node] = text
+        return text
+
+    verbs: dict[Node, str] = {rdf_type: "a"}
+    blocks = []
+    for subject in ordered:
+        predicates = index[subject]
+        if len(predicates) == 1 or (rdf_type not in predicates and rdfs_label not in predicates):
+            order = sorted(predicates)
+        else:
+            order = [p for p in (rdf_type, rdfs_label) if p in predicates]
+            order += sorted(p for p in predicates if p != rdf_type and p != rdfs_label)
+        lines = []
+        for predicate in order:
+            objects = predicates[predicate]
+            verb = verbs.get(predicate)
+            if verb is None:
+                verb = verbs[predicate] = names.generate(predicate) or f"<{predicate}>"
+            if len(objects) == 1:
+                lines.append(f"{verb} {label(next(iter(objects)))}")
+            else:
+                lines.append(f"{verb} " + ",\n        ".join(label(o) for o in sorted(objects, key=_object_key)))
+        blocks.append(f"\n{label(subject)} " + " ;\n    ".join(lines) + " .\n")
+    for datatype in datatypes:
+        names.pname(datatype)
+    yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(names.used.items()))
+    for start in range(0, len(blocks), 1000):
+        yield "".join(blocks[start : start + 1000])
+    yield "\n"
+
+
+def _nt_term(node: Node) -> str:
+    if isinstance(node, Literal):
+        encoded = '"' + node.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+        if node.language:
+            return f"{encoded}@{node.language}"
+        return f"{encoded}^^<{node.datatype}>" if node.datatype else encoded
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return f"<{node}>"
+
+
+def ntriples(triples: TripleSet) -> str:
+    """N-Triples, one triple a line, sorted."""
+    return "".join(ntriples_chunks(triples))
+
+
+def ntriples_chunks(triples: TripleSet) -> Iterator[str]:
+    """The sorted N-Triples text in pieces of ten thousand lines."""
+    terms: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        text = terms.get(node)
+        if text is None:
+            text = _nt_term(node)
+            if not isinstance(node, Literal):
+                terms[node] = text
+        return text
+
+    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
+    terms.clear()
+    for start in range(0, len(lines), 10_000):
+        yield "".join(lines[start : start + 10_000])
+
+
+def jsonld(triples: TripleSet) -> str:
+    """JSON-LD: the prefixes as context and one node object per subject, in IRI order."""
+    return "".join(jsonld_chunks(triples))
+
+
+def jsonld_chunks(triples: TripleSet) -> Iterator[str]:
+    """The JSON-LD text in pieces: the context, then a thousand node objects at a time (one a line)."""
+    names = Names(triples.namespaces())
+    context = {prefix: str(ns) for prefix, ns in sorted(triples.namespaces()) if prefix}
+
+    def iri(node: Node) -> str:
+        found = names.compact(node)
+        return f"{names.prefix_of[found[0]]}:{found[1]}" if found and found[1] else str(node)
+
+    def value(node: Node) -> dict:
+        if isinstance(node, Literal):
+            item: dict = {"@value": str(node)}
+            if node.language:
+                item["@language"] = node.language
+            elif node.datatype is not None:
+                item["@type"] = iri(node.datatype)
+            return item
+        return {"@id": iri(node)}
+
+    nodes = []
+    index = triples.subject_index()
+    for subject in sorted(index, key=str):
+        node: dict = {"@id": iri(subject)}
+        for predicate, objects in index[subject].items():
+            ordered = sorted(objects, key=_object_key)
+            if predicate == RDF.type and all(isinstance(o, URIRef) for o in ordered):
+                node["@type"] = [iri(o) for o in ordered]
+            else:
+                node[iri(predicate)] = [value(o) for o in ordered]
+        nodes.append(node)
+    # one node object a line: json's C encoder runs only without indentation
+    yield json.dumps({"@context": context}, indent=2, sort_keys=True, ensure_ascii=False)[:-2] + ',\n  "@graph": [\n'
+    for start in range(0, len(nodes), 1000):
+        piece = ",\n".join(json.dumps(node, sort_keys=True, ensure_ascii=False) for node in nodes[start : start + 1000])
+        yield piece + (",\n" if start + 1000 < len(nodes) else "\n")
+    yield "]\n}\n"

@@ -181,13 +181,27 @@ class Analytics:
     community: dict[str, int]
 
 
+ANALYSIS_NODES = 1500  # betweenness and communities run on at most this many best-connected nodes
+BETWEENNESS_WORK = 2_000_000  # sampled sources × (nodes + edges): bounds the sampled betweenness
+
+
 def analyse(g: nx.Graph, seed: int = 7) -> Analytics:
-    """Degree and betweenness centrality and communities (Louvain, seeded), on the undirected graph."""
+    """Degree centrality, and betweenness centrality and communities (Louvain, seeded), on the
+    undirected graph. On a graph past ANALYSIS_NODES nodes the last two are computed on the subgraph
+    of its ANALYSIS_NODES best-connected nodes (other nodes: betweenness 0, community -1), and
+    betweenness samples at most 500 sources, fewer where the graph is large, seeded."""
     simple = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
     degree = nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
-    k = min(len(simple), 500) if len(simple) > 500 else None  # sampled on large graphs, seeded
-    betweenness = nx.betweenness_centrality(simple, k=k, seed=seed) if len(simple) > 2 else {n: 0.0 for n in simple}
-    communities = nx.community.louvain_communities(simple, seed=seed) if simple.number_of_edges() else []
+    core = simple
+    if len(simple) > ANALYSIS_NODES:
+        core = simple.subgraph(sorted(simple.nodes, key=lambda n: (-simple.degree(n), n))[:ANALYSIS_NODES]).copy()
+    k = min(len(core), 500) if len(core) > 500 else None
+    if k is not None:
+        k = max(50, min(k, BETWEENNESS_WORK // (core.number_of_nodes() + core.number_of_edges())))
+    betweenness = {n: 0.0 for n in simple}
+    if len(core) > 2:
+        betweenness.update(nx.betweenness_centrality(core, k=k, seed=seed))
+    communities = nx.community.louvain_communities(core, seed=seed) if core.number_of_edges() else []
     community = {}
     for index, members in enumerate(sorted(communities, key=lambda c: (-len(c), sorted(c)[0]))):
         for member in members:

@@ -103,20 +103,25 @@ def page(g: nx.Graph, view: str) -> str:
         )
         if data["type"] == "country":
             countries[node] = {node} | set(nx.all_neighbors(shown, node))
-    seen = set()
+    # Edges go in as pyvis's add_edge makes them, without its scans of every node and edge per call
+    # (quadratic on the large views); an undirected view keeps the first edge of a pair, as it does.
+    from pyvis.edge import Edge
+
+    seen, pairs = set(), set()
     for source, target, data in sorted(shown.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("label", ""))):
         key = (source, target, data.get("label", ""))
         if key in seen:
             continue
         seen.add(key)
+        if not shown.is_directed():
+            if (source, target) in pairs or (target, source) in pairs:
+                continue
+            pairs.add((source, target))
         weight = data.get("weight", 1)
-        net.add_edge(
-            source,
-            target,
-            title=f"{data.get('label', '')}" + (f" ({weight})" if "weight" in data else ""),
-            width=round(1 + math.log2(weight), 2),
-            value=weight,
-        )
+        title = f"{data.get('label', '')}" + (f" ({weight})" if "weight" in data else "")
+        width = round(1 + math.log2(weight), 2)
+        edge = Edge(source, target, shown.is_directed(), title=title, width=width, value=weight)
+        net.edges.append(edge.options)
     options = {
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": shown.number_of_nodes() < 300},
         "physics": {

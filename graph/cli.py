@@ -75,8 +75,15 @@ def main() -> None:
     show_default=True,
     help="Also write the network views (views/), Gephi exports (network/) and statistics (stats/).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for extraction on large inputs (20,000 texts and more)  [default: one per processor]",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
-def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, quiet: bool) -> None:
+def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, jobs: int | None, quiet: bool) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
@@ -98,7 +105,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, qui
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        result = run_build(paths, validate=validate, progress=progress)
+        result = run_build(paths, validate=validate, progress=progress, jobs=jobs)
         written = write_outputs(result, out, network=network)
     except SocieuxError as error:
         _fail(error)

@@ -333,3 +333,19 @@ def test_evidence_points_at_the_line_and_span_of_the_sentence():
     assert estonia.line == 5 and line[estonia.start : estonia.end] == "Estonia"
     assert estonia.sentence == "Experts from Estonia and Latvia reviewed the law."
     assert estonia.rule == "expert-from-country"
+
+
+def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
+    """The forked workers (used on large inputs) find exactly what one process finds, in order."""
+    from graph.extract import run
+    from graph.reader import read_document
+    from tests.conftest import SEED_FILES
+
+    reader = DocumentReader()
+    actions = merge_documents([read_document(p, reader) for p in SEED_FILES], reader.matcher).actions[:60]
+    one = run.extract(actions, jobs=1)
+    monkeypatch.setattr(run, "PARALLEL_TEXTS", 1)
+    two = run.extract(actions, jobs=2)
+    assert len(one.facts) == 60 and sum(len(f.expert_countries) for f in one.facts.values()) > 20
+    assert one.facts == two.facts
+    assert one.anomalies == two.anomalies

@@ -3,6 +3,8 @@ and description line, then the per-action decisions and the merging of instituti
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,22 +37,57 @@ def news_countries(news: list[NewsItem]) -> dict[str, list[str]]:
     return found
 
 
-def extract(actions: list[Action], progress: Callable[[str], None] = lambda message: None) -> Extraction:
-    """Facts of every action, with evidence, and the merged partner institutions."""
+PARALLEL_TEXTS = 20_000  # below this many texts one process is faster than starting workers
+
+
+def default_jobs() -> int:
+    """The processors this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _findings(texts: list[tuple[str, str]]) -> list[list[Finding]]:
+    """The findings of each (field name, text), in order."""
     nlp = load_nlp()
-    items: list[tuple[int, str, Field]] = [
-        (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
-    ]
 
     def docs():
-        for _, name, where in items:
-            doc = nlp.make_doc(where.value)
+        for name, text in texts:
+            doc = nlp.make_doc(text)
             doc.user_data["field"] = name
             yield doc
 
+    return [doc._.findings or [] for doc in nlp.pipe(docs(), batch_size=256)]
+
+
+def _findings_parallel(texts: list[tuple[str, str]], jobs: int) -> list[list[Finding]]:
+    """As :func:`_findings`, in ``jobs`` forked worker processes that share the loaded pipeline;
+    the pieces come back in order, so the result is the same as in one process."""
+    load_nlp()  # loaded before the fork, inherited by the workers
+    size = -(-len(texts) // (jobs * 4))
+    pieces = [texts[start : start + size] for start in range(0, len(texts), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return [findings for piece in pool.map(_findings, pieces, chunksize=1) for findings in piece]
+
+
+def extract(
+    actions: list[Action], progress: Callable[[str], None] = lambda message: None, jobs: int | None = None
+) -> Extraction:
+    """Facts of every action, with evidence, and the merged partner institutions. ``jobs``: worker
+    processes for the spaCy pass over large inputs (default: one per processor)."""
+    items: list[tuple[int, str, Field]] = [
+        (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
+    ]
+    texts = [(name, where.value) for _, name, where in items]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs > 1 and len(texts) >= PARALLEL_TEXTS and "fork" in multiprocessing.get_all_start_methods():
+        per_text = _findings_parallel(texts, jobs)
+    else:
+        per_text = _findings(texts)
     found: dict[int, list[tuple[str, Field, Finding]]] = defaultdict(list)
-    for (index, name, where), doc in zip(items, nlp.pipe(docs(), batch_size=256), strict=True):
-        for finding in doc._.findings or []:
+    for (index, name, where), findings in zip(items, per_text, strict=True):
+        for finding in findings:
             found[index].append((name, where, finding))
     facts: dict[str, ActionFacts] = {}
     anomalies: list[Anomaly] = []

@@ -39,12 +39,50 @@ def _name(graph: Graph, node: object) -> str:
     return "" if node is None else str(node)
 
 
-def validate(graph: Graph, shapes: Graph | None = None) -> tuple[bool, list[Violation]]:
-    """Validate ``graph``; return whether it conforms and its violations, sorted."""
+ENGINES = ("fast", "pyshacl")
+
+
+def _order(violation: Violation) -> tuple[str, str, str, str, str]:
+    """By focus node, path and message; shape and severity only order results those leave tied."""
+    return (violation.focus, violation.path, violation.message, violation.shape, violation.severity)
+
+
+def validate(graph: Graph, shapes: Graph | None = None, engine: str = "fast") -> tuple[bool, list[Violation]]:
+    """Validate ``graph``; return whether it conforms and its violations, sorted.
+
+    ``engine="fast"`` (graph/shacl.py) knows the part of SHACL that ontology/shapes.ttl uses and
+    refuses shapes outside it; ``engine="pyshacl"`` is pyshacl, the reference the fast engine is
+    tested against. Both give the same results. ``graph`` may be an rdflib ``Graph`` or any graph
+    with its ``triples``/``subjects``/``objects`` methods (such as the build's ``TripleSet``).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    shapes = shapes or load_shapes()
+    if engine == "fast":
+        from graph import shacl
+
+        conforms, violations = shacl.validate(graph, shapes)
+        return conforms, sorted(violations, key=_order)
+    return _validate_pyshacl(_as_rdflib(graph), shapes)
+
+
+def _as_rdflib(graph: object) -> Graph:
+    if isinstance(graph, Graph):
+        return graph
+    to_rdflib = getattr(graph, "to_rdflib", None)
+    if callable(to_rdflib):
+        return to_rdflib()
+    copy = Graph()
+    for triple in graph.triples((None, None, None)):
+        copy.add(triple)
+    return copy
+
+
+def _validate_pyshacl(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
     from pyshacl import validate as shacl_validate
 
     conforms, report, text = shacl_validate(
-        graph, shacl_graph=shapes or load_shapes(), inference="none", advanced=True, allow_warnings=True
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     if not isinstance(report, Graph):  # the shapes themselves are broken
         raise SocieuxError(f"ontology/shapes.ttl: cannot validate: {' '.join(str(text).split())[:300]}")
@@ -61,5 +99,5 @@ def validate(graph: Graph, shapes: Graph | None = None) -> tuple[bool, list[Viol
                 shape=_name(report, report.value(result, SH.sourceShape)),
             )
         )
-    violations.sort(key=lambda v: (v.focus, v.path, v.message))
+    violations.sort(key=_order)
     return bool(conforms), violations

@@ -6,6 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH, SKOS, XSD
 
+from graph.errors import SocieuxError
 from graph.mapping import SOCX
 from graph.validate import load_shapes, validate
 
@@ -110,3 +111,248 @@ def test_an_action_with_no_data_does_not_conform(shapes):
     conforms, violations = validate(graph, shapes)
     assert not conforms
     assert any(v.focus == str(action) and "has data" in v.message for v in violations)
+
+
+# ---------------------------------------------------------------------------- the fast engine and pyshacl
+
+
+class LightGraph:
+    """A triple set with only the read methods the fast engine may use (like the build's TripleSet)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._triples = set(graph)
+        self._namespaces = list(graph.namespaces())
+
+    def namespaces(self):
+        return list(self._namespaces)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def triples(self, pattern):
+        for triple in self._triples:
+            if all(want is None or want == got for want, got in zip(pattern, triple, strict=True)):
+                yield triple
+
+    def subjects(self, predicate=None, object=None):  # noqa: A002 - rdflib's signature
+        return (s for s, _, _ in self.triples((None, predicate, object)))
+
+    def objects(self, subject=None, predicate=None):
+        return (o for _, _, o in self.triples((subject, predicate, None)))
+
+
+@pytest.mark.parametrize("name", ["seed graph", *sorted(BREAKS)])
+def test_fast_engine_agrees_with_pyshacl(seed_build, shapes, name):
+    graph = seed_build.graph if name == "seed graph" else broken(seed_build, BREAKS[name])
+    fast = validate(graph, shapes, engine="fast")
+    assert fast == validate(graph, shapes, engine="pyshacl"), name
+    assert fast == validate(graph, shapes), "the fast engine is the default"
+
+
+def test_fast_engine_reads_a_light_graph_as_rdflib(seed_build, shapes):
+    graph = broken(seed_build, BREAKS["type outside the scheme"])
+    light = validate(LightGraph(graph), shapes)
+    assert not light[0] and light == validate(graph, shapes, engine="pyshacl")
+
+
+def test_an_unknown_engine_is_refused(shapes):
+    with pytest.raises(ValueError, match="engine"):
+        validate(Graph(), shapes, engine="shaclex")
+
+
+PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+EX = "http://example.org/"
+
+
+def both(shapes_ttl: str, data_ttl: str) -> tuple[bool, list]:
+    """Validate with both engines, check they agree, and return the fast engine's answer."""
+    shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
+    data = Graph().parse(data=PREFIXES + data_ttl, format="turtle")
+    fast = validate(data, shapes, engine="fast")
+    assert fast == validate(data, shapes, engine="pyshacl")
+    return fast
+
+
+def failures(violations) -> list[tuple[str, str, str]]:
+    return [(v.focus.removeprefix(EX), v.path, v.message) for v in violations]
+
+
+def test_or_needs_one_alternative():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+               sh:or ( [ sh:path ex:p ; sh:minCount 1 ] [ sh:path ex:q ; sh:minCount 1 ] ) .""",
+        "ex:a a ex:C . ex:b a ex:C ; ex:q 1 . ex:c a ex:C ; ex:p 1 ; ex:q 2 .",
+    )
+    assert not conforms
+    assert failures(violations) == [
+        (
+            "a",
+            "",
+            'Node ex:a must conform to one or more shapes in [ sh:minCount Literal("1", datatype=xsd:integer) ; '
+            'sh:path ex:p ] , [ sh:minCount Literal("1", datatype=xsd:integer) ; sh:path ex:q ]',
+        )
+    ]
+    assert violations[0].shape == "ex:S" and violations[0].severity == "Violation"
+
+
+def test_not_and_class_with_subclasses():
+    conforms, violations = both(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:not [ sh:class ex:D ] .",
+        "ex:E rdfs:subClassOf ex:D . ex:F rdfs:subClassOf ex:E . ex:a a ex:C, ex:F . ex:b a ex:C .",
+    )
+    assert failures(violations) == [("a", "", "Node ex:a must not conform to shape [ sh:class ex:D ]")]
+
+
+def test_class_of_values_and_targets_through_subclasses():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:class ex:K ] .""",
+        """ex:C2 rdfs:subClassOf ex:C . ex:K2 rdfs:subClassOf ex:K .
+           ex:a a ex:C2 ; ex:p ex:k, ex:k2, ex:none, "literal" . ex:k a ex:K . ex:k2 a ex:K2 .""",
+    )
+    assert not conforms
+    assert failures(violations) == [("a", "ex:p", "Value does not have class ex:K")] * 2  # ex:none and the literal
+
+
+def test_inverse_path_counts_incoming_edges():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+               sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ; sh:maxCount 1 ] .""",
+        "ex:a a ex:C . ex:b a ex:C . ex:x ex:p ex:b . ex:c a ex:C . ex:x ex:p ex:c . ex:y ex:p ex:c .",
+    )
+    assert failures(violations) == [
+        ("a", "(complex path)", "Less than 1 values on ex:a->[ sh:inversePath ex:p ]"),
+        ("c", "(complex path)", "More than 1 values on ex:c->[ sh:inversePath ex:p ]"),
+    ]
+
+
+def test_min_length_and_pattern_read_the_string_form():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ;
+               sh:property [ sh:path ex:p ; sh:minLength 2 ] ; sh:property [ sh:path ex:q ; sh:pattern "^[a-z]+$" ] .""",
+        """ex:a ex:p "ab", "é"@fr, "", 7, ex:iri, [ ex:k 1 ] ;
+               ex:q "abc", "Abc", "abc"@en, "x y", 12, <http://x.org/> .""",
+    )
+    messages = [m for _, _, m in failures(violations)]
+    # "é"@fr (1 character), "" , 7 ("7") and the blank node are too short; the IRI is long enough
+    assert messages.count('String length not >= Literal("2", datatype=xsd:integer)') == 4
+    # "Abc", "x y", 12 and the IRI do not match; "abc"@en does (its string form is "abc")
+    assert messages.count("Value does not match pattern '^[a-z]+$'") == 4
+
+
+def test_pattern_searches_rather_than_matches():
+    conforms, violations = both(
+        'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:pattern "[0-9]" ] .',
+        'ex:a ex:p "abc1" . ex:b ex:p "abc" .',
+    )
+    assert [focus for focus, _, _ in failures(violations)] == ["b"]
+
+
+def test_datatypes_need_a_well_formed_lexical_form():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+               sh:property [ sh:path ex:n ; sh:datatype xsd:positiveInteger ] ;
+               sh:property [ sh:path ex:s ; sh:datatype xsd:string ] ;
+               sh:property [ sh:path ex:l ; sh:datatype rdf:langString ] ;
+               sh:property [ sh:path ex:i ; sh:datatype xsd:integer ] .""",
+        """ex:a ex:n "abc"^^xsd:positiveInteger, "-5"^^xsd:positiveInteger, "0"^^xsd:positiveInteger,
+                    "5"^^xsd:positiveInteger, 5 ;
+               ex:s "plain", "z"^^xsd:string, "tagged"@en, 3 ;
+               ex:l "tagged"@en, "plain", ex:iri ;
+               ex:i 1, "1.5"^^xsd:decimal, "x"^^xsd:integer .""",
+    )
+    assert not conforms
+    counts = {}
+    for _, path, message in failures(violations):
+        assert message.startswith("Value is not Literal with datatype ")
+        counts[path] = counts.get(path, 0) + 1
+    # "abc", "-5", "0" and 5 (an xsd:integer); "tagged"@en and 3; "plain" and the IRI; "1.5" and "x"
+    assert counts == {"ex:n": 4, "ex:s": 2, "ex:l": 2, "ex:i": 2}
+
+
+def test_has_value_in_and_node_with_nested_results():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+               sh:property [ sh:path ex:p ; sh:node ex:T ; sh:in ( ex:t1 ex:t2 ) ] .
+           ex:T a sh:NodeShape ; sh:class ex:K ; sh:property [ sh:path ex:v ; sh:hasValue ex:ok ] .""",
+        "ex:a a ex:C ; ex:p ex:t1, ex:t3 . ex:b a ex:C ; ex:p ex:t1 . ex:t1 a ex:K ; ex:v ex:no . ex:t3 a ex:K ; ex:v ex:ok .",
+    )
+    assert not conforms
+    nested = "Node ex:t1->ex:v does not contain a value in the set: ['ex:ok']"
+    by_message = [m for _, _, m in failures(violations)]
+    # ex:t1 fails ex:T for both ex:a and ex:b: two sh:node results, each with ex:t1's result nested (and listed)
+    assert by_message.count("Value does not conform to Shape ex:T. See details for more information.") == 2
+    assert by_message.count(nested) == 2
+    # pyshacl lists sh:in's members in the order of a Python set; the fast engine gives the same text
+    assert sum(m.startswith("Value ex:t3 not in list [") for m in by_message) == 1
+
+
+def test_warnings_and_infos_do_not_break_conformance_but_are_listed():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:severity sh:Warning ;
+               sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity sh:Info ] ;
+               sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:severity sh:Warning ;
+                             sh:message "needs q"@en, "il faut q"@fr ] .""",
+        "ex:a a ex:C .",
+    )
+    assert conforms
+    assert [(v.severity, v.message) for v in violations] == [
+        ("Info", "Less than 1 values on ex:a->ex:p"),
+        ("Warning", "il faut q"),  # the messages' first, sorted, as the pyshacl reading has always done
+    ]
+
+
+def test_target_node_and_node_level_has_value():
+    conforms, violations = both(
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a, ex:absent ; sh:hasValue ex:a .",
+        "ex:a ex:p 1 .",
+    )
+    assert failures(violations) == [("absent", "", "Node ex:absent value is not a in the set of values: ['ex:a']")]
+
+
+def test_blank_nodes_in_messages_are_described():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+               sh:property [ sh:path ex:q ; sh:maxCount 1 ] ; sh:property [ sh:path ex:r ; sh:in ( ex:a ) ] .""",
+        "[] a ex:C ; ex:q 1, 2 ; ex:r [ ex:k ( 1 ex:b ) ] .",
+    )
+    assert {m for _, _, m in failures(violations)} == {
+        'More than 1 values on [ ex:q Literal("1", datatype=xsd:integer), Literal("2", datatype=xsd:integer) ; '
+        'ex:r [ ex:k ( Literal("1", datatype=xsd:integer) ex:b ) ] ; rdf:type ex:C ]->ex:q',
+        "Value [ ex:k ( Literal(\"1\", datatype=xsd:integer) ex:b ) ] not in list ['ex:a']",
+    }
+
+
+@pytest.mark.parametrize(
+    ("shapes_ttl", "term"),
+    [
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxLength 3 ] .", "sh:maxLength"),
+        ('ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern "a" ; sh:flags "i" ] .', "sh:flags"),
+        ("ex:S sh:targetClass ex:C ; sh:and ( [ sh:class ex:D ] ) .", "sh:and"),
+        ("ex:S sh:targetClass ex:C ; sh:closed true .", "sh:closed"),
+        (
+            "ex:S sh:targetClass ex:C ; sh:property [ sh:path [ sh:alternativePath ( ex:p ex:q ) ] ] .",
+            "sh:alternativePath",
+        ),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .", "sequence path"),
+        ("ex:S a sh:NodeShape, rdfs:Class ; sh:class ex:D .", "implicit class targets"),
+        ("ex:S a sh:SPARQLRule .", "sh:SPARQLRule"),
+        ("ex:S sh:targetClass ex:C ; sh:node ex:S .", "recursive"),
+    ],
+)
+def test_shapes_outside_the_subset_are_refused(shapes_ttl, term):
+    shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
+    with pytest.raises(SocieuxError, match="not supported") as raised:
+        validate(Graph(), shapes)
+    assert term in str(raised.value)
+
+
+def test_malformed_shapes_are_refused():
+    shapes = Graph().parse(data=PREFIXES + "ex:S sh:targetClass ex:C ; sh:minCount 1 .", format="turtle")
+    with pytest.raises(SocieuxError, match="sh:minCount belongs on a property shape"):
+        validate(Graph(), shapes)

@@ -100,18 +100,19 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     paths = list(files) or [DEFAULT_SEEDS]
     if not files and not DEFAULT_SEEDS.is_dir():
         _fail(f"{DEFAULT_SEEDS}/: no such folder; run from the project folder or name the seed files")
-    progress = (lambda message: None) if quiet else _say
+    def progress(message: str) -> None:
+        if not quiet:
+            _say(f"{time.perf_counter() - started:6.1f} s  {message}")
+
     try:
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         result = run_build(paths, validate=validate, progress=progress, jobs=jobs)
-        written = write_outputs(result, out, network=network)
+        write_outputs(result, out, network=network, progress=progress)
     except SocieuxError as error:
         _fail(error)
         return
-    for path in written:
-        progress(f"wrote {path}")
     elapsed = time.perf_counter() - started
     click.echo(f"socieux-kg: {result.report.summary()}; {elapsed:.1f} s")
     if result.report.conforms is False:

@@ -141,7 +141,13 @@ def _build(
     return BuildResult(documents, graph, report)
 
 
-def _write_outputs(result: BuildResult, out: Path, network: bool = True, store: bool = True) -> list[Path]:
+def _write_outputs(
+    result: BuildResult,
+    out: Path,
+    network: bool = True,
+    store: bool = True,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, and the build report into
     ``out``, each file atomically as soon as it is made (so that only one is held in memory)."""
     from graph import serialise
@@ -152,6 +158,7 @@ def _write_outputs(result: BuildResult, out: Path, network: bool = True, store: 
     def write(name: str, data) -> None:
         outputs.write_atomic(out / name, data)
         written.append(out / name)
+        progress(f"wrote {out / name}")
 
     write("socieux.ttl", serialise.turtle_chunks(result.triples))
     write("socieux.nt", serialise.ntriples_chunks(result.triples))
@@ -165,6 +172,7 @@ def _write_outputs(result: BuildResult, out: Path, network: bool = True, store: 
         from graph.store import write_store
 
         write_store(out / "socieux.nt", out / "store")
+        progress(f"wrote {out / 'store'}")
     write("build-report.md", result.report.to_markdown())
     write("build-report.json", result.report.to_json())
     if store:
@@ -184,8 +192,14 @@ def build(
         return _build(paths, validate, progress, jobs)
 
 
-def write_outputs(result: BuildResult, out: Path, network: bool = True, store: bool = True) -> list[Path]:
+def write_outputs(
+    result: BuildResult,
+    out: Path,
+    network: bool = True,
+    store: bool = True,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, the build report and the
     Oxigraph store into ``out``, each file atomically."""
     with collector_paused():
-        return _write_outputs(result, out, network, store)
+        return _write_outputs(result, out, network, store, progress)

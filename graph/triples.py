@@ -29,6 +29,7 @@ class TripleSet:
     def __init__(self, namespaces: Iterable[tuple[str, str]] = ()) -> None:
         self._spo: dict[Node, dict[Node, list[Node] | dict[Node, None]]] = {}
         self._pos: dict[Node, dict[Node, dict[Node, None]]] = {}
+        self._having: dict[Node, list[Node]] = {}  # predicate → the subjects that have it
         self._count = 0
         self._namespaces = dict(namespaces)
 
@@ -56,6 +57,11 @@ class TripleSet:
         objects = predicates.get(p)
         if objects is None:
             predicates[p] = [o]
+            having = self._having.get(p)
+            if having is None:
+                self._having[p] = [s]
+            else:
+                having.append(s)
         elif o in objects:
             return
         elif type(objects) is list and len(objects) >= SHORT:
@@ -103,8 +109,9 @@ class TripleSet:
         index = self._pos.get(predicate)
         if index is None:
             index = {}
-            for s, predicates in self._spo.items():
-                for o in predicates.get(predicate, ()):
+            spo = self._spo
+            for s in self._having.get(predicate, ()):
+                for o in spo[s][predicate]:
                     index.setdefault(o, {})[s] = None
             self._pos[predicate] = index
         return index
@@ -126,6 +133,12 @@ class TripleSet:
             for triple in list(self):
                 if o is None or triple[2] == o:
                     yield triple
+            return
+        if o is None:  # every (subject, object) of the predicate: no object index needed
+            spo = self._spo
+            for subject in list(self._having.get(p, ())):
+                for obj in list(spo[subject][p]):
+                    yield subject, p, obj
             return
         by_object = self._by_object(p)
         for obj in [o] if o is not None else list(by_object):

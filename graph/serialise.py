@@ -254,35 +254,50 @@ def jsonld_chunks(triples: TripleSet) -> Iterator[str]:
     """The JSON-LD text in pieces: the context, then a thousand node objects at a time (one a line)."""
     names = Names(triples.namespaces())
     context = {prefix: str(ns) for prefix, ns in sorted(triples.namespaces()) if prefix}
+    compacted: dict[Node, str] = {}
 
     def iri(node: Node) -> str:
-        found = names.compact(node)
-        return f"{names.prefix_of[found[0]]}:{found[1]}" if found and found[1] else str(node)
+        text = compacted.get(node)
+        if text is None:
+            found = names.compact(node)
+            text = f"{names.prefix_of[found[0]]}:{found[1]}" if found and found[1] else str(node)
+            compacted[node] = text
+        return text
 
     def value(node: Node) -> dict:
+        # keys in sorted order ("@language" < "@type" < "@value"), so no sorting when dumping
         if isinstance(node, Literal):
-            item: dict = {"@value": str(node)}
             if node.language:
-                item["@language"] = node.language
-            elif node.datatype is not None:
-                item["@type"] = iri(node.datatype)
-            return item
+                return {"@language": node.language, "@value": str(node)}
+            if node.datatype is not None:
+                return {"@type": iri(node.datatype), "@value": str(node)}
+            return {"@value": str(node)}
         return {"@id": iri(node)}
 
-    nodes = []
-    index = triples.subject_index()
-    for subject in sorted(index, key=str):
-        node: dict = {"@id": iri(subject)}
-        for predicate, objects in index[subject].items():
-            ordered = sorted(objects, key=_object_key)
-            if predicate == RDF.type and all(isinstance(o, URIRef) for o in ordered):
-                node["@type"] = [iri(o) for o in ordered]
-            else:
-                node[iri(predicate)] = [value(o) for o in ordered]
-        nodes.append(node)
-    # one node object a line: json's C encoder runs only without indentation
+    rdf_type = RDF.type
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     yield json.dumps({"@context": context}, indent=2, sort_keys=True, ensure_ascii=False)[:-2] + ',\n  "@graph": [\n'
-    for start in range(0, len(nodes), 1000):
-        piece = ",\n".join(json.dumps(node, sort_keys=True, ensure_ascii=False) for node in nodes[start : start + 1000])
-        yield piece + (",\n" if start + 1000 < len(nodes) else "\n")
+    index = triples.subject_index()
+    subjects = sorted(index, key=str)
+    for start in range(0, len(subjects), 1000):
+        lines = []
+        for subject in subjects[start : start + 1000]:
+            node: dict = {"@id": iri(subject)}
+            predicates = index[subject]
+            types = predicates.get(rdf_type)
+            keyed = []
+            if types is not None and all(isinstance(o, URIRef) for o in types):
+                node["@type"] = sorted(iri(o) for o in types)
+            else:
+                types = None
+            for predicate, objects in predicates.items():
+                if predicate == rdf_type and types is not None:
+                    continue
+                ordered = objects if len(objects) == 1 else sorted(objects, key=_object_key)
+                keyed.append((iri(predicate), [value(o) for o in ordered]))
+            keyed.sort(key=lambda pair: pair[0])
+            node.update(keyed)
+            lines.append(dumps(node))
+        last = start + 1000 >= len(subjects)
+        yield ",\n".join(lines) + ("\n" if last else ",\n")
     yield "]\n}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,6 +59,27 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _Background:
+    """A call run in a thread; ``result()`` waits for it and raises what it raised."""
+
+    def __init__(self, function: Callable, *args) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function(*args)
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="socieux-kg-store", daemon=True)
+        self._thread.start()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 @dataclass
@@ -162,17 +184,23 @@ def _write_outputs(
 
     write("socieux.ttl", serialise.turtle_chunks(result.triples))
     write("socieux.nt", serialise.ntriples_chunks(result.triples))
-    write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
-    if network:
-        for name, text in network_outputs(result.triples).items():
-            write(name, text)
-    result.report.outputs = [p.relative_to(out).as_posix() for p in written]
-    result.report.outputs += [*REPORT_FILES, *(["store/ (Oxigraph)"] if store else [])]
-    if store:
+    loading = None
+    if store:  # Oxigraph loads the store from the N-Triples in a thread (outside the GIL) meanwhile
         from graph.store import write_store
 
-        write_store(out / "socieux.nt", out / "store")
+        loading = _Background(write_store, out / "socieux.nt", out / "store")
+    try:
+        write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
+        if network:
+            for name, text in network_outputs(result.triples).items():
+                write(name, text)
+    finally:
+        if loading is not None:
+            loading.result()  # waits, and raises what the load raised
+    if store:
         progress(f"wrote {out / 'store'}")
+    result.report.outputs = [p.relative_to(out).as_posix() for p in written]
+    result.report.outputs += [*REPORT_FILES, *(["store/ (Oxigraph)"] if store else [])]
     write("build-report.md", result.report.to_markdown())
     write("build-report.json", result.report.to_json())
     if store:

@@ -122,6 +122,8 @@ def test_validate_exit_codes(project, tmp_path):
     assert "<https://example.org/a>" in bad.stdout and "dcterms:title" in bad.stdout
     missing = run_cli("validate", "--graph", tmp_path / "none.ttl")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    reference = run_cli("validate", "--graph", broken, "--engine", "pyshacl")
+    assert reference.returncode == 1 and reference.stdout == bad.stdout  # the same violations, same words
 
 
 def test_every_command_has_help():

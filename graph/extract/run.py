@@ -37,7 +37,7 @@ def news_countries(news: list[NewsItem]) -> dict[str, list[str]]:
     return found
 
 
-PARALLEL_TEXTS = 20_000  # below this many texts one process is faster than starting workers
+PARALLEL_TEXTS = 5_000  # below this many texts one process is faster than starting workers
 
 
 def default_jobs() -> int:

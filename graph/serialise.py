@@ -228,7 +228,12 @@ def ntriples(triples: TripleSet) -> str:
 
 
 def ntriples_chunks(triples: TripleSet) -> Iterator[str]:
-    """The sorted N-Triples text in pieces of ten thousand lines."""
+    """The sorted N-Triples text in pieces of about ten thousand lines.
+
+    Every line of a subject starts with ``<subject> `` and no such start is the start of another
+    (an IRI holds no ``>``), so sorting the subjects by it and then each subject's lines gives the
+    order of sorting all the lines, without holding them all."""
+    index = triples.subject_index()
     terms: dict[Node, str] = {}
 
     def term(node: Node) -> str:
@@ -239,10 +244,14 @@ def ntriples_chunks(triples: TripleSet) -> Iterator[str]:
                 terms[node] = text
         return text
 
-    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
-    terms.clear()
-    for start in range(0, len(lines), 10_000):
-        yield "".join(lines[start : start + 10_000])
+    starts = sorted((f"{_nt_term(s)} ", s) for s in index)
+    piece: list[str] = []
+    for start, subject in starts:
+        piece += sorted(f"{start}{term(p)} {term(o)} .\n" for p, objects in index[subject].items() for o in objects)
+        if len(piece) >= 10_000:
+            yield "".join(piece)
+            piece = []
+    yield "".join(piece)
 
 
 def jsonld(triples: TripleSet) -> str:

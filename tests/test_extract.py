@@ -349,3 +349,20 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
     assert len(one.facts) == 60 and sum(len(f.expert_countries) for f in one.facts.values()) > 20
     assert one.facts == two.facts
     assert one.anomalies == two.anomalies
+
+
+def test_sentence_of_a_span_is_spacys_sentence():
+    """The rules find a span's sentence from bounds computed once per doc; it is what spaCy's
+    ``span.sent`` gives, for every token, entity and sentence-crossing span of the seed texts."""
+    from graph.extract.rules import _sentence
+    from tests.conftest import SEED_FILES
+
+    texts = [line for path in SEED_FILES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts.append("word " * 300 + ". Next one here.  And  spaces . ")  # a run the sentence cap cuts
+    checked = 0
+    for doc in load_nlp().pipe(texts):
+        spans = [*doc, *doc.ents, *(doc[i : min(len(doc), i + 30)] for i in range(0, len(doc), 7))]
+        for span in spans:
+            assert _sentence(span) == span.sent.text.strip()
+            checked += 1
+    assert checked > 30_000

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -188,7 +189,17 @@ def _followed_by_speaking(doc: Doc, ent: Span) -> bool:
 
 
 def _sentence(span: Span | Token) -> str:
-    return span.sent.text.strip()
+    """The text of the sentence ``span`` starts in, stripped: what ``span.sent.text.strip()`` gives,
+    from sentence bounds found once per doc (``.sent`` walks the tokens on every call)."""
+    doc = span.doc
+    bounds = doc.user_data.get("_socx_sents")
+    if bounds is None:
+        starts = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if i == 0 or v == 1]
+        chars = [doc[i].idx for i in starts] + [len(doc.text)]
+        bounds = doc.user_data["_socx_sents"] = (starts, chars)
+    starts, chars = bounds
+    k = bisect_right(starts, span.i if isinstance(span, Token) else span.start)  # spaCy: the first token's
+    return doc.text[chars[k - 1] : chars[k]].strip()
 
 
 # ---------------------------------------------------------------- list reading

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from graph.extract.rules import Finding, findings
+from graph.extract.rules import Finding, _sentence, findings
 from graph.vocab import load_scheme
 
 _IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}
@@ -28,11 +30,23 @@ def simple_lemma(word: str) -> str:
     return lower
 
 
+_LEMMAS: dict[int, int] = {}  # lower-case form → lemma, as string-store hashes
+
+
 @Language.component("socx_lemmas")
 def lemmas(doc: Doc) -> Doc:
-    """A light lemmatiser: no lookup tables are downloaded, plurals and case are folded by rule."""
-    for token in doc:
-        token.lemma_ = simple_lemma(token.text)
+    """A light lemmatiser: no lookup tables are downloaded, plurals and case are folded by rule.
+    Works on the token arrays (each word's lemma computed once per process), not Token objects."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    lemmas = []
+    for lower in doc.to_array(LOWER).tolist():
+        lemma = _LEMMAS.get(lower)
+        if lemma is None or lemma not in strings:
+            lemma = _LEMMAS[lower] = strings.add(simple_lemma(strings[lower]))
+        lemmas.append(lemma)
+    doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
     return doc
 
 
@@ -67,7 +81,7 @@ def make_theme_matcher(nlp: Language):
                     "theme-phrase",
                     span.start_char,
                     span.end_char,
-                    span.sent.text.strip(),
+                    _sentence(span),
                     detail=span.text,
                 )
             )

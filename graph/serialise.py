@@ -36,7 +36,7 @@ _NUMERIC = {
 }
 # rdflib's split_uri on ASCII: the local name is the longest run of name characters at the end,
 # from its first letter or underscore
-_ASCII_TAIL = re.compile(r"[A-Za-z0-9\-._%()]*\Z")
+_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._%()"
 _LOCAL_START = re.compile(r"[A-Za-z0-9_]")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
@@ -48,10 +48,11 @@ class Names:
         self.prefix_of = {str(ns): prefix for prefix, ns in namespaces}
         self.used: dict[str, str] = {}
         self._cache: dict[str, tuple[str, str] | None] = {}
+        self._longer: dict[str, list[str]] = {}  # split namespace → bound namespaces that extend it
 
     def _split(self, iri: str) -> tuple[str, str] | None:
         if iri.isascii():
-            tail = _ASCII_TAIL.search(iri).group()
+            tail = iri[len(iri.rstrip(_NAME_CHARS)) :]
             start = _LOCAL_START.search(tail)
             if start is None or len(tail) == len(iri):
                 return None
@@ -104,7 +105,11 @@ class Names:
                     found = (iri, "")
             else:
                 namespace, local = parts
-                longer = [ns for ns in self.prefix_of if len(ns) > len(namespace) and iri.startswith(ns)]
+                extending = self._longer.get(namespace)
+                if extending is None:
+                    extending = [ns for ns in self.prefix_of if len(ns) > len(namespace) and ns.startswith(namespace)]
+                    self._longer[namespace] = extending
+                longer = [ns for ns in extending if iri.startswith(ns)]
                 if longer:
                     namespace = max(longer, key=len)
                     local = iri[len(namespace) :]
@@ -184,14 +189,16 @@ def turtle_chunks(triples: TripleSet) -> Iterator[str]:
         return text
 
     verbs: dict[Node, str] = {rdf_type: "a"}
+    front = {str(rdf_type): "\0", str(rdfs_label): "\1"}  # rdf:type, then rdfs:label, then by IRI
+
+    def predicate_key(predicate: Node, text=str.__str__) -> str:
+        iri = text(predicate)  # compared as plain strings: rdflib's comparisons are Python code
+        return front.get(iri, iri)
+
     blocks = []
     for subject in ordered:
         predicates = index[subject]
-        if len(predicates) == 1 or (rdf_type not in predicates and rdfs_label not in predicates):
-            order = sorted(predicates)
-        else:
-            order = [p for p in (rdf_type, rdfs_label) if p in predicates]
-            order += sorted(p for p in predicates if p != rdf_type and p != rdfs_label)
+        order = list(predicates) if len(predicates) == 1 else sorted(predicates, key=predicate_key)
         lines = []
         for predicate in order:
             objects = predicates[predicate]

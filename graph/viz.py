@@ -33,7 +33,9 @@ TITLES = {
     "action-chains": "Chains of related actions",
 }
 EU_COLOUR = "#1f4e9c"  # countries that are EU member states
-MAX_NODES = 1500  # past this a browser struggles; the page keeps the best connected nodes and says so
+MAX_NODES = 1000  # past this a browser struggles; the page keeps the best connected nodes and says so
+MAX_EDGES = 3000  # and past this, the heaviest edges (more make a hairball, slow to lay out and draw)
+MAX_SIZE = 60  # node size: past this, sizes are scaled down together so that big nodes hide nothing
 LABEL_CHARS = 36  # longer names are cut on the canvas; the tooltip and the search use them whole
 LAYOUT_SEED = 7
 
@@ -67,13 +69,27 @@ def _tooltip(g: nx.Graph, node: str, data: dict, analytics: Analytics) -> str:
 
 
 def _cap(g: nx.Graph) -> tuple[nx.Graph, str]:
-    if g.number_of_nodes() <= MAX_NODES:
+    """The view as drawn: at most MAX_NODES best-connected nodes and MAX_EDGES heaviest edges
+    among them, with a note saying what was left out."""
+    shown, notes = g, []
+    if g.number_of_nodes() > MAX_NODES:
+        ranked = sorted(g.nodes, key=lambda n: (-g.degree(n), n))[:MAX_NODES]
+        shown = g.subgraph(ranked).copy()
+        notes.append(f"the {MAX_NODES} best connected of {g.number_of_nodes()} nodes")
+    if shown.number_of_edges() > MAX_EDGES:
+        degree = dict(shown.degree())
+        edges = sorted(
+            shown.edges(keys=True, data=True) if shown.is_multigraph() else shown.edges(data=True),
+            key=lambda e: (-e[-1].get("weight", 1), -(degree[e[0]] + degree[e[1]]), e[0], e[1], e[-1].get("label", "")),
+        )
+        kept = shown.__class__()
+        kept.add_nodes_from(shown.nodes(data=True))
+        kept.add_edges_from(edges[:MAX_EDGES])
+        notes.append(f"the {MAX_EDGES} heaviest of {shown.number_of_edges()} links")
+        shown = kept
+    if not notes:
         return g, ""
-    ranked = sorted(g.nodes, key=lambda n: (-g.degree(n), n))[:MAX_NODES]
-    return g.subgraph(ranked).copy(), (
-        f"Showing the {MAX_NODES} best connected of {g.number_of_nodes()} nodes; the GraphML and GEXF exports "
-        f"hold them all."
-    )
+    return shown, f"Showing {' and '.join(notes)}; the GraphML and GEXF exports hold them all."
 
 
 def page(g: nx.Graph, view: str) -> str:
@@ -84,12 +100,14 @@ def page(g: nx.Graph, view: str) -> str:
     analytics = analyse(shown)
     net = Network(height="100%", width="100%", directed=shown.is_directed(), cdn_resources="local")
     countries: dict[str, set[str]] = {}
+    sizes = {n: 8 + 5 * math.sqrt(max(_weighted_degree(shown, n), shown.degree(n))) for n in shown.nodes}
+    shrink = (MAX_SIZE - 8) / (max(sizes.values()) - 8) if sizes and max(sizes.values()) > MAX_SIZE else 1
     for node in sorted(shown.nodes):
         data = shown.nodes[node]
         shape, colour, _ = STYLE[data["type"]]
         if data["type"] == "country" and data.get("eu_member"):
             colour = EU_COLOUR
-        size = 8 + 5 * math.sqrt(max(_weighted_degree(shown, node), shown.degree(node)))
+        size = 8 + (sizes[node] - 8) * shrink
         label = data.get("label", node)
         label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
         net.add_node(
@@ -126,7 +144,8 @@ def page(g: nx.Graph, view: str) -> str:
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": shown.number_of_nodes() < 300},
         "physics": {
             "solver": "forceAtlas2Based",
-            "stabilization": {"enabled": True, "iterations": 600, "fit": True},
+            # fewer layout steps on large views: the page stays blank until they are done
+            "stabilization": {"enabled": True, "iterations": 600 if len(net.edges) <= 2000 else 200, "fit": True},
             "forceAtlas2Based": {
                 "gravitationalConstant": -80,
                 "centralGravity": 0.02,
@@ -136,7 +155,12 @@ def page(g: nx.Graph, view: str) -> str:
                 "avoidOverlap": 0.4,
             },
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            **({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True} if len(net.edges) > 2000 else {}),
+        },
         "edges": {
             "smooth": False,
             "color": {"opacity": 0.5},

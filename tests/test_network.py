@@ -255,3 +255,29 @@ def test_cli_view_names_are_the_views():
     from graph.cli import VIEW_NAMES
 
     assert VIEW_NAMES == tuple(VIEWS)
+
+
+def test_a_large_view_is_capped_in_nodes_edges_and_sizes():
+    """A view far past the page's limits keeps the best connected nodes and the heaviest links,
+    scales sizes down together, and says what it left out."""
+    import json
+    import re
+
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for i in range(2400):
+        g.add_node(f"n{i}", type="action", label=f"action {i}")
+    for j in range(60):
+        g.add_node(f"c{j}", type="country", label=f"country {j}", eu_member=j % 2 == 0)
+    for i in range(2400):
+        for k in range(5):
+            g.add_edge(f"n{i}", f"c{(i * 7 + k * 11) % 60}", label="expertCountry", weight=1 + (i + k) % 5)
+    html = viz.page(g, "country-flows")
+    data = json.loads(re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S).group(1))
+    assert len(data["nodes"]) == viz.MAX_NODES
+    assert {f"c{j}" for j in range(60)} <= {n["id"] for n in data["nodes"]}  # the hubs are kept
+    assert len(data["edges"]) == viz.MAX_EDGES
+    assert min(e["value"] for e in data["edges"]) >= 2  # the heaviest links
+    assert max(n["size"] for n in data["nodes"]) <= viz.MAX_SIZE
+    assert f"the {viz.MAX_NODES} best connected of 2460 nodes" in html and "heaviest of" in html

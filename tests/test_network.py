@@ -281,3 +281,19 @@ def test_a_large_view_is_capped_in_nodes_edges_and_sizes():
     assert min(e["value"] for e in data["edges"]) >= 2  # the heaviest links
     assert max(n["size"] for n in data["nodes"]) <= viz.MAX_SIZE
     assert f"the {viz.MAX_NODES} best connected of 2460 nodes" in html and "heaviest of" in html
+
+
+def test_graphml_and_gexf_escape_what_they_hold():
+    """Quotes, markup and control characters in names come back as text (control characters,
+    which XML cannot hold, are dropped); typed attributes keep their types."""
+    g = nx.MultiDiGraph()
+    hostile = 'A "fund" <b>&</b> \x01of Perú'
+    g.add_node("a", type="action", label=hostile, eu_member=False, description=None)
+    g.add_node('c"<', type="country", label="PER", eu_member=True)
+    g.add_edge("a", 'c"<', key="expert country", label="expert country", weight=3)
+    for text, reader in ((network_files.graphml(g), nx.read_graphml), (network_files.gexf(g), nx.read_gexf)):
+        back = reader(io.BytesIO(text.encode("utf-8")))
+        assert back.nodes["a"]["label"] == hostile.replace("\x01", "")
+        assert back.nodes['c"<']["eu_member"] is True and back.nodes["a"]["eu_member"] is False
+        assert "description" not in back.nodes["a"]
+        assert back.number_of_edges() == 1

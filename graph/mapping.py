@@ -99,6 +99,29 @@ def country_iri(alpha3: str) -> URIRef:
 # ---------------------------------------------------------------------------- triples
 
 
+class _Terms:
+    """A namespace's terms made once each: rdflib makes a new URIRef on every attribute access of a
+    Namespace, and the mapping asks for the same few dozen millions of times at scale."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+_SOCX = _Terms(SOCX)
+_RDF = _Terms(RDF)
+_RDFS = _Terms(RDFS)
+_XSD = _Terms(XSD)
+_DCTERMS = _Terms(DCTERMS)
+_PROV = _Terms(PROV)
+_SKOS = _Terms(SKOS)
+_ORG = _Terms(ORG)
+
+
 def new_graph() -> TripleSet:
     """An empty graph with the project's prefixes bound over rdflib's defaults."""
     graph = Graph()
@@ -127,80 +150,80 @@ def _text(value: str, lang: str | None = "en") -> Literal:
 
 
 def _line(number: int) -> Literal:
-    return _literal(number, datatype=XSD.positiveInteger)
+    return _literal(number, datatype=_XSD.positiveInteger)
 
 
 def _add_document(graph: TripleSet, file: str) -> URIRef:
     doc = document_iri(file)
-    graph.add((doc, RDF.type, SOCX.SourceDocument))
-    graph.add((doc, SOCX.sourceFile, _literal(file)))
-    graph.add((doc, RDFS.label, _literal(file)))
+    graph.add((doc, _RDF.type, _SOCX.SourceDocument))
+    graph.add((doc, _SOCX.sourceFile, _literal(file)))
+    graph.add((doc, _RDFS.label, _literal(file)))
     return doc
 
 
 def _add_source(graph: TripleSet, file: str, line: int) -> URIRef:
     record = source_iri(file, line)
-    graph.add((record, RDF.type, SOCX.SourceRecord))
-    graph.add((record, RDFS.label, Literal(f"{file}:{line}")))
-    graph.add((record, SOCX.sourceFile, _literal(file)))
-    graph.add((record, SOCX.line, _line(line)))
-    graph.add((record, DCTERMS.isPartOf, _add_document(graph, file)))
+    graph.add((record, _RDF.type, _SOCX.SourceRecord))
+    graph.add((record, _RDFS.label, Literal(f"{file}:{line}")))
+    graph.add((record, _SOCX.sourceFile, _literal(file)))
+    graph.add((record, _SOCX.line, _line(line)))
+    graph.add((record, _DCTERMS.isPartOf, _add_document(graph, file)))
     return record
 
 
 def _add_action_source(graph: TripleSet, record: ActionRecord) -> URIRef:
     node = _add_source(graph, record.file, record.title.line)
-    graph.add((node, SOCX.layout, _literal(record.layout)))
-    graph.add((node, SOCX.titleLine, _line(record.title.line)))
+    graph.add((node, _SOCX.layout, _literal(record.layout)))
+    graph.add((node, _SOCX.titleLine, _line(record.title.line)))
     for partner in record.partners:
-        graph.add((node, SOCX.partnerLine, _line(partner.line)))
+        graph.add((node, _SOCX.partnerLine, _line(partner.line)))
     if record.types:
-        graph.add((node, SOCX.assistanceTypeLine, _line(record.types.line)))
+        graph.add((node, _SOCX.assistanceTypeLine, _line(record.types.line)))
     for part in record.description:
-        graph.add((node, SOCX.descriptionLine, _line(part.line)))
+        graph.add((node, _SOCX.descriptionLine, _line(part.line)))
     if record.start:
-        graph.add((node, SOCX.startLine, _line(record.start.line)))
+        graph.add((node, _SOCX.startLine, _line(record.start.line)))
     if record.end:
-        graph.add((node, SOCX.endLine, _line(record.end.line)))
+        graph.add((node, _SOCX.endLine, _line(record.end.line)))
     return node
 
 
 def add_institution(graph: TripleSet, institution: ResolvedInstitution, countries: dict[str, URIRef]) -> URIRef:
     node = institution_iri(institution)
     name = institution.name
-    graph.add((node, RDF.type, SOCX.PartnerInstitution))
-    graph.add((node, RDF.type, ORG.Organization))
-    graph.add((node, SKOS.prefLabel, _text(name.name, name.name_language)))
-    graph.add((node, RDFS.label, _text(name.name, name.name_language)))
+    graph.add((node, _RDF.type, _SOCX.PartnerInstitution))
+    graph.add((node, _RDF.type, _ORG.Organization))
+    graph.add((node, _SKOS.prefLabel, _text(name.name, name.name_language)))
+    graph.add((node, _RDFS.label, _text(name.name, name.name_language)))
     for other in institution.names:
         if other.name != name.name:
-            graph.add((node, SKOS.altLabel, _text(other.name, other.name_language)))
+            graph.add((node, _SKOS.altLabel, _text(other.name, other.name_language)))
         if other.original_name:
-            graph.add((node, SOCX.originalName, _text(other.original_name, other.original_language)))
+            graph.add((node, _SOCX.originalName, _text(other.original_name, other.original_language)))
         if other.acronym:
-            graph.add((node, SOCX.acronym, Literal(other.acronym)))
+            graph.add((node, _SOCX.acronym, Literal(other.acronym)))
     for variant in institution.variants:
-        graph.add((node, SKOS.hiddenLabel, Literal(variant)))
+        graph.add((node, _SKOS.hiddenLabel, Literal(variant)))
     if institution.country:
-        graph.add((node, SOCX.country, countries[institution.country]))
+        graph.add((node, _SOCX.country, countries[institution.country]))
     return node
 
 
 # the property each kind of fact is stated with
 FACT_PROPERTIES = {
-    "expert_country": SOCX.expertCountry,
-    "study_visit_country": SOCX.studyVisitCountry,
-    "partner_country": SOCX.partnerCountry,
-    "organisation": SOCX.cooperatingOrganisation,
-    "action_code": SOCX.actionCode,
-    "related_action": SOCX.relatedActionCode,
-    "theme": SOCX.theme,
+    "expert_country": _SOCX.expertCountry,
+    "study_visit_country": _SOCX.studyVisitCountry,
+    "partner_country": _SOCX.partnerCountry,
+    "organisation": _SOCX.cooperatingOrganisation,
+    "action_code": _SOCX.actionCode,
+    "related_action": _SOCX.relatedActionCode,
+    "theme": _SOCX.theme,
 }
 RELATION_PROPERTIES = {
-    "follow-up": SOCX.followUpOf,
-    "builds-on": SOCX.buildsOn,
-    "parallel-to": SOCX.parallelTo,
-    "related": SOCX.relatedAction,
+    "follow-up": _SOCX.followUpOf,
+    "builds-on": _SOCX.buildsOn,
+    "parallel-to": _SOCX.parallelTo,
+    "related": _SOCX.relatedAction,
 }
 
 
@@ -209,20 +232,20 @@ def _add_evidence(graph: TripleSet, action: URIRef, fact: Fact, obj: URIRef | Li
     prop = FACT_PROPERTIES[fact.kind]
     node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
     graph.add((action, prop, obj))
-    graph.add((action, SOCX.evidence, node))
-    graph.add((node, RDF.type, SOCX.Evidence))
-    graph.add((node, RDF.subject, action))
-    graph.add((node, RDF.predicate, prop))
-    graph.add((node, RDF.object, obj))
-    graph.add((node, SOCX.rule, _literal(fact.rule)))
-    graph.add((node, SOCX.sentence, _text(fact.sentence)))
-    graph.add((node, SOCX.sourceFile, _literal(fact.file)))
-    graph.add((node, SOCX.line, _line(fact.line)))
-    graph.add((node, SOCX.charStart, _literal(fact.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, SOCX.charEnd, _literal(fact.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((node, DCTERMS.source, document_iri(fact.file)))
+    graph.add((action, _SOCX.evidence, node))
+    graph.add((node, _RDF.type, _SOCX.Evidence))
+    graph.add((node, _RDF.subject, action))
+    graph.add((node, _RDF.predicate, prop))
+    graph.add((node, _RDF.object, obj))
+    graph.add((node, _SOCX.rule, _literal(fact.rule)))
+    graph.add((node, _SOCX.sentence, _text(fact.sentence)))
+    graph.add((node, _SOCX.sourceFile, _literal(fact.file)))
+    graph.add((node, _SOCX.line, _line(fact.line)))
+    graph.add((node, _SOCX.charStart, _literal(fact.start, datatype=_XSD.nonNegativeInteger)))
+    graph.add((node, _SOCX.charEnd, _literal(fact.end, datatype=_XSD.nonNegativeInteger)))
+    graph.add((node, _DCTERMS.source, document_iri(fact.file)))
     if fact.detail:
-        graph.add((node, SOCX.detail, _literal(fact.detail)))
+        graph.add((node, _SOCX.detail, _literal(fact.detail)))
 
 
 def add_action(
@@ -235,26 +258,26 @@ def add_action(
 ) -> URIRef:
     node = action_iri(action)
     facts = extraction.facts[action.key]
-    graph.add((node, RDF.type, SOCX.Action))
-    graph.add((node, DCTERMS.title, _text(action.title)))
-    graph.add((node, RDFS.label, _text(action.title)))
+    graph.add((node, _RDF.type, _SOCX.Action))
+    graph.add((node, _DCTERMS.title, _text(action.title)))
+    graph.add((node, _RDFS.label, _text(action.title)))
     if action.description:
-        graph.add((node, DCTERMS.description, _text(action.description)))
+        graph.add((node, _DCTERMS.description, _text(action.description)))
     for institution, mention in zip(institutions, action.partners, strict=True):
-        graph.add((node, SOCX.partnerInstitution, institution_iri(institution)))
-        graph.add((node, SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language)))
+        graph.add((node, _SOCX.partnerInstitution, institution_iri(institution)))
+        graph.add((node, _SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language)))
         if mention.name.acronym:
-            graph.add((node, SOCX.partnerInstitutionAcronym, Literal(mention.name.acronym)))
+            graph.add((node, _SOCX.partnerInstitutionAcronym, Literal(mention.name.acronym)))
     for concept in action.types.concepts:
-        graph.add((node, SOCX.assistanceType, URIRef(concept)))
+        graph.add((node, _SOCX.assistanceType, URIRef(concept)))
     for unknown in action.types.unknown:
-        graph.add((node, SOCX.assistanceTypeText, Literal(unknown)))
+        graph.add((node, _SOCX.assistanceTypeText, Literal(unknown)))
     if action.start:
-        graph.add((node, SOCX.startActivities, Literal(action.start)))
+        graph.add((node, _SOCX.startActivities, Literal(action.start)))
     if action.end:
-        graph.add((node, SOCX.endActivities, Literal(action.end)))
+        graph.add((node, _SOCX.endActivities, Literal(action.end)))
     for record in action.records:
-        graph.add((node, PROV.wasDerivedFrom, _add_action_source(graph, record)))
+        graph.add((node, _PROV.wasDerivedFrom, _add_action_source(graph, record)))
     for fact in facts.expert_countries + facts.study_visit_countries:
         _add_evidence(graph, node, fact, countries[fact.value])
     if facts.partner_country:
@@ -265,25 +288,25 @@ def add_action(
         _add_evidence(graph, node, fact, URIRef(fact.value))
     if facts.action_code:
         _add_evidence(graph, node, facts.action_code, Literal(facts.action_code.value))
-        graph.add((node, SOCX.actionYear, Literal(facts.action_code.value[:4], datatype=XSD.gYear)))
+        graph.add((node, _SOCX.actionYear, Literal(facts.action_code.value[:4], datatype=_XSD.gYear)))
     for fact in facts.related_actions:
         _add_evidence(graph, node, fact, Literal(fact.value))
         target = codes.get(fact.value)
         if target is not None and target != node:
-            graph.add((node, RELATION_PROPERTIES.get(fact.detail, SOCX.relatedAction), target))
+            graph.add((node, RELATION_PROPERTIES.get(fact.detail, _SOCX.relatedAction), target))
     return node
 
 
 def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, URIRef], named: list[str]) -> URIRef:
     node = news_iri(item)
-    graph.add((node, RDF.type, SOCX.NewsItem))
-    graph.add((node, DCTERMS.title, _text(item.title)))
-    graph.add((node, RDFS.label, _text(item.title)))
+    graph.add((node, _RDF.type, _SOCX.NewsItem))
+    graph.add((node, _DCTERMS.title, _text(item.title)))
+    graph.add((node, _RDFS.label, _text(item.title)))
     for alpha3 in named:
-        graph.add((node, SOCX.mentionsCountry, countries[alpha3]))
+        graph.add((node, _SOCX.mentionsCountry, countries[alpha3]))
     for record in item.records:
-        graph.add((node, SOCX.newsKind, Literal(record.kind)))
-        graph.add((node, PROV.wasDerivedFrom, _add_news_source(graph, record)))
+        graph.add((node, _SOCX.newsKind, Literal(record.kind)))
+        graph.add((node, _PROV.wasDerivedFrom, _add_news_source(graph, record)))
     return node
 
 
@@ -295,8 +318,8 @@ def _add_countries(graph: TripleSet, used: set[str]) -> dict[str, URIRef]:
     """The reference data of every country the graph uses, from ontology/countries.ttl."""
     reference = Graph().parse(ontology_dir() / "countries.ttl", format="turtle")
     nodes = {}
-    for node in reference.subjects(SOCX.isoAlpha3, None):
-        alpha3 = str(reference.value(node, SOCX.isoAlpha3))
+    for node in reference.subjects(_SOCX.isoAlpha3, None):
+        alpha3 = str(reference.value(node, _SOCX.isoAlpha3))
         nodes[alpha3] = node
         if alpha3 in used:
             for triple in reference.triples((node, None, None)):
@@ -310,13 +333,13 @@ def _add_organisations(graph: TripleSet, names: set[str]) -> None:
     gazetteer = load_gazetteer()
     for name in sorted(names):
         node = organisation_iri(name)
-        graph.add((node, RDF.type, SOCX.CooperatingOrganisation))
-        graph.add((node, RDF.type, ORG.Organization))
-        graph.add((node, SKOS.prefLabel, Literal(name)))
-        graph.add((node, RDFS.label, Literal(name)))
+        graph.add((node, _RDF.type, _SOCX.CooperatingOrganisation))
+        graph.add((node, _RDF.type, _ORG.Organization))
+        graph.add((node, _SKOS.prefLabel, Literal(name)))
+        graph.add((node, _RDFS.label, Literal(name)))
         for variant in gazetteer.organisations.get(name, ()):
             if variant != name:
-                graph.add((node, SKOS.altLabel, Literal(variant)))
+                graph.add((node, _SKOS.altLabel, Literal(variant)))
 
 
 def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:

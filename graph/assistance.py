@@ -60,6 +60,7 @@ class AssistanceTypeMatcher:
                     self._labels.append((toks, concept.iri))
         self._labels.sort(key=lambda item: (-len(item[0]), item[0]))
         self.pref_labels = {c.iri: c.pref_label for c in concepts}
+        self._seen: dict[str, TypeMatch] = {}
 
     @classmethod
     def default(cls) -> AssistanceTypeMatcher:
@@ -85,7 +86,14 @@ class AssistanceTypeMatcher:
         return found.pop() if len(found) == 1 else None
 
     def match(self, text: str) -> TypeMatch:
-        """Segment ``text`` into known concepts and unknown strings."""
+        """Segment ``text`` into known concepts and unknown strings (the same few lines recur on
+        every page: each is segmented once)."""
+        known = self._seen.get(text)
+        if known is None:
+            known = self._seen[text] = self._segment(text)
+        return TypeMatch(list(known.concepts), list(known.unknown), list(known.truncated), known.code)
+
+    def _segment(self, text: str) -> TypeMatch:
         result = TypeMatch()
         code = _CODE_PREFIX.match(text)
         if code:

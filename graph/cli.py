@@ -92,9 +92,11 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
-    Writes socieux.ttl, socieux.nt, socieux.jsonld, build-report.md and build-report.json, the
-    network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/ (CSV, SVG); each file is
-    replaced atomically, and nothing is written when an input cannot be read.
+    Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
+    build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
+    (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
+    read. Progress goes to stderr with the seconds since the start; large inputs are extracted in
+    one worker process per processor (--jobs).
     """
     from graph.errors import SocieuxError
     from graph.outputs import check_writable

@@ -29,19 +29,20 @@ REPORT_FILES = ("build-report.md", "build-report.json")
 def network_outputs(graph: TripleSet | Graph) -> dict[str, str]:
     """The network views (views/*.html), the Gephi exports (network/) and the statistics (stats/)."""
     from graph import network_files, stats, viz
-    from graph.network import VIEWS, project
+    from graph.network import VIEWS, analyse, project
 
     rendered: dict[str, str] = {}
     projections = {view: project(graph, view) for view in VIEWS}
-    for view, g in projections.items():
-        rendered[f"views/{view}.html"] = viz.page(g, view)
     full = projections["full"]
+    analytics = analyse(full)  # for the statistics, and for the full view's page when it is not capped
+    for view, g in projections.items():
+        rendered[f"views/{view}.html"] = viz.page(g, view, analytics if view == "full" else None)
     rendered["network/socieux.graphml"] = network_files.graphml(full)
     rendered["network/socieux.gexf"] = network_files.gexf(full)
     rendered["network/nodes.csv"] = network_files.node_list(full)
     rendered["network/edges.csv"] = network_files.edge_list(full)
     rendered["network/country-flows.graphml"] = network_files.graphml(projections["country-flows"])
-    for table in stats.tables(graph, full):
+    for table in stats.tables(graph, full, analytics):
         rendered[f"stats/{table.name}.csv"] = table.csv()
     rendered["stats/country-flows.svg"] = stats.flows_svg(projections["country-flows"])
     return rendered

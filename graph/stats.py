@@ -14,7 +14,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SKOS
 
 from graph.mapping import SOCX
-from graph.network import analyse
+from graph.network import Analytics, analyse
 
 
 @dataclass
@@ -50,9 +50,10 @@ def _count(graph: Graph, prop, label_prop) -> list[list[object]]:
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def tables(graph: Graph, full: nx.Graph) -> list[Table]:
-    """The tables ``socieux-kg stats`` prints and writes."""
-    analytics = analyse(full)
+def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
+    """The tables ``socieux-kg stats`` prints and writes (``analytics``: those of ``full`` when
+    already computed)."""
+    analytics = analytics or analyse(full)
     central = sorted(full.nodes, key=lambda n: (-analytics.betweenness.get(n, 0), n))
     return [
         Table(

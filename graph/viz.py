@@ -92,12 +92,13 @@ def _cap(g: nx.Graph) -> tuple[nx.Graph, str]:
     return shown, f"Showing {' and '.join(notes)}; the GraphML and GEXF exports hold them all."
 
 
-def page(g: nx.Graph, view: str) -> str:
-    """The HTML of one view."""
+def page(g: nx.Graph, view: str, analytics: Analytics | None = None) -> str:
+    """The HTML of one view (``analytics``: those of ``g`` when already computed)."""
     from pyvis.network import Network
 
     shown, note = _cap(g)
-    analytics = analyse(shown)
+    if analytics is None or shown is not g:
+        analytics = analyse(shown)
     net = Network(height="100%", width="100%", directed=shown.is_directed(), cdn_resources="local")
     countries: dict[str, set[str]] = {}
     sizes = {n: 8 + 5 * math.sqrt(max(_weighted_degree(shown, n), shown.degree(n))) for n in shown.nodes}

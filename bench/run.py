@@ -16,8 +16,9 @@ description line of the compare-scale corpus, against `nlp.tokenizer.pipe` over 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
-import resource
+import os
 import shlex
 import subprocess
 import sys
@@ -30,16 +31,57 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 
 
+def _tree_rss(root: int) -> int:
+    """Memory (bytes) of a process and all its descendants (worker processes included): the sum of
+    their proportional set sizes (a page shared by two processes counts half in each), or of their
+    resident sizes where the kernel gives no PSS."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(_pss(pid, rss.get(pid, 0)) for pid in tree)
+
+
+def _pss(pid: int, rss: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
 def timed(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak memory (MiB) of a command: the largest sum, sampled every 50 ms, of
+    the resident memory of its process and the worker processes it starts."""
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-500:]}")
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return elapsed, peak // 1024
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        stderr = child.stderr.read()
+        if child.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed: {stderr[-500:]}")
+    return elapsed, peak // 2**20
 
 
 def extraction_against_tokenizer(corpus: Path) -> dict:
@@ -54,17 +96,24 @@ def extraction_against_tokenizer(corpus: Path) -> dict:
     actions = merge_documents(documents, reader.matcher).actions
     texts = [f.value for a in actions for f in [a.first.title, *a.first.partners, *a.first.description]]
     nlp = load_nlp()
+    gc.disable()  # as in a build
     started = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=256))
     bare = time.perf_counter() - started
     started = time.perf_counter()
+    extract(actions, jobs=1)
+    one = time.perf_counter() - started
+    started = time.perf_counter()
     extract(actions)
     full = time.perf_counter() - started
+    gc.enable()
     return {
         "tokens": tokens,
         "tokenizer_s": round(bare, 2),
+        "extraction_one_process_s": round(one, 2),
         "extraction_s": round(full, 2),
         "ratio": round(full / bare, 1),
+        "ratio_one_process": round(one / bare, 1),
         "tokens_per_s": round(tokens / bare),
     }
 
@@ -206,7 +255,7 @@ def report_table(results: dict) -> None:
         largest["peak_mib"] if scales[-1] == 100 else None,
         e["ratio"],
         results.get("growth") if scales[-2:] == [10, 100] else None,
-        max(row["oxigraph_large_s"] for row in q),
+        max(row["oxigraph_large_s"] for row in q) if results["query_scale"] == 100 else None,
         -min(row["speed_up"] or 0 for row in q),
         c["ratio"],
         results["help_s"],
@@ -224,7 +273,8 @@ def report_table(results: dict) -> None:
             {"target": f"{name} {bound}", "measured": None if value is None else abs(value), "met": met}
         )
     print(
-        f"\nextraction {e['extraction_s']} s vs bare tokenizer {e['tokenizer_s']} s "
+        f"\nextraction {e['extraction_s']} s ({e['extraction_one_process_s']} s in one process) vs bare "
+        f"tokenizer {e['tokenizer_s']} s "
         f"({e['tokens']} tokens); cold seed build {c['build_s']} s vs imports {c['import_spacy_rdflib_s']} s"
     )
 

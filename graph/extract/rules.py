@@ -194,12 +194,12 @@ def _sentence(span: Span | Token) -> str:
     doc = span.doc
     bounds = doc.user_data.get("_socx_sents")
     if bounds is None:
+        text = doc.text  # made by joining every token: once
         starts = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if i == 0 or v == 1]
-        chars = [doc[i].idx for i in starts] + [len(doc.text)]
-        bounds = doc.user_data["_socx_sents"] = (starts, chars)
-    starts, chars = bounds
+        bounds = doc.user_data["_socx_sents"] = (text, starts, [doc[i].idx for i in starts] + [len(text)])
+    text, starts, chars = bounds
     k = bisect_right(starts, span.i if isinstance(span, Token) else span.start)  # spaCy: the first token's
-    return doc.text[chars[k - 1] : chars[k]].strip()
+    return text[chars[k - 1] : chars[k]].strip()
 
 
 # ---------------------------------------------------------------- list reading

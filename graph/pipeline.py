@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +18,7 @@ from rdflib import Graph
 
 from graph import outputs
 from graph.assistance import AssistanceTypeMatcher
-from graph.errors import InputError
+from graph.errors import InputError, OutputError, SocieuxError
 from graph.mapping import build_graph
 from graph.merge import merge_documents
 from graph.reader import DocumentReader, read_document
@@ -60,6 +64,59 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _write_network(triples: TripleSet, out: Path, progress: Callable[[str], None]) -> list[str]:
+    """Write the network outputs into ``out``; their names, in order."""
+    names = []
+    for name, text in network_outputs(triples).items():
+        outputs.write_atomic(out / name, text)
+        progress(f"wrote {out / name}")
+        names.append(name)
+    return names
+
+
+class _Forked:
+    """A call run in a forked child process, which sees this process's memory as it was (copy on
+    write); ``result()`` waits for it and gives its (JSON) value or raises its error."""
+
+    def __init__(self, function: Callable, *args) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: no Ctrl-C of its own (the parent decides), no return to the caller
+            os.close(read)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            code = 0
+            try:
+                payload = {"value": function(*args)}
+            except BaseException as error:  # noqa: BLE001 - handed to the parent
+                payload, code = {"error": str(error), "output": isinstance(error, OutputError)}, 1
+            try:
+                with os.fdopen(write, "w", encoding="utf-8") as stream:
+                    json.dump(payload, stream)
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self):
+        with os.fdopen(self._read, encoding="utf-8") as stream:
+            text = stream.read()
+        os.waitpid(self._pid, 0)
+        payload = json.loads(text) if text else {"error": "the network worker process died", "output": False}
+        if "error" in payload:
+            raise (OutputError if payload["output"] else SocieuxError)(payload["error"])
+        return payload["value"]
+
+    def cancel(self) -> None:
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+        except OSError:
+            pass
+        os.close(self._read)
 
 
 class _Background:
@@ -183,19 +240,28 @@ def _write_outputs(
         written.append(out / name)
         progress(f"wrote {out / name}")
 
-    write("socieux.ttl", serialise.turtle_chunks(result.triples))
-    write("socieux.nt", serialise.ntriples_chunks(result.triples))
+    # The network views, Gephi files and statistics are made by a forked worker process (it shares
+    # the graph's memory) while this one writes the serialisations; Oxigraph loads the store from
+    # the N-Triples in a thread, outside the GIL.
+    views = None
+    if network:
+        views = _Forked(_write_network, result.triples, out, progress) if hasattr(os, "fork") else None
     loading = None
-    if store:  # Oxigraph loads the store from the N-Triples in a thread (outside the GIL) meanwhile
-        from graph.store import write_store
-
-        loading = _Background(write_store, out / "socieux.nt", out / "store")
     try:
+        write("socieux.ttl", serialise.turtle_chunks(result.triples))
+        write("socieux.nt", serialise.ntriples_chunks(result.triples))
+        if store:
+            from graph.store import write_store
+
+            loading = _Background(write_store, out / "socieux.nt", out / "store")
         write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
         if network:
-            for name, text in network_outputs(result.triples).items():
-                write(name, text)
+            names = views.result() if views is not None else _write_network(result.triples, out, progress)
+            views = None
+            written.extend(out / name for name in names)
     finally:
+        if views is not None:  # this process failed or was interrupted: the worker's work is moot
+            views.cancel()
         if loading is not None:
             loading.result()  # waits, and raises what the load raised
     if store:

@@ -20,7 +20,7 @@ from graph.extract.run import Extraction
 from graph.merge import Action, Merged, NewsItem
 from graph.records import ActionRecord, NewsRecord
 from graph.triples import TripleSet
-from graph.vocab import ontology_dir
+from graph.vocab import ontology_dir, reference_graph
 
 BASE = "https://w3id.org/socieux-kg/"
 SOCX = Namespace(BASE + "ontology#")
@@ -316,7 +316,7 @@ def _add_news_source(graph: TripleSet, record: NewsRecord) -> URIRef:
 
 def _add_countries(graph: TripleSet, used: set[str]) -> dict[str, URIRef]:
     """The reference data of every country the graph uses, from ontology/countries.ttl."""
-    reference = Graph().parse(ontology_dir() / "countries.ttl", format="turtle")
+    reference = reference_graph("countries.ttl")
     nodes = {}
     for node in reference.subjects(_SOCX.isoAlpha3, None):
         alpha3 = str(reference.value(node, _SOCX.isoAlpha3))

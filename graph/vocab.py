@@ -75,12 +75,19 @@ class Concept:
 
 
 @cache
+def reference_graph(file_name: str):
+    """A Turtle file of ``ontology/`` parsed once per process (shared: callers must not change it)."""
+    from rdflib import Graph
+
+    return Graph().parse(ontology_dir() / file_name, format="turtle")
+
+
+@cache
 def load_scheme(file_name: str) -> tuple[Concept, ...]:
     """Read the concepts of a SKOS scheme file in ``ontology/`` (prefLabel, altLabels, hiddenLabels)."""
-    from rdflib import Graph
     from rdflib.namespace import RDF, SKOS
 
-    graph = Graph().parse(ontology_dir() / file_name, format="turtle")
+    graph = reference_graph(file_name)
     concepts = []
     for iri in sorted(graph.subjects(RDF.type, SKOS.Concept)):
         pref = str(graph.value(iri, SKOS.prefLabel))

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from graph.vocab import ontology_dir
+from graph.vocab import ontology_dir, reference_graph
 
 COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 
@@ -45,12 +45,12 @@ class Gazetteer:
 @cache
 def load_gazetteer() -> Gazetteer:
     """Read the country, place and organisation data of ``ontology/``."""
-    from rdflib import Graph, Namespace
+    from rdflib import Namespace
     from rdflib.namespace import RDF, SKOS
 
     socx = Namespace("https://w3id.org/socieux-kg/ontology#")
     folder = ontology_dir()
-    graph = Graph().parse(folder / "countries.ttl", format="turtle")
+    graph = reference_graph("countries.ttl")
     gazetteer = Gazetteer()
     for node in sorted(graph.subjects(RDF.type, socx.Country)):
         alpha3 = str(graph.value(node, socx.isoAlpha3))

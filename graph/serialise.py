@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -195,7 +196,10 @@ def turtle_chunks(triples: TripleSet) -> Iterator[str]:
         iri = text(predicate)  # compared as plain strings: rdflib's comparisons are Python code
         return front.get(iri, iri)
 
-    blocks = []
+    # The prefixes come first but are known only at the end: the subjects' text waits in a temporary
+    # file (in memory while small), not in one huge list.
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 2**20, mode="w+", encoding="utf-8")
+    blocks: list[str] = []
     for subject in ordered:
         predicates = index[subject]
         order = list(predicates) if len(predicates) == 1 else sorted(predicates, key=predicate_key)
@@ -210,11 +214,17 @@ def turtle_chunks(triples: TripleSet) -> Iterator[str]:
             else:
                 lines.append(f"{verb} " + ",\n        ".join(label(o) for o in sorted(objects, key=_object_key)))
         blocks.append(f"\n{label(subject)} " + " ;\n    ".join(lines) + " .\n")
+        if len(blocks) >= 1000:
+            spool.write("".join(blocks))
+            blocks = []
+    spool.write("".join(blocks))
     for datatype in datatypes:
         names.pname(datatype)
-    yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(names.used.items()))
-    for start in range(0, len(blocks), 1000):
-        yield "".join(blocks[start : start + 1000])
+    with spool:
+        yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(names.used.items()))
+        spool.seek(0)
+        while piece := spool.read(2**20):
+            yield piece
     yield "\n"
 
 

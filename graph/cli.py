@@ -120,9 +120,8 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        # validation runs beside the writing of the outputs, in the same worker as the network views
-        result = run_build(paths, validate=False, progress=progress, jobs=jobs)
-        write_outputs(result, out, network=network, progress=progress, validate=validate)
+        result = run_build(paths, validate=validate, progress=progress, jobs=jobs)
+        write_outputs(result, out, network=network, progress=progress)
     except SocieuxError as error:
         _fail(error)
         return

@@ -66,18 +66,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _side_work(triples: TripleSet, out: Path, progress: Callable[[str], None], network: bool, validate: bool) -> dict:
-    """What the build does beside the serialisations: validation, and the network outputs written
-    into ``out`` (their names, in order)."""
-    done: dict = {"names": []}
-    if validate:
-        done["validation"] = _validation(triples, progress)
-    if network:
-        for name, text in network_outputs(triples).items():
-            outputs.write_atomic(out / name, text)
-            progress(f"wrote {out / name}")
-            done["names"].append(name)
-    return done
+def _write_network(triples: TripleSet, out: Path, progress: Callable[[str], None]) -> list[str]:
+    """Write the network outputs into ``out``; their names, in order."""
+    names = []
+    for name, text in network_outputs(triples).items():
+        outputs.write_atomic(out / name, text)
+        progress(f"wrote {out / name}")
+        names.append(name)
+    return names
 
 
 class _Forked:
@@ -210,24 +206,19 @@ def _build(
     progress(f"mapped: {len(graph)} triples")
     report = BuildReport(documents, merged, len(graph), extraction=extraction)
     if validate:
-        _record_validation(report, _validation(graph, progress))
+        from graph.validate import validate as shacl
+
+        report.conforms, violations = shacl(graph)
+        report.violations = len(violations)
+        progress(
+            "validated: "
+            + (
+                "the graph conforms to ontology/shapes.ttl"
+                if report.conforms
+                else f"{len(violations)} SHACL violations"
+            )
+        )
     return BuildResult(documents, graph, report)
-
-
-def _validation(triples: TripleSet, progress: Callable[[str], None]) -> tuple[bool, int]:
-    """Validate against ontology/shapes.ttl: whether the graph conforms, and its violations."""
-    from graph.validate import validate as shacl
-
-    conforms, violations = shacl(triples)
-    progress(
-        "validated: "
-        + ("the graph conforms to ontology/shapes.ttl" if conforms else f"{len(violations)} SHACL violations")
-    )
-    return conforms, len(violations)
-
-
-def _record_validation(report: BuildReport, outcome: tuple[bool, int]) -> None:
-    report.conforms, report.violations = outcome
 
 
 def _write_outputs(
@@ -236,7 +227,6 @@ def _write_outputs(
     network: bool = True,
     store: bool = True,
     progress: Callable[[str], None] = lambda message: None,
-    validate: bool = False,
 ) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, and the build report into
     ``out``, each file atomically as soon as it is made (so that only one is held in memory)."""
@@ -250,12 +240,12 @@ def _write_outputs(
         written.append(out / name)
         progress(f"wrote {out / name}")
 
-    # Validation (when the build left it to this step) and the network views, Gephi files and
-    # statistics are made by a forked worker process (it shares the graph's memory) while this one
-    # writes the serialisations; Oxigraph loads the store from the N-Triples in a thread, outside the
-    # GIL.
-    side = (network, validate and result.report.conforms is None)
-    views = _Forked(_side_work, result.triples, out, progress, *side) if any(side) and hasattr(os, "fork") else None
+    # The network views, Gephi files and statistics are made by a forked worker process (it shares
+    # the graph's memory) while this one writes the serialisations; Oxigraph loads the store from
+    # the N-Triples in a thread, outside the GIL.
+    views = None
+    if network:
+        views = _Forked(_write_network, result.triples, out, progress) if hasattr(os, "fork") else None
     loading = None
     try:
         write("socieux.ttl", serialise.turtle_chunks(result.triples))
@@ -265,12 +255,10 @@ def _write_outputs(
 
             loading = _Background(write_store, out / "socieux.nt", out / "store")
         write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
-        if any(side):
-            done = views.result() if views is not None else _side_work(result.triples, out, progress, *side)
+        if network:
+            names = views.result() if views is not None else _write_network(result.triples, out, progress)
             views = None
-            written.extend(out / name for name in done["names"])
-            if "validation" in done:
-                _record_validation(result.report, done["validation"])
+            written.extend(out / name for name in names)
     finally:
         if views is not None:  # this process failed or was interrupted: the worker's work is moot
             views.cancel()
@@ -305,10 +293,8 @@ def write_outputs(
     network: bool = True,
     store: bool = True,
     progress: Callable[[str], None] = lambda message: None,
-    validate: bool = False,
 ) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, the build report and the
-    Oxigraph store into ``out``, each file atomically. ``validate``: validate here, beside the
-    writing, a graph that ``build`` did not validate (the report then says whether it conforms)."""
+    Oxigraph store into ``out``, each file atomically."""
     with collector_paused():
-        return _write_outputs(result, out, network, store, progress, validate)
+        return _write_outputs(result, out, network, store, progress)

@@ -372,4 +372,5 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
         add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes)
     for item in merged.news:
         add_news(graph, item, countries, extraction.news_countries.get(item.key, []))
+    _LITERALS.clear()  # the graph holds the literals; the index of them is no longer needed
     return graph

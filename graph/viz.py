@@ -82,9 +82,25 @@ def _cap(g: nx.Graph) -> tuple[nx.Graph, str]:
             shown.edges(keys=True, data=True) if shown.is_multigraph() else shown.edges(data=True),
             key=lambda e: (-e[-1].get("weight", 1), -(degree[e[0]] + degree[e[1]]), e[0], e[1], e[-1].get("label", "")),
         )
+        # every node keeps its heaviest link; the rest are taken heaviest first, the kinds of link
+        # in turn where weights tie (else one kind of link crowds out the others)
+        chosen, covered = [], set()
+        for index, e in enumerate(edges):
+            if e[0] not in covered or e[1] not in covered:
+                chosen.append(index)
+                covered.update(e[:2])
+        taken = set(chosen)
+        rank: dict[str, int] = {}
+        rest = []
+        for index, e in enumerate(edges):
+            if index not in taken:
+                label = e[-1].get("label", "")
+                rank[label] = rank.get(label, -1) + 1
+                rest.append((-e[-1].get("weight", 1), rank[label], index))
+        chosen += [index for *_, index in sorted(rest)[: max(0, MAX_EDGES - len(chosen))]]
         kept = shown.__class__()
         kept.add_nodes_from(shown.nodes(data=True))
-        kept.add_edges_from(edges[:MAX_EDGES])
+        kept.add_edges_from(edges[i] for i in sorted(chosen))
         notes.append(f"the {MAX_EDGES} heaviest of {shown.number_of_edges()} links")
         shown = kept
     if not notes:

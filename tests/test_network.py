@@ -279,6 +279,8 @@ def test_a_large_view_is_capped_in_nodes_edges_and_sizes():
     assert {f"c{j}" for j in range(60)} <= {n["id"] for n in data["nodes"]}  # the hubs are kept
     assert len(data["edges"]) == viz.MAX_EDGES
     assert min(e["value"] for e in data["edges"]) >= 2  # the heaviest links
+    linked = {e["from"] for e in data["edges"]} | {e["to"] for e in data["edges"]}
+    assert linked == {n["id"] for n in data["nodes"]}  # no node is left without a link
     assert max(n["size"] for n in data["nodes"]) <= viz.MAX_SIZE
     assert f"the {viz.MAX_NODES} best connected of 2460 nodes" in html and "heaviest of" in html
 

@@ -7,8 +7,8 @@ import json
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -119,27 +119,6 @@ class _Forked:
         os.close(self._read)
 
 
-class _Background:
-    """A call run in a thread; ``result()`` waits for it and raises what it raised."""
-
-    def __init__(self, function: Callable, *args) -> None:
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                function(*args)
-            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
-                self._error = error
-
-        self._thread = threading.Thread(target=run, name="socieux-kg-store", daemon=True)
-        self._thread.start()
-
-    def result(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-
 @dataclass
 class BuildResult:
     documents: list[Document]
@@ -171,13 +150,15 @@ def find_seed_files(paths: list[Path]) -> list[Path]:
     return sorted(found.values(), key=lambda p: (p.name, str(p)))
 
 
-def _build(
+@collector_paused()
+def build(
     paths: list[Path],
     validate: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     jobs: int | None = None,
 ) -> BuildResult:
-    """Read, merge, map and (optionally) validate; nothing is written."""
+    """Read, merge, extract, map and (optionally) validate; nothing is written. ``jobs``: worker
+    processes for extraction on large inputs (default: one per processor)."""
     files = find_seed_files(paths)
     names = [p.name for p in files]
     clash = {n for n in names if names.count(n) > 1}
@@ -221,15 +202,17 @@ def _build(
     return BuildResult(documents, graph, report)
 
 
-def _write_outputs(
+@collector_paused()
+def write_outputs(
     result: BuildResult,
     out: Path,
     network: bool = True,
     store: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
-    """Write the graph in each serialisation, the network views and files, and the build report into
-    ``out``, each file atomically as soon as it is made (so that only one is held in memory)."""
+    """Write the graph in each serialisation, the network views and files, the build report and the
+    Oxigraph store into ``out``, each file atomically as soon as it is made (so that only one is
+    held in memory)."""
     from graph import serialise
 
     outputs.check_writable(out)
@@ -246,14 +229,14 @@ def _write_outputs(
     views = None
     if network:
         views = _Forked(_write_network, result.triples, out, progress) if hasattr(os, "fork") else None
-    loading = None
+    loading, loader = None, ThreadPoolExecutor(1, thread_name_prefix="socieux-kg-store")
     try:
         write("socieux.ttl", serialise.turtle_chunks(result.triples))
         write("socieux.nt", serialise.ntriples_chunks(result.triples))
         if store:
             from graph.store import write_store
 
-            loading = _Background(write_store, out / "socieux.nt", out / "store")
+            loading = loader.submit(write_store, out / "socieux.nt", out / "store")
         write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
         if network:
             names = views.result() if views is not None else _write_network(result.triples, out, progress)
@@ -262,8 +245,9 @@ def _write_outputs(
     finally:
         if views is not None:  # this process failed or was interrupted: the worker's work is moot
             views.cancel()
+        loader.shutdown(wait=True)
         if loading is not None:
-            loading.result()  # waits, and raises what the load raised
+            loading.result()  # raises what the load raised
     if store:
         progress(f"wrote {out / 'store'}")
     result.report.outputs = [p.relative_to(out).as_posix() for p in written]
@@ -273,28 +257,3 @@ def _write_outputs(
     if store:
         written.append(out / "store")
     return written
-
-
-def build(
-    paths: list[Path],
-    validate: bool = True,
-    progress: Callable[[str], None] = lambda message: None,
-    jobs: int | None = None,
-) -> BuildResult:
-    """Read, merge, extract, map and (optionally) validate; nothing is written. ``jobs``: worker
-    processes for extraction on large inputs (default: one per processor)."""
-    with collector_paused():
-        return _build(paths, validate, progress, jobs)
-
-
-def write_outputs(
-    result: BuildResult,
-    out: Path,
-    network: bool = True,
-    store: bool = True,
-    progress: Callable[[str], None] = lambda message: None,
-) -> list[Path]:
-    """Write the graph in each serialisation, the network views and files, the build report and the
-    Oxigraph store into ``out``, each file atomically."""
-    with collector_paused():
-        return _write_outputs(result, out, network, store, progress)

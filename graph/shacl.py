@@ -233,18 +233,18 @@ class _Data:
 
     def forward(self, predicate: Node) -> dict[Node, list[Node]]:
         """subject → objects of ``predicate``."""
-        index = self._forward.get(predicate)
-        if index is None:
-            triples = self.graph.triples((None, predicate, None))
-            index = self._forward[predicate] = self._index((s, o) for s, _, o in triples)
-        return index
+        return self._cached(self._forward, predicate, inverse=False)
 
     def inverse(self, predicate: Node) -> dict[Node, list[Node]]:
         """object → subjects of ``predicate``."""
-        index = self._inverse.get(predicate)
+        return self._cached(self._inverse, predicate, inverse=True)
+
+    def _cached(self, cache: dict, predicate: Node, inverse: bool) -> dict[Node, list[Node]]:
+        index = cache.get(predicate)
         if index is None:
             triples = self.graph.triples((None, predicate, None))
-            index = self._inverse[predicate] = self._index((o, s) for s, _, o in triples)
+            pairs = ((o, s) for s, _, o in triples) if inverse else ((s, o) for s, _, o in triples)
+            index = cache[predicate] = self._index(pairs)
         return index
 
     def subclasses(self, cls: Node) -> frozenset[Node]:

@@ -75,10 +75,6 @@ class TripleSet:
         if p in self._pos:
             self._pos[p].setdefault(o, {})[s] = None
 
-    def update(self, triples: Iterable[Triple]) -> None:
-        for triple in triples:
-            self.add(triple)
-
     def to_rdflib(self) -> Graph:
         graph = Graph(bind_namespaces="none")
         for prefix, namespace in self._namespaces.items():

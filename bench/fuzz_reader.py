@@ -15,8 +15,8 @@ import atheris
 with atheris.instrument_imports(include=["graph"]):
     from graph.errors import InputError
     from graph.extract.run import extract
-    from graph.merge import merge_documents
-    from graph.reader import DocumentReader, decode_bytes
+    from graph.read.merge import merge_documents
+    from graph.read.reader import DocumentReader, decode_bytes
 
 READER = DocumentReader()
 

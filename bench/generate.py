@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from graph.extract.gazetteer import load_gazetteer
-from graph.reader import DocumentReader, read_document
+from graph.read.reader import DocumentReader, read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -12,8 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
-from graph.query import load_graph, named_queries, run_query
-from graph.store import open_store, run_query_store, store_for
+from graph.sparql.query import load_graph, named_queries, run_query
+from graph.sparql.store import open_store, run_query_store, store_for
 
 PARAMS = {
     "country": {"country": "PER"},

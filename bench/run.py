@@ -85,11 +85,11 @@ def timed(command: list[str]) -> tuple[float, int]:
 
 
 def extraction_against_tokenizer(corpus: Path) -> dict:
+    from graph.build import find_seed_files
     from graph.extract.nlp import load_nlp
     from graph.extract.run import extract
-    from graph.merge import merge_documents
-    from graph.pipeline import find_seed_files
-    from graph.reader import DocumentReader, read_document
+    from graph.read.merge import merge_documents
+    from graph.read.reader import DocumentReader, read_document
 
     reader = DocumentReader()
     documents = [read_document(p, reader) for p in find_seed_files([corpus])]
@@ -138,8 +138,8 @@ def queries(large: Path, small: Path) -> list[dict]:
     """Each named query on the default store (Oxigraph, the build's store/) at the largest scale,
     and on both Oxigraph and rdflib's memory store at a smaller scale (rdflib cannot load the largest
     graph in reasonable time: it parses about 20,000 triples a second)."""
-    from graph.query import load_graph, named_queries, run_query
-    from graph.store import open_store, run_query_store, store_for
+    from graph.sparql.query import load_graph, named_queries, run_query
+    from graph.sparql.store import open_store, run_query_store, store_for
 
     large_store = open_store(store_for(large))
     small_store = open_store(store_for(small))

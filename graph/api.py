@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph.query import NamedQuery, load_graph, named_queries, resolve_query, run_query
+from graph.sparql.query import NamedQuery, load_graph, named_queries, resolve_query, run_query
 
 
 class KnowledgeGraph:

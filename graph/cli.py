@@ -98,10 +98,10 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     read. Progress goes to stderr with the seconds since the start; large inputs are extracted in
     one worker process per processor (--jobs).
     """
+    from graph.build import build as run_build
+    from graph.build import write_outputs
     from graph.errors import SocieuxError
-    from graph.outputs import check_writable
-    from graph.pipeline import build as run_build
-    from graph.pipeline import write_outputs
+    from graph.files import check_writable
 
     started = time.perf_counter()
     # No cyclic garbage collection in this process: the build makes no cycles worth collecting, and
@@ -177,7 +177,7 @@ def query(
     socieux-kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from graph.errors import SocieuxError
-    from graph.query import format_result, load_graph, named_queries, resolve_query, run_query
+    from graph.sparql.query import format_result, load_graph, named_queries, resolve_query, run_query
 
     if list_queries:
         for name, named in named_queries().items():
@@ -196,7 +196,7 @@ def query(
         if backend == "rdflib":
             result = run_query(load_graph(graph_file), named, bound)
         else:
-            from graph.store import open_store, run_query_store, store_for
+            from graph.sparql.store import open_store, run_query_store, store_for
 
             result = run_query_store(open_store(store_for(graph_file)), named, bound)
     except SocieuxError as error:
@@ -220,8 +220,8 @@ def validate(graph_file: Path, engine: str) -> None:
     Prints each violation on a line; exits 0 when the graph conforms, 1 when it does not.
     """
     from graph.errors import SocieuxError
-    from graph.query import load_graph
-    from graph.validate import validate as shacl
+    from graph.rdf.validate import validate as shacl
+    from graph.sparql.query import load_graph
 
     try:
         graph = load_graph(graph_file)
@@ -258,9 +258,9 @@ def serve(
     import logging
 
     from graph.errors import SocieuxError
-    from graph.server import Limits
-    from graph.server import serve as run_server
-    from graph.store import open_store, store_for
+    from graph.sparql.server import Limits
+    from graph.sparql.server import serve as run_server
+    from graph.sparql.store import open_store, store_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     source = store_for(graph_file)
@@ -301,7 +301,7 @@ def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int) -> None:
     SOCIEUX_KG_PUSH_PASSWORD (basic). The named graph is replaced, not appended to.
     """
     from graph.errors import SocieuxError
-    from graph.push import push as push_graph
+    from graph.sparql.push import push as push_graph
 
     try:
         status = push_graph(endpoint, graph_file, graph_iri or None, retries=retries, say=_say)
@@ -335,10 +335,10 @@ def viz(view: str, graph_file: Path, out: Path | None) -> None:
     action-chains        actions linked by follow-up, builds-on and parallel references
     """
     from graph.errors import SocieuxError
-    from graph.network import project
-    from graph.outputs import write_atomic
-    from graph.query import load_graph
-    from graph.viz import page
+    from graph.files import write_atomic
+    from graph.network.pages import page
+    from graph.network.projection import project
+    from graph.sparql.query import load_graph
 
     target = out or DEFAULT_OUT / "views" / f"{view}.html"
     try:
@@ -364,11 +364,11 @@ def viz(view: str, graph_file: Path, out: Path | None) -> None:
 def stats(graph_file: Path, out: Path, top: int) -> None:
     """Print the top expert and partner countries, institutions, themes, types of assistance and the
     most central nodes; write them as CSV and draw the country flows (country-flows.svg)."""
-    from graph import stats as statistics
     from graph.errors import SocieuxError
-    from graph.network import project
-    from graph.outputs import write_atomic
-    from graph.query import load_graph
+    from graph.files import write_atomic
+    from graph.network import stats as statistics
+    from graph.network.projection import project
+    from graph.sparql.query import load_graph
 
     try:
         graph = load_graph(graph_file)

@@ -74,8 +74,8 @@ def load_set(path: Path) -> list[dict]:
 
 def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], list[str]]:
     """Scores per field, for all entries and per kind ("seed", "new"); and the entries not found."""
-    from graph.pipeline import build
-    from graph.query import named_queries, run_query
+    from graph.build import build
+    from graph.sparql.query import named_queries, run_query
 
     entries = load_set(set_path)
     # the seed documents are built together, as `socieux-kg build` does; any other document alone

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.pipeline import BuildResult, build
+from graph.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from graph.assistance import AssistanceTypeMatcher
+from graph.read.assistance import AssistanceTypeMatcher
 from graph.vocab import ontology_dir
 
 AT = "https://w3id.org/socieux-kg/id/assistance-type/"

@@ -6,8 +6,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from graph.outputs import jsonld, ntriples, turtle
-from graph.pipeline import build
+from graph.build import build
+from graph.rdf.serialise import jsonld, ntriples, turtle
 
 TITLE = '"Quoted" \\ back\\slash \\n not a newline <b>bold</b> \'\'\' triple quotes """ end'
 LINES = [

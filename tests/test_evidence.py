@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.partner import repair_apostrophes
-from graph.query import named_queries, run_query
+from graph.read.partner import repair_apostrophes
+from graph.sparql.query import named_queries, run_query
 from tests.conftest import SEED_FILES
 
 
@@ -60,7 +60,7 @@ def test_actions_table_is_filled_and_links_resolve(seed_build):
 
 
 def test_follow_up_links_point_to_the_action_when_it_is_in_the_graph(tmp_path):
-    from graph.pipeline import build
+    from graph.build import build
     from tests.conftest import write
 
     doc = write(

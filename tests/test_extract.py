@@ -8,8 +8,8 @@ import pytest
 
 from graph.extract.nlp import load_nlp
 from graph.extract.run import extract
-from graph.merge import merge_documents
-from graph.reader import DocumentReader
+from graph.read.merge import merge_documents
+from graph.read.reader import DocumentReader
 
 
 def entry(title: str, partner: str, description: str, types: str = "Policy development") -> str:
@@ -338,7 +338,7 @@ def test_evidence_points_at_the_line_and_span_of_the_sentence():
 def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
     """The forked workers (used on large inputs) find exactly what one process finds, in order."""
     from graph.extract import run
-    from graph.reader import read_document
+    from graph.read.reader import read_document
     from tests.conftest import SEED_FILES
 
     reader = DocumentReader()
@@ -354,7 +354,7 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
 def test_sentence_of_a_span_is_spacys_sentence():
     """The rules find a span's sentence from bounds computed once per doc; it is what spaCy's
     ``span.sent`` gives, for every token, entity and sentence-crossing span of the seed texts."""
-    from graph.extract.rules import _sentence
+    from graph.extract.rules import sentence_of
     from tests.conftest import SEED_FILES
 
     texts = [line for path in SEED_FILES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -363,6 +363,6 @@ def test_sentence_of_a_span_is_spacys_sentence():
     for doc in load_nlp().pipe(texts):
         spans = [*doc, *doc.ents, *(doc[i : min(len(doc), i + 30)] for i in range(0, len(doc), 7))]
         for span in spans:
-            assert _sentence(span) == span.sent.text.strip()
+            assert sentence_of(span) == span.sent.text.strip()
             checked += 1
     assert checked > 30_000

@@ -13,23 +13,23 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from graph import mapping
-from graph.mapping import SOCX
-from graph.outputs import jsonld, ntriples, turtle
-from graph.pipeline import build, write_outputs
+from graph import namespaces
+from graph.build import build, write_outputs
+from graph.namespaces import SOCX
+from graph.rdf.serialise import jsonld, ntriples, turtle
 from tests.conftest import ROOT, SEED_FILES, write
 
 
 def test_namespaces_are_pinned():
     assert str(SOCX) == "https://w3id.org/socieux-kg/ontology#"
-    assert mapping.ID == "https://w3id.org/socieux-kg/id/"
-    assert str(mapping.COUNTRY) == "http://publications.europa.eu/resource/authority/country/"
-    assert str(mapping.CV) == "http://data.europa.eu/m8g/"
-    assert str(mapping.SCHEMA) == "https://schema.org/"
-    assert str(mapping.PREFIXES["org"]) == "http://www.w3.org/ns/org#"
-    assert str(mapping.PREFIXES["prov"]) == "http://www.w3.org/ns/prov#"
-    assert str(mapping.PREFIXES["skos"]) == "http://www.w3.org/2004/02/skos/core#"
-    assert str(mapping.PREFIXES["dcterms"]) == "http://purl.org/dc/terms/"
+    assert namespaces.ID == "https://w3id.org/socieux-kg/id/"
+    assert str(namespaces.COUNTRY) == "http://publications.europa.eu/resource/authority/country/"
+    assert str(namespaces.CV) == "http://data.europa.eu/m8g/"
+    assert str(namespaces.SCHEMA) == "https://schema.org/"
+    assert str(namespaces.PREFIXES["org"]) == "http://www.w3.org/ns/org#"
+    assert str(namespaces.PREFIXES["prov"]) == "http://www.w3.org/ns/prov#"
+    assert str(namespaces.PREFIXES["skos"]) == "http://www.w3.org/2004/02/skos/core#"
+    assert str(namespaces.PREFIXES["dcterms"]) == "http://purl.org/dc/terms/"
     ontology = Graph().parse(ROOT / "ontology" / "socieux.ttl")
     assert dict(ontology.namespaces())["socx"] == URIRef(str(SOCX))
     assert (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.build import build
 from graph.errors import InputError
-from graph.pipeline import build
-from graph.reader import read_document
+from graph.read.reader import read_document
 from tests.conftest import run_cli
 
 GOOD = (

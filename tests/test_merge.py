@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.merge import merge_documents
-from graph.reader import DocumentReader
+from graph.read.merge import merge_documents
+from graph.read.reader import DocumentReader
 
 ENTRY = """  • {title}
 

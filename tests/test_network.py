@@ -12,9 +12,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph import network_files, stats, viz
-from graph.network import VIEWS, analyse, project
-from graph.pipeline import build
+from graph.build import build
+from graph.network import files as network_files
+from graph.network import pages as viz
+from graph.network import stats
+from graph.network.projection import VIEWS, analyse, project
 from tests.conftest import write
 
 FIXTURE = """

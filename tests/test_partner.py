@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.partner import parse_partner, repair_apostrophes
+from graph.read.partner import parse_partner, repair_apostrophes
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph.build import build
 from graph.errors import InputError
-from graph.outputs import turtle
-from graph.pipeline import build
-from graph.reader import DocumentReader, decode_document
+from graph.rdf.serialise import turtle
+from graph.read.reader import DocumentReader, decode_document
 
 # words from the website's vocabulary, and arbitrary printable text
 WORDS = st.sampled_from(

@@ -10,7 +10,7 @@ import pytest
 from graph.api import KnowledgeGraph
 from graph.errors import SocieuxError
 from graph.extract.gazetteer import load_gazetteer
-from graph.query import named_queries, resolve_query, run_query
+from graph.sparql.query import named_queries, resolve_query, run_query
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_notebook_facade(seed_build, tmp_path):
 
 
 def test_every_named_query_answers_the_same_on_oxigraph_and_rdflib(seed_build, tmp_path):
-    from graph.store import open_store, run_query_store, write_store
+    from graph.sparql.store import open_store, run_query_store, write_store
 
     write_store(seed_build.graph.serialize(format="turtle"), tmp_path / "store")
     store = open_store(tmp_path / "store")

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from graph.reader import DocumentReader
+from graph.read.reader import DocumentReader
 
 
 def read(text: str, name: str = "doc.txt"):

@@ -67,7 +67,7 @@ def test_each_action_has_partner_and_types_wherever_the_text_has_them(seed_build
 
 
 def test_news_items_carry_the_countries_their_titles_name(seed_build):
-    from graph.query import named_queries, run_query
+    from graph.sparql.query import named_queries, run_query
 
     rows = {r["title"]: r["countries"] for r in run_query(seed_build.graph, named_queries()["news"]).rows}
     assert (

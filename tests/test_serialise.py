@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from graph import serialise
-from graph.mapping import new_graph
-from graph.triples import TripleSet
+from graph.rdf import serialise
+from graph.rdf.mapping import new_graph
+from graph.rdf.triples import TripleSet
 
 EX = Namespace("https://example.org/thing/")
 UNBOUND = "https://example.org/elsewhere/"

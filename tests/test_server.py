@@ -24,10 +24,10 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from graph.errors import SocieuxError
-from graph.push import push
-from graph.query import named_queries, run_query
-from graph.server import Limits, WorkerPool, make_handler, query_page
-from graph.store import write_store
+from graph.sparql.push import push
+from graph.sparql.query import named_queries, run_query
+from graph.sparql.server import Limits, WorkerPool, make_handler, query_page
+from graph.sparql.store import write_store
 from tests.test_network import body_attributes, chromium
 
 ACTIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#Action> }"

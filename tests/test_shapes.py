@@ -7,8 +7,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH, SKOS, XSD
 
 from graph.errors import SocieuxError
-from graph.mapping import SOCX
-from graph.validate import load_shapes, validate
+from graph.namespaces import SOCX
+from graph.rdf.validate import load_shapes, validate
 
 
 @pytest.fixture(scope="module")

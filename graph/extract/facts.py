@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 
 from graph.extract.gazetteer import load_gazetteer
 from graph.extract.rules import Finding
-from graph.merge import Action, Institution, normalise
-from graph.partner import PartnerName
-from graph.records import ActionRecord, Anomaly, Field
+from graph.read.merge import Action, Institution, normalise
+from graph.read.partner import PartnerName
+from graph.read.records import ActionRecord, Anomaly, Field
 
 FIELD_ORDER = {"title": 0, "partner": 1, "description": 2}
 
@@ -176,7 +176,7 @@ def _in_brackets(text: str, offset: int) -> bool:
 
 def _is_whole_name(partner_line: str, finding: Finding) -> bool:
     """The organisation found on a partner line is the partner itself: its name or its acronym."""
-    from graph.partner import parse_partner
+    from graph.read.partner import parse_partner
 
     parsed = parse_partner(partner_line)
     span = partner_line[finding.start : finding.end]

@@ -188,7 +188,7 @@ def _followed_by_speaking(doc: Doc, ent: Span) -> bool:
     return any(t.lower_ in ("speaking", "language", "languages", "version", "translation") for t in nxt)
 
 
-def _sentence(span: Span | Token) -> str:
+def sentence_of(span: Span | Token) -> str:
     """The text of the sentence ``span`` starts in, stripped: what ``span.sent.text.strip()`` gives,
     from sentence bounds found once per doc (``.sent`` walks the tokens on every call)."""
     doc = span.doc
@@ -375,7 +375,7 @@ def _expert_from(doc: Doc, out: list[Finding]) -> set[int]:
                 "EXPERT_AGENCY": "expert-from-agency",
                 "DEMONYM": "expert-from-demonym-institution",
             }[how]
-            out.append(Finding("expert_country", alpha3, rule, ent.start_char, ent.end_char, _sentence(ent)))
+            out.append(Finding("expert_country", alpha3, rule, ent.start_char, ent.end_char, sentence_of(ent)))
             used.update(range(ent.start, ent.end))
     return used
 
@@ -396,7 +396,7 @@ def _expert_origins(doc: Doc, out: list[Finding]) -> set[int]:
                 if how == "COUNTRY":
                     out.append(
                         Finding(
-                            "expert_country", alpha3, "expert-origin-list", ent.start_char, ent.end_char, _sentence(ent)
+                            "expert_country", alpha3, "expert-origin-list", ent.start_char, ent.end_char, sentence_of(ent)
                         )
                     )
                     used.update(range(ent.start, ent.end))
@@ -454,14 +454,14 @@ def _demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
                         "partner-peers",
                         ent.start_char,
                         ent.end_char,
-                        _sentence(ent),
+                        sentence_of(ent),
                         4.0,
                     )
                 )
             else:
                 out.append(
                     Finding(
-                        "expert_country", ent.ent_id_, "demonym-expert", ent.start_char, ent.end_char, _sentence(ent)
+                        "expert_country", ent.ent_id_, "demonym-expert", ent.start_char, ent.end_char, sentence_of(ent)
                     )
                 )
             used.update(range(ent.start, ent.end))
@@ -520,7 +520,7 @@ def _study_visits(doc: Doc, out: list[Finding]) -> set[int]:
             how = "agency" if how == "EXPERT_AGENCY" else how.lower()
             out.append(
                 Finding(
-                    "study_visit_country", alpha3, f"study-visit-{how}", ent.start_char, ent.end_char, _sentence(ent)
+                    "study_visit_country", alpha3, f"study-visit-{how}", ent.start_char, ent.end_char, sentence_of(ent)
                 )
             )
             used.update(range(ent.start, ent.end))
@@ -552,7 +552,7 @@ def _partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]
             continue
         if ent.label_ == "DEMONYM" and _followed_by_speaking(doc, ent):
             continue
-        sentence = _sentence(ent)
+        sentence = sentence_of(ent)
         if _is_mention_only(doc, ent):
             out.append(Finding("mention", ent.ent_id_, "mention-only", ent.start_char, ent.end_char, sentence, 0.0))
             continue
@@ -721,7 +721,7 @@ def organisations(doc: Doc) -> Doc:
                 "organisation-gazetteer",
                 ent.start_char,
                 ent.end_char,
-                _sentence(ent),
+                sentence_of(ent),
                 detail=role,
             )
         )

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
 from graph.extract.nlp import load_nlp
 from graph.extract.rules import Finding
-from graph.merge import Action, NewsItem
-from graph.records import Anomaly, Field
+from graph.read.merge import Action, NewsItem
+from graph.read.records import Anomaly, Field
 
 
 @dataclass

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from graph.extract.rules import Finding, _sentence, findings
+from graph.extract.rules import Finding, findings, sentence_of
 from graph.vocab import load_scheme
 
 _IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}
@@ -81,7 +81,7 @@ def make_theme_matcher(nlp: Language):
                     "theme-phrase",
                     span.start_char,
                     span.end_char,
-                    _sentence(span),
+                    sentence_of(span),
                     detail=span.text,
                 )
             )

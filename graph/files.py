@@ -8,11 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
-
-from graph import serialise
 from graph.errors import OutputError
-from graph.triples import TripleSet
 
 
 def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
@@ -60,22 +56,3 @@ def check_writable(folder: Path, create: bool = True) -> None:
         raise OutputError(f"{folder}: not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{folder}: the output folder is not writable")
-
-
-def _triples(graph: Graph | TripleSet) -> TripleSet:
-    return graph if isinstance(graph, TripleSet) else TripleSet.from_graph(graph)
-
-
-def turtle(graph: Graph | TripleSet) -> str:
-    """Turtle with every prefix used declared, in a stable order (no blank nodes are ever minted)."""
-    return serialise.turtle(_triples(graph))
-
-
-def ntriples(graph: Graph | TripleSet) -> str:
-    """N-Triples, one triple a line, sorted."""
-    return serialise.ntriples(_triples(graph))
-
-
-def jsonld(graph: Graph | TripleSet) -> str:
-    """JSON-LD with the graph's prefixes as context, one node object per subject in IRI order."""
-    return serialise.jsonld(_triples(graph))

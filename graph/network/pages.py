@@ -14,7 +14,7 @@ from string import Template
 
 import networkx as nx
 
-from graph.network import NODE_TYPES, Analytics, analyse
+from graph.network.projection import NODE_TYPES, Analytics, analyse
 
 STYLE = {  # node type: (shape, colour, legend label)
     "action": ("dot", "#4e79a7", "Action"),

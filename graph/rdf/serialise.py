@@ -19,11 +19,11 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD, split_uri
 from rdflib.term import Node
 
-from graph.triples import TripleSet
+from graph.rdf.triples import TripleSet
 
 _XSD = str(XSD)
 _STRING = _XSD + "string"
@@ -154,8 +154,14 @@ def _object_key(node: Node) -> tuple:
     return (1, str(node))
 
 
-def turtle(triples: TripleSet) -> str:
+def as_triples(graph: Graph | TripleSet) -> TripleSet:
+    """The build's own triples as they are; an rdflib ``Graph`` copied into a :class:`TripleSet`."""
+    return graph if isinstance(graph, TripleSet) else TripleSet.from_graph(graph)
+
+
+def turtle(graph: Graph | TripleSet) -> str:
     """Turtle, as rdflib writes it for this graph."""
+    triples = as_triples(graph)
     return "".join(turtle_chunks(triples))
 
 
@@ -239,8 +245,9 @@ def _nt_term(node: Node) -> str:
     return f"<{node}>"
 
 
-def ntriples(triples: TripleSet) -> str:
+def ntriples(graph: Graph | TripleSet) -> str:
     """N-Triples, one triple a line, sorted."""
+    triples = as_triples(graph)
     return "".join(ntriples_chunks(triples))
 
 
@@ -271,8 +278,9 @@ def ntriples_chunks(triples: TripleSet) -> Iterator[str]:
     yield "".join(piece)
 
 
-def jsonld(triples: TripleSet) -> str:
+def jsonld(graph: Graph | TripleSet) -> str:
     """JSON-LD: the prefixes as context and one node object per subject, in IRI order."""
+    triples = as_triples(graph)
     return "".join(jsonld_chunks(triples))
 
 

@@ -11,9 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from graph.assistance import AssistanceTypeMatcher, TypeMatch
-from graph.partner import PartnerName, parse_partner
-from graph.records import ActionRecord, Anomaly, Document, NewsRecord
+from graph.read.assistance import AssistanceTypeMatcher, TypeMatch
+from graph.read.partner import PartnerName, parse_partner
+from graph.read.records import ActionRecord, Anomaly, Document, NewsRecord
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 # How much of a description identifies the action (robust to a page cutting the text later on).

@@ -46,7 +46,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
 from graph.errors import SocieuxError
-from graph.validate import Violation, _name
+from graph.rdf.violations import Violation, short_name
 
 SH_CLASS, SH_IN, SH_NOT, SH_OR = SH["class"], SH["in"], SH["not"], SH["or"]
 
@@ -339,8 +339,8 @@ class Shapes:
         for node in sorted(node_shapes | property_shapes, key=str):  # check them even if nothing uses them
             self._shape(node)
         for shape in self._shapes.values():
-            shape.name = _name(report, shape.node)
-            shape.severity_name = _name(report, shape.severity).split("#")[-1].replace("sh:", "")
+            shape.name = short_name(report, shape.node)
+            shape.severity_name = short_name(report, shape.severity).split("#")[-1].replace("sh:", "")
 
     # ------------------------------------------------------------------ reading the shapes
 
@@ -712,7 +712,7 @@ class Validation:
         self.shapes = shapes
         self.data = _Data(graph)
         namespaces = _namespaces_of(graph)
-        # Paths are named with the data graph's own prefixes (graph/validate.py's _name); messages
+        # Paths are named with the data graph's own prefixes (violations.short_name); messages
         # with those of pyshacl's copy of it: rdflib's core prefixes, then the graph's, then sh:.
         self.path_names = (
             graph
@@ -797,7 +797,7 @@ class Validation:
             path = paths.get(shape.path)
             if path is None:
                 path = paths[shape.path] = (
-                    _name(self.path_names, shape.path)
+                    short_name(self.path_names, shape.path)
                     if isinstance(shape.path, URIRef)
                     else ("" if shape.path is None else "(complex path)")
                 )

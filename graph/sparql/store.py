@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from graph.errors import OutputError, SocieuxError
-from graph.query import GRAPH_FORMATS, NamedQuery, QueryResult
+from graph.sparql.query import GRAPH_FORMATS, NamedQuery, QueryResult
 
 _OX_FORMATS = {
     "turtle": "TURTLE",
@@ -112,7 +112,7 @@ def run_query_store(
     """Run ``query`` on an Oxigraph store; the same rows as ``graph.query.run_query`` gives with rdflib."""
     from pyoxigraph import QueryBoolean, QuerySolutions
 
-    from graph.query import bindings, select_rows
+    from graph.sparql.query import bindings, select_rows
 
     bound = bindings(query, params)
     try:

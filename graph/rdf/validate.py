@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from graph.errors import SocieuxError
+from graph.rdf.violations import Violation, short_name
 from graph.vocab import ontology_dir
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL result, in words."""
-
-    severity: str
-    focus: str
-    path: str
-    message: str
-    shape: str
-
-    def __str__(self) -> str:
-        where = f" {self.path}" if self.path else ""
-        return f"{self.severity}: <{self.focus}>{where}: {self.message}"
 
 
 def load_shapes() -> Graph:
     return Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
-
-
-def _name(graph: Graph, node: object) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except Exception:  # noqa: BLE001 - a name we cannot shorten is written out whole
-            return str(node)
-    return "" if node is None else str(node)
 
 
 ENGINES = ("fast", "pyshacl")
@@ -59,7 +34,7 @@ def validate(graph: Graph, shapes: Graph | None = None, engine: str = "fast") ->
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     shapes = shapes or load_shapes()
     if engine == "fast":
-        from graph import shacl
+        from graph.rdf import shacl
 
         conforms, violations = shacl.validate(graph, shapes)
         return conforms, sorted(violations, key=_order)
@@ -92,11 +67,13 @@ def _validate_pyshacl(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         violations.append(
             Violation(
-                severity=_name(report, report.value(result, SH.resultSeverity)).split("#")[-1].replace("sh:", ""),
+                severity=short_name(report, report.value(result, SH.resultSeverity)).split("#")[-1].replace("sh:", ""),
                 focus=str(report.value(result, SH.focusNode)),
-                path=_name(graph, path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)"),
+                path=(
+                    short_name(graph, path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)")
+                ),
                 message=messages[0] if messages else "constraint not met",
-                shape=_name(report, report.value(result, SH.sourceShape)),
+                shape=short_name(report, report.value(result, SH.sourceShape)),
             )
         )
     violations.sort(key=_order)

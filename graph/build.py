@@ -16,40 +16,18 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph import outputs
-from graph.assistance import AssistanceTypeMatcher
+from graph import files
+from graph.build_report import BuildReport
 from graph.errors import InputError, OutputError, SocieuxError
-from graph.mapping import build_graph
-from graph.merge import merge_documents
-from graph.reader import DocumentReader, read_document
-from graph.records import Document
-from graph.report import BuildReport
-from graph.triples import TripleSet
+from graph.rdf.mapping import build_graph
+from graph.rdf.triples import TripleSet
+from graph.read.assistance import AssistanceTypeMatcher
+from graph.read.merge import merge_documents
+from graph.read.reader import DocumentReader, read_document
+from graph.read.records import Document
 
 GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
-
-
-def network_outputs(graph: TripleSet | Graph) -> dict[str, str]:
-    """The network views (views/*.html), the Gephi exports (network/) and the statistics (stats/)."""
-    from graph import network_files, stats, viz
-    from graph.network import VIEWS, analyse, project
-
-    rendered: dict[str, str] = {}
-    projections = {view: project(graph, view) for view in VIEWS}
-    full = projections["full"]
-    analytics = analyse(full)  # for the statistics, and for the full view's page when it is not capped
-    for view, g in projections.items():
-        rendered[f"views/{view}.html"] = viz.page(g, view, analytics if view == "full" else None)
-    rendered["network/socieux.graphml"] = network_files.graphml(full)
-    rendered["network/socieux.gexf"] = network_files.gexf(full)
-    rendered["network/nodes.csv"] = network_files.node_list(full)
-    rendered["network/edges.csv"] = network_files.edge_list(full)
-    rendered["network/country-flows.graphml"] = network_files.graphml(projections["country-flows"])
-    for table in stats.tables(graph, full, analytics):
-        rendered[f"stats/{table.name}.csv"] = table.csv()
-    rendered["stats/country-flows.svg"] = stats.flows_svg(projections["country-flows"])
-    return rendered
 
 
 @contextmanager
@@ -68,9 +46,11 @@ def collector_paused() -> Iterator[None]:
 
 def _write_network(triples: TripleSet, out: Path, progress: Callable[[str], None]) -> list[str]:
     """Write the network outputs into ``out``; their names, in order."""
+    from graph.network.outputs import network_outputs  # networkx and the page templates: only when asked
+
     names = []
     for name, text in network_outputs(triples).items():
-        outputs.write_atomic(out / name, text)
+        files.write_atomic(out / name, text)
         progress(f"wrote {out / name}")
         names.append(name)
     return names
@@ -187,7 +167,7 @@ def build(
     progress(f"mapped: {len(graph)} triples")
     report = BuildReport(documents, merged, len(graph), extraction=extraction)
     if validate:
-        from graph.validate import validate as shacl
+        from graph.rdf.validate import validate as shacl
 
         report.conforms, violations = shacl(graph)
         report.violations = len(violations)
@@ -213,13 +193,13 @@ def write_outputs(
     """Write the graph in each serialisation, the network views and files, the build report and the
     Oxigraph store into ``out``, each file atomically as soon as it is made (so that only one is
     held in memory)."""
-    from graph import serialise
+    from graph.rdf import serialise
 
-    outputs.check_writable(out)
+    files.check_writable(out)
     written = []
 
     def write(name: str, data) -> None:
-        outputs.write_atomic(out / name, data)
+        files.write_atomic(out / name, data)
         written.append(out / name)
         progress(f"wrote {out / name}")
 
@@ -234,7 +214,7 @@ def write_outputs(
         write("socieux.ttl", serialise.turtle_chunks(result.triples))
         write("socieux.nt", serialise.ntriples_chunks(result.triples))
         if store:
-            from graph.store import write_store
+            from graph.sparql.store import write_store
 
             loading = loader.submit(write_store, out / "socieux.nt", out / "store")
         write("socieux.jsonld", serialise.jsonld_chunks(result.triples))

@@ -6,8 +6,8 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from graph.merge import Merged
-from graph.records import Anomaly, Document, LineRole
+from graph.read.merge import Merged
+from graph.read.records import Anomaly, Document, LineRole
 
 ANOMALY_TITLES = {
     "missing-partner": "Actions with no partner institution",

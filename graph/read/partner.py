@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.language import guess_language
+from graph.read.language import guess_language
 
 _BRACKET = re.compile(r"\[([^\]]*)(\]|$)")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")

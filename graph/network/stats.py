@@ -13,8 +13,8 @@ import networkx as nx
 from rdflib import RDF, Graph
 from rdflib.namespace import SKOS
 
-from graph.mapping import SOCX
-from graph.network import Analytics, analyse
+from graph.namespaces import SOCX
+from graph.network.projection import Analytics, analyse
 
 
 @dataclass

@@ -12,43 +12,16 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from graph.extract.facts import Fact, ResolvedInstitution
 from graph.extract.run import Extraction
-from graph.merge import Action, Merged, NewsItem
-from graph.records import ActionRecord, NewsRecord
-from graph.triples import TripleSet
+from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
+from graph.rdf.triples import TripleSet
+from graph.read.merge import Action, Merged, NewsItem
+from graph.read.records import ActionRecord, NewsRecord
 from graph.vocab import ontology_dir, reference_graph
-
-BASE = "https://w3id.org/socieux-kg/"
-SOCX = Namespace(BASE + "ontology#")
-ID = BASE + "id/"
-CV = Namespace("http://data.europa.eu/m8g/")
-SCHEMA = Namespace("https://schema.org/")
-COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
-ASSISTANCE_SCHEME = URIRef(ID + "assistance-type")
-
-PREFIXES = {
-    "socx": SOCX,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "org": ORG,
-    "cv": CV,
-    "schema": SCHEMA,
-    "country": COUNTRY,
-    "action": Namespace(ID + "action/"),
-    "institution": Namespace(ID + "institution/"),
-    "news": Namespace(ID + "news/"),
-    "doc": Namespace(ID + "document/"),
-    "at": Namespace(ID + "assistance-type/"),
-}
-
 
 # ---------------------------------------------------------------------------- IRIs
 

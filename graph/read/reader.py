@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.assistance import AssistanceTypeMatcher
 from graph.errors import InputError
-from graph.partner import repair_apostrophes
-from graph.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord
+from graph.read.assistance import AssistanceTypeMatcher
+from graph.read.partner import repair_apostrophes
+from graph.read.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord
 from graph.vocab import Layout, load_layout
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -150,7 +150,7 @@ class DocumentReader:
             re.search(r"[\[(][^\])]*[\])]?\s*$", text)
         )
 
-    def _looks_like_body(self, run: list[_Line]) -> bool:
+    def looks_like_body(self, run: list[_Line]) -> bool:
         if len(run) > 1 or self.label_of(run[0].text):
             return True
         # a lone line: headlines are short and end without a full stop; descriptions are not
@@ -159,7 +159,7 @@ class DocumentReader:
         sentence = words >= 25 or (words >= 6 and text.rstrip().endswith("."))
         return self.is_partner_like(text) or self.is_type_like(text) or sentence
 
-    def _is_heading(self, line: _Line, next_line: _Line | None) -> bool:
+    def is_heading(self, line: _Line, next_line: _Line | None) -> bool:
         if line.bullet:
             return False
         if line.text.casefold().rstrip(":") in self.layout.heading_phrases:
@@ -173,7 +173,8 @@ class DocumentReader:
         """Read the text of the document named ``file``."""
         doc = Document(file=file, path=path or file)
         lines = self._split(text)
-        for line in lines:
+        doc.non_blank_lines = sum(line is not None for line in lines)
+        for index, line in enumerate(lines):
             if line is not None:
                 cleaned = strip_markup(line.text)
                 if cleaned != line.text:
@@ -183,8 +184,9 @@ class DocumentReader:
                         )
                     )
                     line.text = cleaned
-        non_blank = [line for line in lines if line is not None]
-        doc.non_blank_lines = len(non_blank)
+                    if not cleaned and not line.bullet:  # nothing but markup: read as a blank line
+                        doc.lines.append(LineRole(file, line.number, "skipped", True, "only HTML or Markdown markup"))
+                        lines[index] = None
 
         runs: list[list[_Line]] = []
         current: list[_Line] = []
@@ -251,13 +253,13 @@ class _ReadState:
             else:
                 self.pending = first
             return
-        if self.pending is not None and not title_of_next and reader._looks_like_body(run):
+        if self.pending is not None and not title_of_next and reader.looks_like_body(run):
             title, self.pending = self.pending, None
             self.entry(title, run)
             return
         self.flush()
         if len(run) == 1:
-            if reader._is_heading(first, following[0] if following else None):
+            if reader.is_heading(first, following[0] if following else None):
                 self.skip(first, "section heading")
             elif len(first.text.split()) >= _PARAGRAPH_WORDS:
                 self.take_orphans(run)

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from graph import sparql_results
+from graph.sparql import results
 
 log = logging.getLogger("socieux-kg.serve")
 
@@ -97,10 +97,10 @@ def execute(store, text: str, accept: str, max_rows: int) -> tuple[int, str, byt
     except (OSError, RuntimeError, ValueError) as error:
         return 400, "text/plain; charset=utf-8", f"the query failed: {error}\n".encode()
     if isinstance(result, QueryBoolean):
-        media = negotiate(accept, sparql_results.SELECT_TYPES, "application/sparql-results+json")
-        return 200, media, sparql_results.ask(bool(result), sparql_results.SELECT_TYPES[media])
+        media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
+        return 200, media, results.ask(bool(result), results.SELECT_TYPES[media])
     if isinstance(result, QuerySolutions):
-        media = negotiate(accept, sparql_results.SELECT_TYPES, "application/sparql-results+json")
+        media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
         variables = [v.value for v in result.variables]
         rows = []
         for solution in result:
@@ -111,9 +111,9 @@ def execute(store, text: str, accept: str, max_rows: int) -> tuple[int, str, byt
                     "text/plain; charset=utf-8",
                     (f"the result has more than {max_rows} rows: narrow the query or add LIMIT\n".encode()),
                 )
-        writer = sparql_results.SELECT_WRITERS[sparql_results.SELECT_TYPES[media]]
+        writer = results.SELECT_WRITERS[results.SELECT_TYPES[media]]
         return 200, media, writer(variables, rows)
-    media = negotiate(accept, sparql_results.GRAPH_TYPES, "text/turtle")
+    media = negotiate(accept, results.GRAPH_TYPES, "text/turtle")
     triples = []
     for triple in result:
         triples.append(triple)
@@ -123,11 +123,11 @@ def execute(store, text: str, accept: str, max_rows: int) -> tuple[int, str, byt
                 "text/plain; charset=utf-8",
                 (f"the result has more than {max_rows} triples: narrow the query\n".encode()),
             )
-    return 200, media, serialize(triples, format=getattr(RdfFormat, sparql_results.GRAPH_TYPES[media]))
+    return 200, media, serialize(triples, format=getattr(RdfFormat, results.GRAPH_TYPES[media]))
 
 
 def _worker(conn, source: str, max_rows: int) -> None:
-    from graph.store import open_store
+    from graph.sparql.store import open_store
 
     store = open_store(Path(source))
     conn.send("ready")
@@ -378,7 +378,7 @@ if (given.get("run") === "1") { document.getElementById("run").click(); }
 
 def serve(source: Path, host: str, port: int, limits: Limits, workers: int = 2) -> None:
     """Serve until interrupted."""
-    from graph.query import named_queries
+    from graph.sparql.query import named_queries
 
     examples = {name: q.text for name, q in named_queries().items() if not q.parameters}
     pool = WorkerPool(source, workers, limits)

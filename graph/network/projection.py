@@ -15,7 +15,7 @@ import networkx as nx
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
-from graph.mapping import SOCX
+from graph.namespaces import SOCX
 
 VIEWS = ("full", "country-flows", "institutions-themes", "action-chains")
 NODE_TYPES = ("action", "institution", "country", "theme", "assistance-type", "organisation", "news", "action-code")

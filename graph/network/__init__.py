@@ -1,0 +1,1 @@
+"""The network: projections of the graph, analytics, interactive pages, Gephi files, statistics."""

@@ -1,0 +1,29 @@
+"""Every network output of a build: the views (views/*.html), the Gephi files (network/) and the
+statistics (stats/), rendered as text."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from graph.network import files, pages, stats
+from graph.network.projection import VIEWS, analyse, project
+from graph.rdf.triples import TripleSet
+
+
+def network_outputs(graph: TripleSet | Graph) -> dict[str, str]:
+    """The network views (views/*.html), the Gephi exports (network/) and the statistics (stats/)."""
+    rendered: dict[str, str] = {}
+    projections = {view: project(graph, view) for view in VIEWS}
+    full = projections["full"]
+    analytics = analyse(full)  # for the statistics, and for the full view's page when it is not capped
+    for view, g in projections.items():
+        rendered[f"views/{view}.html"] = pages.page(g, view, analytics if view == "full" else None)
+    rendered["network/socieux.graphml"] = files.graphml(full)
+    rendered["network/socieux.gexf"] = files.gexf(full)
+    rendered["network/nodes.csv"] = files.node_list(full)
+    rendered["network/edges.csv"] = files.edge_list(full)
+    rendered["network/country-flows.graphml"] = files.graphml(projections["country-flows"])
+    for table in stats.tables(graph, full, analytics):
+        rendered[f"stats/{table.name}.csv"] = table.csv()
+    rendered["stats/country-flows.svg"] = stats.flows_svg(projections["country-flows"])
+    return rendered

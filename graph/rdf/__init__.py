@@ -1,0 +1,1 @@
+"""Facts to RDF and back out: IRIs and triples, serialisations, SHACL validation."""

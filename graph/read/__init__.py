@@ -1,0 +1,1 @@
+"""Reading seed documents into records: layouts, partner lines, types of assistance, merging."""

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, start_oxigraph, start_virtuoso
+from bench.stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, free_port, start_oxigraph, start_virtuoso
 from graph.errors import SocieuxError
 from graph.rdf.serialise import ntriples_chunks
 from graph.sparql.push import chunks, push
@@ -310,3 +311,19 @@ def test_the_notebook_api_reads_a_store(pushed, seed_files):
         assert there.query("country", country="Peru") == here.query("country", country="PER")
         frame = there.dataframe("institutions")
         assert frame.equals(here.dataframe("institutions"))
+
+
+def test_push_errors_are_one_line_and_retries_stop(pushed, tmp_path):
+    oxigraph = pushed["oxigraph"]
+    broken = tmp_path / "broken.nt"
+    broken.write_text("this is not n-triples\n", encoding="utf-8")
+    with environment({}), pytest.raises(SocieuxError, match=r"refused the graph: HTTP 400 .*\S"):
+        push(oxigraph.push_url, broken, "urn:x:broken", retries=0)
+    turtle = tmp_path / "broken.ttl"
+    turtle.write_text("this is not turtle", encoding="utf-8")
+    with environment({}), pytest.raises(SocieuxError, match=r"broken.ttl: cannot parse"):
+        push(oxigraph.push_url, turtle, "urn:x:broken", retries=0)
+    started = time.perf_counter()
+    with environment({}), pytest.raises(SocieuxError, match="could not push after 3 attempts"):
+        push(f"http://127.0.0.1:{free_port()}/store", broken, None, retries=2, backoff=0.05)
+    assert time.perf_counter() - started < 5

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 
 from bench.stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, free_port, start_oxigraph, start_virtuoso
 from graph.errors import SocieuxError
-from graph.rdf.serialise import ntriples_chunks
+from graph.rdf.serialise import ntriples_chunks, turtle_chunks
 from graph.sparql.push import chunks, push
 from graph.sparql.query import NamedQuery, named_queries
 from graph.sparql.remote import Endpoint
@@ -43,7 +44,7 @@ def seed_files(seed_build, tmp_path_factory):
     """The seed graph as N-Triples and Turtle, and the local Oxigraph store the answers are compared with."""
     folder = tmp_path_factory.mktemp("seed-graph")
     (folder / "socieux.nt").write_text("".join(ntriples_chunks(seed_build.triples)), encoding="utf-8")
-    (folder / "socieux.ttl").write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    (folder / "socieux.ttl").write_text("".join(turtle_chunks(seed_build.triples)), encoding="utf-8")
     write_store(folder / "socieux.nt", folder / "store")
     return folder
 
@@ -55,15 +56,20 @@ def local(seed_files):
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    """Both stores, started once for the module (Virtuoso takes about 10 s to make its database)."""
-    started = {}
+    """Both stores, started once for the module, in threads: Virtuoso's ten seconds of making its
+    database pass while the seed graph is built. A store that does not start fails the tests."""
+    pool = ThreadPoolExecutor(2)
+    starting = {
+        "virtuoso": pool.submit(start_virtuoso, tmp_path_factory.mktemp("virtuoso")),
+        "oxigraph": pool.submit(start_oxigraph, tmp_path_factory.mktemp("oxigraph")),
+    }
     try:
-        started["virtuoso"] = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
-        started["oxigraph"] = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
-        yield started
+        yield starting
     finally:
-        for store in started.values():
-            store.stop()
+        for future in starting.values():
+            if future.exception() is None:
+                future.result().stop()
+        pool.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +77,7 @@ def pushed(stores, seed_files, seed_build):
     """Each store holds the seed graph in GRAPH (pushed twice: a replace, in a different chunking) and
     in its default graph."""
     size = len(seed_build.triples)
+    stores = {name: future.result() for name, future in stores.items()}
     for store in stores.values():
         for chunk in (100_000, 5_000):  # one request, then five: the second push replaces the first
             with environment(LOGIN if store.name == "virtuoso" else {}):

@@ -25,9 +25,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
 from graph.errors import SocieuxError
+from graph.sparql.push import PUSHED_GRAPH
 from graph.sparql.query import SEPARATOR, NamedQuery, bindings, load_graph, named_queries, resolve_query
 
-PUSHED_GRAPH = "https://w3id.org/socieux-kg/graph"  # the graph `socieux-kg push` replaces by default
 _INTEGERS = {
     str(XSD[name])
     for name in (

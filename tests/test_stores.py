@@ -334,3 +334,18 @@ def test_push_errors_are_one_line_and_retries_stop(pushed, tmp_path):
     with environment({}), pytest.raises(SocieuxError, match="could not push after 3 attempts"):
         push(f"http://127.0.0.1:{free_port()}/store", broken, None, retries=2, backoff=0.05)
     assert time.perf_counter() - started < 5
+
+
+def test_a_result_cut_at_the_stores_row_limit_is_an_error_not_a_short_answer(pushed):
+    everything = NamedQuery("all", Path("<command line>"), "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    with pytest.raises(SocieuxError, match=r"the store cut the answer at 10000 rows .*ResultSetMaxRows"):
+        Endpoint(pushed["virtuoso"].query_url, GRAPH).run(everything)
+    assert len(Endpoint(pushed["oxigraph"].query_url, GRAPH).run(everything).rows) > 20_000
+
+
+def test_the_cli_and_the_api_default_to_the_graph_push_replaces():
+    from graph.api import KnowledgeGraph
+    from graph.cli import PUSHED_GRAPH as cli_default
+    from graph.sparql.push import PUSHED_GRAPH
+
+    assert cli_default == PUSHED_GRAPH == GRAPH == KnowledgeGraph.remote("http://127.0.0.1:1/sparql").endpoint.graph_iri

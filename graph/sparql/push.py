@@ -38,6 +38,7 @@ MEDIA = {
 }
 _OX_FORMAT = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD", ".rdf": "RDF_XML"}
 NTRIPLES = "application/n-triples"
+PUSHED_GRAPH = "https://w3id.org/socieux-kg/graph"  # the named graph push replaces unless told otherwise
 CHUNK_TRIPLES = 100_000
 # Answers worth repeating: the store was busy or restarting, or a gateway before it gave up. Other
 # errors (a 500 included: Virtuoso answers its SQL errors so) would come again: they end the push.

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -90,24 +91,18 @@ def pushed(stores, seed_files, seed_build):
     return stores
 
 
-class environment:
-    """Set environment variables for a block (the push credentials come only from there)."""
-
-    def __init__(self, values: dict[str, str]) -> None:
-        self.values = values
-
-    def __enter__(self) -> None:
-        self.saved = {k: os.environ.get(k) for k in (*self.values, *LOGIN, "SOCIEUX_KG_PUSH_TOKEN")}
-        for key in self.saved:
+@contextmanager
+def environment(values: dict[str, str]):
+    """The push credentials (they come only from the environment) set to ``values`` for a block."""
+    keys = {*values, *LOGIN, "SOCIEUX_KG_PUSH_TOKEN"}
+    saved = {key: os.environ.pop(key, None) for key in keys}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key in keys:
             os.environ.pop(key, None)
-        os.environ.update(self.values)
-
-    def __exit__(self, *exc) -> None:
-        for key, value in self.saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.update({key: value for key, value in saved.items() if value is not None})
 
 
 def count(query_url: str, graph_iri: str | None) -> int:
@@ -148,25 +143,7 @@ def test_the_default_graph_answers_like_the_named_graph(pushed, store):
 
 def test_the_cli_pushes_to_virtuoso_with_digest_and_queries_it_in_every_format(pushed, seed_files, tmp_path):
     virtuoso = pushed["virtuoso"]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graph",
-            "push",
-            "--endpoint",
-            virtuoso.push_url,
-            "--graph",
-            seed_files / "socieux.nt",
-            "--graph-iri",
-            GRAPH,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **LOGIN},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = push_cli(LOGIN, "--endpoint", virtuoso.push_url, "--graph", seed_files / "socieux.nt")
     assert done.returncode == 0, done.stderr
     assert re.search(r"pushed 23,\d{3} triples .* \([\d,]+ triples/s; HTTP 20\d\)", done.stdout), done.stdout
     assert "triples sent (100% of socieux.nt)" in done.stderr
@@ -184,8 +161,32 @@ def test_the_cli_pushes_to_virtuoso_with_digest_and_queries_it_in_every_format(p
     assert remote.returncode == 0 and "isoAlpha3" in remote.stdout and "PER" in remote.stdout
 
 
+def push_cli(login: dict[str, str], *args) -> subprocess.CompletedProcess:
+    """`socieux-kg push` as a user runs it, with these credentials in its environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIEUX_KG_PUSH_")} | login
+    return subprocess.run(
+        [sys.executable, "-m", "graph", "push", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_a_refused_digest_login_names_the_scheme_the_store_asked_for(pushed, seed_files):
     virtuoso = pushed["virtuoso"]
+    refused = push_cli(
+        {**LOGIN, "SOCIEUX_KG_PUSH_PASSWORD": "wrong"},
+        "--endpoint",
+        virtuoso.push_url,
+        "--graph",
+        seed_files / "socieux.nt",
+    )
+    assert refused.returncode == 1 and refused.stderr.splitlines() == [
+        'socieux-kg: error: the store refused the login (HTTP Digest (realm "SPARQL")): '
+        "check SOCIEUX_KG_PUSH_USER (dba) and SOCIEUX_KG_PUSH_PASSWORD"
+    ]
     with environment({**LOGIN, "SOCIEUX_KG_PUSH_PASSWORD": "not-the-password"}):
         with pytest.raises(SocieuxError, match=r'refused the login \(HTTP Digest \(realm "SPARQL"\)\)'):
             push(virtuoso.push_url, seed_files / "socieux.nt", "urn:x:refused")
@@ -210,10 +211,10 @@ class Gateway(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.forward()
 
-    do_PUT = do_POST  # noqa: N815
+    do_PUT = do_POST
 
     def forward(self) -> None:
         scheme, _, rest = self.path.strip("/").partition("/")
@@ -349,3 +350,27 @@ def test_the_cli_and_the_api_default_to_the_graph_push_replaces():
     from graph.sparql.push import PUSHED_GRAPH
 
     assert cli_default == PUSHED_GRAPH == GRAPH == KnowledgeGraph.remote("http://127.0.0.1:1/sparql").endpoint.graph_iri
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        *PARAMS.items(),
+        ("country", {"country": 'PER" } } ; DROP ALL ; #'}),
+        ("institution", {"institution": "https://w3id.org/socieux-kg/id/institution/nope>{}"}),
+        ("edge-evidence", {"property": "expertCountry", "value": "FRA\\\n'''"}),
+    ],
+)
+def test_parameters_written_into_a_remote_query_mean_what_bound_ones_mean(local, name, params):
+    from graph.sparql.query import bindings
+    from graph.sparql.remote import substitute
+
+    query = named_queries()[name]
+    try:
+        text = substitute(query.text, bindings(query, params))
+    except SocieuxError as error:  # an IRI that cannot be written into a query is refused, not pasted
+        assert "not an IRI that a query can hold" in str(error)
+        return
+    written = run_query_store(local, NamedQuery(name, query.path, text.replace("# parameters:", "#")))
+    assert written.columns == run_query_store(local, query, params).columns
+    assert written.rows == run_query_store(local, query, params).rows

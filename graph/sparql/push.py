@@ -206,11 +206,14 @@ def _ntriples_pieces(stream, size: int, held: list[bytes]) -> Iterator[tuple[byt
 def _has_blank_node(line: bytes) -> bool:
     from pyoxigraph import BlankNode, RdfFormat, parse
 
-    return any(
-        isinstance(term, BlankNode)
-        for quad in parse(line, format=RdfFormat.N_TRIPLES)
-        for term in (quad.subject, quad.object)
-    )
+    try:
+        return any(
+            isinstance(term, BlankNode)
+            for quad in parse(line, format=RdfFormat.N_TRIPLES)
+            for term in (quad.subject, quad.object)
+        )
+    except SyntaxError:
+        return False  # not N-Triples: sent as it is, for the store to refuse in its own words
 
 
 def _parsed_pieces(stream, path: Path, size: int, held: list[bytes]) -> Iterator[tuple[bytes, int]]:

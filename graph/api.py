@@ -1,49 +1,285 @@
-"""A Python façade for notebooks: load the graph, run a named query, get rows as dicts or a DataFrame.
+"""A Python façade for notebooks: load the graph (or reach a store it was pushed to), run a named
+query, get rows as dicts or a typed pandas DataFrame.
 
 >>> from graph.api import KnowledgeGraph
 >>> kg = KnowledgeGraph.load("exports/socieux.ttl")
->>> kg.query("country", country="PER")[:2]
->>> kg.dataframe("expert-countries")          # needs pandas
+>>> kg.query("country", country="Peru")[:2]          # a name, an ISO code or an IRI
+>>> kg.dataframe("expert-countries").dtypes           # actions: int64, eu_member: bool
+>>> KnowledgeGraph.remote("http://localhost:8890/sparql").query("institutions")
+
+Values come typed: integers as ``int``, booleans as ``bool``, decimals as ``float``, and the
+columns a query declares multi-valued (``# multi-valued:``) as sorted lists. Errors are Python
+exceptions: a missing or unknown keyword is a ``TypeError``, a country or institution that names
+nothing is an ``UnknownValue`` (a ``LookupError``) that lists the closest names.
 """
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 
-from graph.sparql.query import NamedQuery, load_graph, named_queries, resolve_query, run_query
+from graph.errors import SocieuxError
+from graph.sparql.push import PUSHED_GRAPH
+from graph.sparql.query import SEPARATOR, NamedQuery, bindings, load_graph, named_queries, resolve_query
+
+_INTEGERS = {
+    str(XSD[name])
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+_COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
+
+
+class UnknownValue(LookupError):
+    """A parameter value that matches no country or institution; the message says what would."""
+
+
+def typed(term: object, multi_valued: bool = False) -> object:
+    """A result term as a Python value: int, bool, float, str, a sorted list for a multi-valued cell,
+    None when unbound."""
+    if multi_valued:
+        return sorted(set(str(term).split(SEPARATOR)) - {""}) if term is not None else []
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype is not None:
+        datatype = str(term.datatype)
+        try:
+            if datatype in _INTEGERS:
+                return int(str(term))
+            if datatype == str(XSD.boolean):
+                return str(term).strip() in ("true", "1")
+            if datatype in _FLOATS:
+                return float(str(term))
+        except ValueError:
+            return str(term)  # an ill-typed literal stays as written
+    return str(term)
+
+
+def _key(text: str) -> str:
+    """A name folded for matching: case, accents, apostrophe variants and spacing ignored."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+@dataclass
+class _Names:
+    """Names that stand for values of one kind (countries, institutions): folded name -> value."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # folded name -> how to show it in an error
+
+    def add(self, name: str, value: str, shown: str) -> None:
+        self.values.setdefault(_key(name), value)
+        self.shown.setdefault(_key(name), shown)
+
+    def resolve(self, given: str, parameter: str, hint: str) -> str:
+        found = self.values.get(_key(given))
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(_key(given), list(self.shown), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self.shown[c] for c in close))
+        raise UnknownValue(
+            f"{parameter}={given!r} matches no {self.kind}"
+            + (f"; the closest: {', '.join(suggestions)}" if suggestions else "")
+            + f". {hint}"
+        )
+
+
+@cache
+def _countries() -> _Names:
+    """Every country of ``ontology/countries.ttl`` by name, ISO 3166 alpha-3 and alpha-2 code and IRI."""
+    from rdflib.namespace import SKOS
+
+    from graph.namespaces import SOCX
+    from graph.vocab import reference_graph
+
+    names = _Names("country")
+    reference = reference_graph("countries.ttl")
+    for country, code in sorted(reference.subject_objects(SOCX.isoAlpha3)):
+        code = str(code)
+        label = str(reference.value(country, SKOS.prefLabel) or code)
+        shown = f"{label} ({code})"
+        for name in (code, label, str(country), str(reference.value(country, SOCX.isoAlpha2) or "")):
+            if name:
+                names.add(name, code, shown)
+        for other in (*reference.objects(country, SKOS.altLabel), *reference.objects(country, SKOS.exactMatch)):
+            names.add(str(other), code, shown)
+    return names
+
+
+_INSTITUTION_NAMES = NamedQuery(
+    "institution-names",
+    Path("<institution names>"),
+    """PREFIX socx: <https://w3id.org/socieux-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?node ?name ?label ?country WHERE {
+  ?node a socx:PartnerInstitution ; skos:prefLabel ?name ;
+        skos:prefLabel|skos:altLabel|socx:acronym|skos:hiddenLabel ?label .
+  OPTIONAL { ?node socx:country/socx:isoAlpha3 ?country }
+}""",
+)
 
 
 class KnowledgeGraph:
-    """The built graph and the named queries over it."""
+    """The built graph (or a store it was pushed to) and the named queries over it."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph | None = None, endpoint=None) -> None:
+        if (graph is None) == (endpoint is None):
+            raise TypeError("KnowledgeGraph needs a graph or an endpoint: use KnowledgeGraph.load or .remote")
         self.graph = graph
+        self.endpoint = endpoint
+        self._institutions: _Names | None = None
 
     @classmethod
     def load(cls, path: str | Path = "exports/socieux.ttl") -> KnowledgeGraph:
-        return cls(load_graph(Path(path)))
+        """The graph of a file written by ``socieux-kg build``."""
+        return cls(graph=load_graph(Path(path)))
+
+    @classmethod
+    def remote(cls, url: str, graph_iri: str | None = PUSHED_GRAPH, timeout: float = 300) -> KnowledgeGraph:
+        """The graph in a store's SPARQL 1.1 endpoint (``url``), in the named graph ``graph_iri`` (the
+        one ``socieux-kg push`` replaces; None: the store's default graph)."""
+        from graph.sparql.remote import Endpoint
+
+        return cls(endpoint=Endpoint(url, graph_iri, timeout))
 
     @staticmethod
     def queries() -> dict[str, str]:
         """Named queries and what each answers."""
         return {name: q.description for name, q in named_queries().items()}
 
-    def query(self, query: str, **params: str) -> list[dict[str, str]]:
-        """Rows of a named query, a .rq file or SPARQL text, with ``params`` bound to its variables."""
-        named: NamedQuery = resolve_query(query)
-        return run_query(self.graph, named, params).rows
+    # ------------------------------------------------------------------ running
 
-    def dataframe(self, query: str, **params: str):
-        """The rows as a pandas DataFrame (pandas is not a dependency: install it to use this)."""
+    def _solutions(self, named: NamedQuery, params: dict[str, str]):
+        """(kind, columns, rows of rdflib terms, boolean, graph) from the local graph or the endpoint."""
+        if self.endpoint is not None:
+            return self.endpoint.solutions(named, params)
+        bound = bindings(named, params)
+        try:
+            result = self.graph.query(named.text, initBindings=bound) if bound else self.graph.query(named.text)
+        except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
+            raise SocieuxError(f"{named.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
+        if result.type == "ASK":
+            return "ASK", ["boolean"], [], bool(result.askAnswer), None
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return result.type, [], [], None, result.graph
+        columns = [str(v) for v in result.vars]
+        return "SELECT", columns, [{c: row[c] for c in columns} for row in result], None, None
+
+    def _run(self, query: str, params: dict[str, object]) -> tuple[list[str], list[dict[str, object]]]:
+        named = resolve_query(query)
+        values = self._parameters(named, params)
+        kind, columns, rows, boolean, graph = self._solutions(named, values)
+        if kind == "ASK":
+            return ["boolean"], [{"boolean": boolean}]
+        if graph is not None:
+            raise TypeError(f"{named.name} is a {kind} query: it gives a graph, not rows; use .construct()")
+        multi = set(named.multi_valued)
+        return columns, [{c: typed(row[c], c in multi) for c in columns} for row in rows]
+
+    def query(self, query: str, **params: object) -> list[dict[str, object]]:
+        """Rows of a named query, a .rq file or SPARQL text, with ``params`` bound to its variables;
+        values typed (see the module's note)."""
+        return self._run(query, params)[1]
+
+    def dataframe(self, query: str, **params: object):
+        """The rows as a pandas DataFrame with typed columns: int64 (Int64 where some are missing),
+        bool (boolean where some are missing), float64, lists in multi-valued columns, str otherwise."""
         try:
             import pandas as pd
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("KnowledgeGraph.dataframe needs pandas: pip install pandas") from error
+        columns, rows = self._run(query, params)
+        frame = pd.DataFrame(rows, columns=columns)
+        for column in columns:
+            values = [row[column] for row in rows if row[column] is not None]
+            complete = len(values) == len(rows)
+            if values and all(type(v) is bool for v in values):
+                frame[column] = frame[column].astype("bool" if complete else "boolean")
+            elif values and all(type(v) is int for v in values):
+                frame[column] = frame[column].astype("int64" if complete else "Int64")
+            elif values and all(type(v) is float for v in values):
+                frame[column] = frame[column].astype("float64")
+        return frame
+
+    def construct(self, query: str, **params: object) -> Graph:
+        """The graph a CONSTRUCT or DESCRIBE query gives."""
         named = resolve_query(query)
-        result = run_query(self.graph, named, params)
-        return pd.DataFrame(result.rows, columns=result.columns)
+        kind, _, _, _, graph = self._solutions(named, self._parameters(named, params))
+        if graph is None:
+            raise TypeError(f"{named.name} is a {kind} query: use .query() or .dataframe()")
+        return graph
 
     def __len__(self) -> int:
-        return len(self.graph)
+        if self.graph is not None:
+            return len(self.graph)
+        return self.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")[0]["triples"]
+
+    # ------------------------------------------------------------------ parameters
+
+    def _parameters(self, named: NamedQuery, params: dict[str, object]) -> dict[str, str]:
+        """Keyword arguments checked against the query's parameters, countries and institutions
+        resolved to what the query matches on."""
+        expected = named.parameters
+        missing = [p for p in expected if p not in params]
+        if missing:
+            example = ", ".join(f"{p}=..." for p in expected)
+            raise TypeError(
+                f"query {named.name!r} needs the keyword argument{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(m) for m in missing)}: kg.query({named.name!r}, {example})"
+            )
+        unknown = sorted(set(params) - set(expected))
+        if unknown and expected:
+            raise TypeError(
+                f"query {named.name!r} got an unexpected keyword argument {unknown[0]!r}; "
+                f"it takes {', '.join(expected)}"
+            )
+        values = {name: str(value) for name, value in params.items()}
+        if "country" in expected:
+            values["country"] = self._country(values["country"], "country")
+        if "institution" in expected:
+            values["institution"] = self._institution(values["institution"])
+        if "value" in expected and values.get("property") in _COUNTRY_PROPERTIES:
+            values["value"] = self._country(values["value"], "value")
+        return values
+
+    @staticmethod
+    def _country(given: str, parameter: str) -> str:
+        return _countries().resolve(given, parameter, "Give a country by name, ISO 3166 code (PER or PE) or IRI.")
+
+    def _institution(self, given: str) -> str:
+        if self._institutions is None:
+            names = _Names("partner institution")
+            _, _, rows, _, _ = self._solutions(_INSTITUTION_NAMES, {})
+            for row in rows:
+                node, name = str(row["node"]), str(row["name"])
+                shown = f"{name} ({row['country']})" if row.get("country") is not None else name
+                names.add(str(row["label"]), str(row["label"]), shown)
+                names.add(node, node, shown)
+            self._institutions = names
+        return self._institutions.resolve(
+            given,
+            "institution",
+            "Give a partner institution by name, acronym or IRI (kg.query('institutions') lists them).",
+        )

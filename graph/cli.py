@@ -13,6 +13,8 @@ import click
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("exports")
 DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
+# graph.sparql.push.PUSHED_GRAPH, repeated so that --help loads no HTTP client (a test keeps them equal)
+PUSHED_GRAPH = "https://w3id.org/socieux-kg/graph"
 
 
 def graph_option(help_text: str):
@@ -165,8 +167,29 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     metavar="NAME=VALUE",
     help="Bind a query variable, e.g. --param country=PER (bound as a term, never pasted into the text).",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run the query on this remote SPARQL 1.1 endpoint (a store the graph was pushed to) instead of "
+    "the local graph, e.g. http://localhost:8890/sparql (Virtuoso), http://localhost:7878/query (Oxigraph).",
+)
+@click.option(
+    "--graph-iri",
+    default=PUSHED_GRAPH,
+    show_default=True,
+    help="With --endpoint: the graph to query (sent as default-graph-uri unless the query has FROM); "
+    "an empty value queries the store's default graph.",
+)
 def query(
-    query: str | None, graph_file: Path, fmt: str, list_queries: bool, backend: str, params: tuple[str, ...]
+    query: str | None,
+    graph_file: Path,
+    fmt: str,
+    list_queries: bool,
+    backend: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    graph_iri: str,
 ) -> None:
     """Run QUERY over the graph: a named query, a .rq file, or SPARQL text.
 
@@ -175,6 +198,7 @@ def query(
     socieux-kg query country --param country=PER
     socieux-kg query my-question.rq
     socieux-kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    socieux-kg query actions --endpoint http://localhost:8890/sparql
     """
     from graph.errors import SocieuxError
     from graph.sparql.query import format_result, load_graph, named_queries, resolve_query, run_query
@@ -193,7 +217,11 @@ def query(
         bound[name.strip()] = value
     try:
         named = resolve_query(query)
-        if backend == "rdflib":
+        if endpoint:
+            from graph.sparql.remote import Endpoint
+
+            result = Endpoint(endpoint, graph_iri or None).run(named, bound)
+        elif backend == "rdflib":
             result = run_query(load_graph(graph_file), named, bound)
         else:
             from graph.sparql.store import open_store, run_query_store, store_for
@@ -277,13 +305,13 @@ def serve(
 @click.option(
     "--endpoint",
     required=True,
-    help="Graph Store Protocol URL, e.g. http://localhost:7878/store "
-    "(Oxigraph), http://localhost:3030/ds/data (Fuseki).",
+    help="Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+    "http://localhost:8890/sparql-graph-crud-auth (Virtuoso), http://localhost:3030/ds/data (Fuseki).",
 )
 @graph_option("Graph file to send (.ttl, .nt, .jsonld, .rdf).")
 @click.option(
     "--graph-iri",
-    default="https://w3id.org/socieux-kg/graph",
+    default=PUSHED_GRAPH,
     show_default=True,
     help="Named graph to replace; an empty value replaces the default graph.",
 )
@@ -292,23 +320,39 @@ def serve(
     default=4,
     show_default=True,
     type=click.IntRange(0, 20),
-    help="Retries on network errors and 5xx answers, with doubling back-off.",
+    help="Retries of a request on network errors and 408, 429, 502, 503, 504 answers, with doubling back-off.",
 )
-def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int) -> None:
-    """Load the graph into an external triple store (SPARQL 1.1 Graph Store HTTP Protocol, PUT).
+@click.option(
+    "--chunk-triples",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Triples per request; lower it when the store limits the size of a request.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
+def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int, chunk_triples: int, quiet: bool) -> None:
+    """Load the graph into an external triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
-    Credentials come from SOCIEUX_KG_PUSH_TOKEN (bearer) or SOCIEUX_KG_PUSH_USER and
-    SOCIEUX_KG_PUSH_PASSWORD (basic). The named graph is replaced, not appended to.
+    The graph goes as N-Triples in requests of --chunk-triples triples: the first replaces the graph
+    (PUT), the others add to it (POST); progress goes to stderr. Credentials come from the
+    environment: SOCIEUX_KG_PUSH_TOKEN, or SOCIEUX_KG_PUSH_USER and SOCIEUX_KG_PUSH_PASSWORD; the
+    store's challenge chooses Bearer, Digest or Basic.
     """
     from graph.errors import SocieuxError
     from graph.sparql.push import push as push_graph
 
     try:
-        status = push_graph(endpoint, graph_file, graph_iri or None, retries=retries, say=_say)
+        say = (lambda message: None) if quiet else _say
+        done = push_graph(endpoint, graph_file, graph_iri or None, retries=retries, say=say, chunk=chunk_triples)
     except SocieuxError as error:
         _fail(error)
         return
-    click.echo(f"socieux-kg: pushed {graph_file} to {endpoint} as <{graph_iri or 'default graph'}> (HTTP {status})")
+    target = f"<{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(
+        f"socieux-kg: pushed {done.triples:,} triples from {graph_file} into {target} at {endpoint} "
+        f"in {done.requests} request{'s' if done.requests != 1 else ''}, {done.seconds:.1f} s "
+        f"({done.rate:,.0f} triples/s; HTTP {done.status})"
+    )
 
 
 # graph.network.VIEWS, repeated here so that --help does not import networkx and rdflib

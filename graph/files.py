@@ -45,8 +45,13 @@ def check_writable(folder: Path, create: bool = True) -> None:
             existing = existing.parent
         if not existing.is_dir():
             raise OutputError(f"{folder}: cannot create the output folder: {existing} is not a folder")
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise OutputError(f"{folder}: the output folder is not writable")
+        # Permission bits do not tell (root passes them; /proc, read-only mounts and full disks refuse
+        # anyway): make and remove a folder where the outputs will go, leaving nothing behind.
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".socieux-kg-check.", dir=existing))
+        except OSError as error:
+            what = "create the output folder" if existing != folder else "write into the output folder"
+            raise OutputError(f"{folder}: cannot {what}: {error.strerror or error}") from None
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,8 @@ ERRORS = {
         "  • A story\n\n    Start activities\n    End activities\n    Partner Institution\n    Type of Assistance\n",
         "labels-without-values.txt:1: no action entries found",
     ),
+    # two lines of notes: the second is no partner, type or description, so there is no action
+    "notes-only": ("Some notes.\nNothing else here.\n", "notes-only.txt:1: no action entries found"),
     "ten-megabyte-line": ("word " * 2_000_000, "ten-megabyte-line.txt:1: no action entries found"),
 }
 
@@ -52,7 +54,7 @@ def test_bad_documents_give_one_line_errors(tmp_path, case):
     path = doc(tmp_path, f"{case}.txt", data)
     with pytest.raises(InputError) as raised:
         read_document(path)
-    assert str(raised.value).startswith(message)
+    assert str(raised.value).startswith(f"{tmp_path}/{message}")  # the path as given
     done = run_cli("build", path, "--out", tmp_path / "out", "-q", "--no-validate", "--no-network")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [f"socieux-kg: error: {raised.value}"]
@@ -130,3 +132,22 @@ def test_a_directory_an_empty_folder_and_a_symlink_loop(tmp_path):
         done = run_cli("build", path, "--out", tmp_path / "out", "-q")
         assert done.returncode == 1 and "Traceback" not in done.stderr and message in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_errors_name_the_path_as_given(tmp_path):
+    missing = tmp_path / "no" / "such" / "dir"
+    done = run_cli("build", missing, "--out", tmp_path / "out", "-q")
+    assert done.returncode == 1 and done.stderr.strip() == f"socieux-kg: error: {missing}: no such file"
+    relative = run_cli("build", "no-such-folder/notes.txt", "--out", tmp_path / "out", "-q", cwd=tmp_path)
+    assert relative.stderr.strip() == "socieux-kg: error: no-such-folder/notes.txt: no such file"
+
+
+def test_an_output_folder_that_cannot_be_made_fails_before_any_work(tmp_path):
+    done = run_cli("build", "seeds", "--out", "/proc/nope")  # /proc refuses new folders, even to root
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("socieux-kg: error: /proc/nope: cannot create the output folder")
+    )
+    assert " read " not in done.stderr  # no document was read: the check came first

@@ -112,7 +112,7 @@ def test_notebook_facade(seed_build, tmp_path):
     peru = kg.query("country", country="PER")
     assert peru and all(set(r) == {"country", "action", "title", "role"} for r in peru)
     assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/socieux-kg/ontology#Action> }") == [
-        {"n": "210"}
+        {"n": 210}
     ]
     assert resolve_query("news").name == "news"
 

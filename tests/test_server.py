@@ -1,5 +1,5 @@
 """The SPARQL endpoint as clients use it (SPARQLWrapper and plain HTTP), its refusals and limits,
-its query page in headless Chromium, and `push` into a real Oxigraph server on loopback."""
+and its query page in headless Chromium (`push` and remote stores: tests/test_stores.py)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,17 @@ import csv
 import io
 import json
 import logging
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from http.server import ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-from graph.errors import SocieuxError
-from graph.sparql.push import push
 from graph.sparql.query import named_queries, run_query
 from graph.sparql.server import Limits, WorkerPool, make_handler, query_page
 from graph.sparql.store import write_store
@@ -195,65 +188,3 @@ def test_query_page_runs_a_query_in_the_browser(endpoint, tmp_path):
     done = chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", url, loopback=True)
     assert body_attributes(done.stdout).get("data-rows") == "51"
     assert done.stdout.count("<tr>") >= 52
-
-
-# ---------------------------------------------------------------- push into a real Oxigraph server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/query?query={quote('ASK {}')}", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(10)
-
-
-def remote_rows(base: str, query: str, graph_iri: str) -> list[dict]:
-    url = f"{base}/query?{urlencode({'query': query, 'default-graph-uri': graph_iri})}"
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data = json.loads(response.read())
-    return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
-
-
-def test_push_replaces_the_named_graph_and_answers_like_the_local_graph(oxigraph_server, seed_build, tmp_path):
-    path = tmp_path / "socieux.ttl"
-    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
-    iri = "https://w3id.org/socieux-kg/graph"
-    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    for _ in range(2):  # twice: a replace, not an append
-        assert push(f"{oxigraph_server}/store", path, iri) in (200, 201, 204)
-        assert remote_rows(oxigraph_server, count, iri) == [{"n": str(len(seed_build.graph))}]
-    query = named_queries()["expert-countries"]
-    local = [{k: v for k, v in r.items()} for r in run_query(seed_build.graph, query).rows]
-    assert remote_rows(oxigraph_server, query.text, iri) == local
-
-
-def test_push_errors_are_clear(oxigraph_server, tmp_path):
-    broken = tmp_path / "broken.ttl"
-    broken.write_text("this is not turtle", encoding="utf-8")
-    with pytest.raises(SocieuxError, match="refused the graph: HTTP 4"):
-        push(f"{oxigraph_server}/store", broken, "https://w3id.org/socieux-kg/broken", retries=0)
-    started = time.perf_counter()
-    with pytest.raises(SocieuxError, match="could not push after 3 attempts"):
-        push(f"http://127.0.0.1:{free_port()}/store", broken, None, retries=2, backoff=0.05)
-    assert time.perf_counter() - started < 5

@@ -297,7 +297,9 @@ class _ReadState:
         roles_before = len(self.doc.lines)
         anomalies_before = len(self.doc.anomalies)
         parse(record, body)
-        has_data = bool(record.partners or record.types or record.description)
+        has_data = (
+            self.reads_as_data(record) if not labelled else bool(record.partners or record.types or record.description)
+        )
         if has_data:
             record.title = self.field(title, "action-title")
             # the title's role goes first in the accounting, like in the document
@@ -307,9 +309,27 @@ class _ReadState:
             self.last_action = record
         else:
             del self.doc.anomalies[anomalies_before:]
+            # the body fed no record: its lines are accounted for as skipped, with the reason
+            self.doc.lines[roles_before:] = [
+                role
+                if role.skipped
+                else LineRole(role.file, role.line, "skipped", True, "body of an entry with no action data")
+                for role in self.doc.lines[roles_before:]
+            ]
             self.doc.news.append(NewsRecord(self.field(title, "news-title"), "story"))
             self.doc.lines.insert(roles_before, self.doc.lines.pop())
             self.last_action = None
+
+    def reads_as_data(self, record: ActionRecord) -> bool:
+        """Whether a plain-layout body reads as action data: its lines fill the slots by position, so at
+        least one must also read as what its slot holds (a partner, a known type of assistance or a
+        description); otherwise two lines of notes would make an action whose partner is a sentence."""
+        reader = self.reader
+        return (
+            any(reader.is_partner_like(f.value) for f in record.partners)
+            or (record.types is not None and reader.is_type_like(record.types.value))
+            or any(reader.is_description_like(f.value) for f in record.description)
+        )
 
     def check_missing(self, record: ActionRecord, title: _Line) -> None:
         for present, what in (
@@ -401,13 +421,13 @@ def reader_is_paragraph(text: str) -> bool:
 def read_document(path: str | Path, reader: DocumentReader | None = None, name: str | None = None) -> Document:
     """Read one seed document from disk; raises InputError when it cannot be read as one."""
     path = Path(path)
-    name = name or path.name
-    text = decode_document(path, name)
-    doc = (reader or DocumentReader()).read(text, name, str(path))
+    shown = str(path)  # errors name the path as the user gave it; the graph's sources use the name
+    text = decode_document(path, shown)
+    doc = (reader or DocumentReader()).read(text, name or path.name, shown)
     if not doc.actions:
         first = next((role.line for role in doc.lines), None)
         raise InputError(
-            name,
+            shown,
             "no action entries found (expected a title followed by a partner institution, "
             "type of assistance or description)",
             first,

@@ -354,7 +354,7 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
 def test_sentence_of_a_span_is_spacys_sentence():
     """The rules find a span's sentence from bounds computed once per doc; it is what spaCy's
     ``span.sent`` gives, for every token, entity and sentence-crossing span of the seed texts."""
-    from graph.extract.rules import sentence_of
+    from graph.extract.doc_index import sentence_of
     from tests.conftest import SEED_FILES
 
     texts = [line for path in SEED_FILES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

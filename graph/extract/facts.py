@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
-from graph.extract.rules import Finding
 from graph.read.merge import Action, Institution, normalise
 from graph.read.partner import PartnerName
 from graph.read.records import ActionRecord, Anomaly, Field
@@ -80,11 +80,17 @@ def _first_per_value(facts: list[Fact]) -> list[Fact]:
     return sorted(seen.values(), key=lambda f: f.value)
 
 
-def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[str]]:
-    """Turn the findings of one action's texts into its facts; return them and any conflicts."""
+# expert findings whose noun alone does not make experts of the partner's own people ("the Paraguayan team")
+WEAK_EXPERT_RULES = frozenset({"demonym-team"})
+
+
+def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[ActionFacts, list[Anomaly]]:
+    """Turn the findings of one action's texts into its facts; return them and the anomalies seen
+    (contradictions about the partner country at the ``title`` line, misspelt country names)."""
     gazetteer = load_gazetteer()
     facts = ActionFacts()
     conflicts: list[str] = []
+    anomalies: list[Anomaly] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -119,6 +125,8 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
             facts.themes.append(Fact.of(finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
+        elif finding.kind == "spelling":
+            anomalies.append(Anomaly("country-spelling", where.file, where.line, finding.detail))
     facts.expert_countries = _first_per_value(facts.expert_countries)
     facts.study_visit_countries = _first_per_value(facts.study_visit_countries)
     own = facts.action_code.value if facts.action_code else None
@@ -127,7 +135,8 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
     facts.themes = _first_per_value(facts.themes)
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence
-    roles = {f.value for f in facts.expert_countries} | {f.value for f in facts.study_visit_countries}
+    roles = {f.value for f in facts.expert_countries if f.rule not in WEAK_EXPERT_RULES}
+    roles |= {f.value for f in facts.study_visit_countries}
     scores: dict[str, float] = defaultdict(float)
     best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
     for order, (field_name, where, finding) in enumerate(found):
@@ -151,6 +160,11 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
         key = (weight, -order)
         if finding.value not in best_evidence or key > best_evidence[finding.value][:2]:
             best_evidence[finding.value] = (weight, -order, finding, where, rule)
+    for field_name, _where, finding in found:  # "in Santiago" supports Chile when the text names Chile
+        if finding.kind == "shared_place" and not (field_name == "partner" and regional):
+            for owner in finding.value.split("|"):
+                if scores.get(owner, 0) > 0:
+                    scores[owner] += finding.weight
     if scores and not regional:
         ranked = sorted(scores, key=lambda c: (-scores[c], -best_evidence[c][0], -best_evidence[c][1]))
         winner = ranked[0]
@@ -162,7 +176,13 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
                     f"partner country: {winner} ({scores[winner]:g}, {best_evidence[winner][4]}) chosen over "
                     f"{other} ({scores[other]:g}, {best_evidence[other][4]}: {best_evidence[other][2].sentence[:80]!r})"
                 )
-    return facts, conflicts
+    if facts.partner_country is not None:  # "the Paraguayan team" of a Paraguayan partner: the partner's staff
+        partner = facts.partner_country.value
+        facts.expert_countries = [
+            f for f in facts.expert_countries if not (f.rule in WEAK_EXPERT_RULES and f.value == partner)
+        ]
+    anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
+    return facts, anomalies
 
 
 def _in_brackets(text: str, offset: int) -> bool:

@@ -11,7 +11,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from graph.extract.rules import Finding, findings, sentence_of
+from graph.extract.doc_index import sentence_of
+from graph.extract.findings import Finding, findings
 from graph.vocab import load_scheme
 
 _IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}

@@ -46,6 +46,18 @@ class Gazetteer:
 
 
 @cache
+def load_towns() -> dict[str, str]:
+    """Towns whose name tells one country (``reference/towns.tsv``), by name: read only where the
+    text says a name is a place ("the Municipality of La Estrella")."""
+    towns = {}
+    for line in (ontology_dir() / "reference" / "towns.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, alpha3 = line.split("\t")
+            towns[name] = alpha3
+    return towns
+
+
+@cache
 def load_gazetteer() -> Gazetteer:
     """Read the country, place and organisation data of ``ontology/``."""
     from rdflib import Namespace

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from graph.extract.findings import findings
 from graph.extract.rules.expert_countries import demonym_experts, expert_from, expert_roster
-from graph.extract.rules.partner_country import partner_candidates
+from graph.extract.rules.partner_country import partner_candidates, town_candidates
 from graph.extract.rules.study_visits import study_visits
 
 
@@ -21,5 +21,7 @@ def country_roles(doc: Doc) -> Doc:
     for ent in doc.ents:
         if ent.label_ == "BLOCK":
             used.update(range(ent.start, ent.end))
-    partner_candidates(doc, used, doc.user_data.get("field", "description"), out)
+    field = doc.user_data.get("field", "description")
+    partner_candidates(doc, used, field, out)
+    town_candidates(doc, used, field, out)
     return doc

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from graph.extract.doc_index import sentence_of
+from graph.extract.doc_index import ent_at, sentence_of
 from graph.extract.findings import Finding
+from graph.extract.gazetteer import load_towns
 from graph.extract.rules.lists import followed_by_language_word
 from graph.extract.rules.vocabulary import roles
 from graph.read.apostrophes import is_possessive
@@ -88,4 +89,50 @@ def partner_candidates(doc: Doc, used: set[int], field: str, out: list[Finding])
         rule, weight = _rule_and_weight(doc, ent, field)
         out.append(
             Finding("partner_country_candidate", ent.ent_id_, rule, ent.start_char, ent.end_char, sentence, weight)
+        )
+
+
+def _town_at(doc: Doc, start: int, step: int) -> tuple[str, int, int] | None:
+    """The longest run of up to four capitalised words from ``start`` (forwards or backwards) that
+    names a town of one country: (alpha-3, first token, end token)."""
+    towns = load_towns()
+    best = None
+    for length in range(1, 5):
+        first, end = (start, start + length) if step > 0 else (start - length + 1, start + 1)
+        if first < 0 or end > len(doc):
+            break
+        words = doc[first:end]
+        if not all(t.is_title or (t.is_lower and t.lower_ in ("de", "del", "la", "el", "do", "da")) for t in words):
+            break
+        if any(ent_at(doc, t.i) is not None for t in words):
+            break
+        alpha3 = towns.get(words.text)
+        if alpha3 is not None and words[0].is_title and words[-1].is_title:
+            best = (alpha3, first, end)
+    return best
+
+
+def town_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
+    """ "the Municipality of La Estrella", "Girardota Municipality": a town the gazetteer's cities
+    leave out, read only after (or before) a settlement noun, when its name is one country's."""
+    nouns = roles().settlement_nouns
+    for token in doc:
+        if token.lower_ not in nouns:
+            continue
+        found = None
+        k = token.i + 1
+        if k < len(doc) and doc[k].lower_ == "of":
+            k += 1 + (k + 1 < len(doc) and doc[k + 1].lower_ == "the")
+            found = _town_at(doc, k, 1) if k < len(doc) else None
+        if found is None and token.is_title and token.i > 0:
+            found = _town_at(doc, token.i - 1, -1)
+        if found is None or found[1] in used:
+            continue
+        alpha3, first, end = found
+        span = doc[first:end]
+        rule, weight = ("partner-line-place", 5.0) if field == "partner" else ("settlement-of-town", 3.0)
+        out.append(
+            Finding(
+                "partner_country_candidate", alpha3, rule, span.start_char, span.end_char, sentence_of(span), weight
+            )
         )

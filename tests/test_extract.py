@@ -301,11 +301,44 @@ def test_organisations_with_roles_and_the_partner_itself_left_out():
     assert facts.partner_country is None  # a regional body has no partner country
 
 
-def test_themes_are_matched_on_lemmas_with_evidence():
-    facts = one("The fund reviewed its pensions and the occupational safety and health of workers with disabilities.")
-    themes = {f.value.rsplit("/", 1)[1]: f.detail for f in facts.themes}
-    assert {"pensions", "occupational-safety-health", "disability"} <= set(themes)
-    assert themes["pensions"] == "pensions"
+def themes_of(facts) -> dict[str, str]:
+    return {f.value.rsplit("/", 1)[1]: f.detail for f in facts.themes}
+
+
+def test_themes_are_matched_on_lemmas_with_the_sentence_and_cues_that_decided():
+    facts = one("Experts reviewed the pensions and the occupational safety and health of workers with disabilities.")
+    themes = themes_of(facts)
+    assert set(themes) == {"pensions", "occupational-safety-health", "disability"}
+    assert "'pensions' (activity" in themes["pensions"]
+    pension = next(f for f in facts.themes if f.value.endswith("/pensions"))
+    assert pension.sentence.startswith("Experts reviewed the pensions")
+
+
+def test_the_title_weighs_most_and_background_sentences_not_at_all():
+    facts = one(
+        "The ministry is responsible for pensions, health insurance and child protection. Experts drafted a manual.",
+        title="Reform of the pension scheme",
+    )
+    assert set(themes_of(facts)) == {"pensions"}
+    assert "(title" in themes_of(facts)["pensions"]
+
+
+def test_a_single_weak_cue_in_passing_is_not_enough():
+    facts = one("Experts trained 40 inspectors, including women, on the new labour code.")
+    assert "gender" not in themes_of(facts)
+    assert "labour-law-inspection" in themes_of(facts)
+
+
+def test_the_partners_name_is_no_theme():
+    facts = one(
+        "The Ministry of Social Welfare and Youth asked experts to review the labour code.",
+        partner="Ministry of Social Welfare and Youth",
+    )
+    assert set(themes_of(facts)) == {"labour-law-inspection"}
+
+
+def test_american_spellings_match_the_schemes_british_cues():
+    assert "labour-law-inspection" in themes_of(one("Experts reviewed the labor code and its labor inspection."))
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
+from graph.extract.themes import decide_themes
+from graph.read.apostrophes import strip_apostrophes
 from graph.read.merge import Action, Institution, normalise
 from graph.read.partner import PartnerName
 from graph.read.records import ActionRecord, Anomaly, Field
@@ -91,6 +93,7 @@ def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[Actio
     facts = ActionFacts()
     conflicts: list[str] = []
     anomalies: list[Anomaly] = []
+    theme_cues: list[tuple[Finding, Field]] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -121,8 +124,8 @@ def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[Actio
             facts.related_actions.append(Fact.of(finding, where))
         elif finding.kind == "organisation":
             facts.organisations.append(Fact.of(finding, where))
-        elif finding.kind == "theme" and field_name != "partner":  # "Ministry of Labour" is no theme
-            facts.themes.append(Fact.of(finding, where))
+        elif finding.kind == "theme_cue":
+            theme_cues.append((finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
         elif finding.kind == "spelling":
@@ -132,7 +135,10 @@ def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[Actio
     own = facts.action_code.value if facts.action_code else None
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
     facts.organisations = _first_per_value(facts.organisations)
-    facts.themes = _first_per_value(facts.themes)
+    facts.themes = [
+        replace(Fact.of(finding, where), kind="theme", detail=cues)  # type: ignore[arg-type]
+        for _, finding, where, cues in decide_themes(theme_cues)
+    ]
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence
     roles = {f.value for f in facts.expert_countries if f.rule not in WEAK_EXPERT_RULES}
@@ -212,14 +218,13 @@ _SPELLING = (
     (r"&", " and "),
     (r"\bprogram\b", "programme"),
     (r"^the\s+", ""),
-    (r"[’'`?]", ""),
     (r"[^\w\s]", " "),
 )
 
 
 def institution_name_key(name: str, country: str | None) -> str:
     """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
-    key = normalise(name)
+    key = strip_apostrophes(normalise(name))
     for pattern, replacement in _SPELLING:
         key = re.sub(pattern, replacement, key)
     key = " ".join(key.split())

@@ -60,6 +60,7 @@ class ActionFacts:
     action_code: Fact | None = None
     related_actions: list[Fact] = field(default_factory=list)
     organisations: list[Fact] = field(default_factory=list)
+    programmes: list[Fact] = field(default_factory=list)
     themes: list[Fact] = field(default_factory=list)
     mentions: list[Fact] = field(default_factory=list)
 
@@ -86,9 +87,13 @@ def _first_per_value(facts: list[Fact]) -> list[Fact]:
 WEAK_EXPERT_RULES = frozenset({"demonym-team"})
 
 
-def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[ActionFacts, list[Anomaly]]:
+def decide(
+    found: list[tuple[str, Field, Finding]], title: Field, partner_names: tuple[str, ...] = ()
+) -> tuple[ActionFacts, list[Anomaly]]:
     """Turn the findings of one action's texts into its facts; return them and the anomalies seen
-    (contradictions about the partner country at the ``title`` line, misspelt country names)."""
+    (contradictions about the partner country at the ``title`` line, misspelt country names).
+    ``partner_names``: the partner institution's names and acronyms, whose own programmes ("Social
+    Prosperity's programmes") are no cooperating programmes."""
     gazetteer = load_gazetteer()
     facts = ActionFacts()
     conflicts: list[str] = []
@@ -124,6 +129,8 @@ def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[Actio
             facts.related_actions.append(Fact.of(finding, where))
         elif finding.kind == "organisation":
             facts.organisations.append(Fact.of(finding, where))
+        elif finding.kind == "programme" and field_name != "partner":
+            facts.programmes.append(Fact.of(finding, where))
         elif finding.kind == "theme_cue":
             theme_cues.append((finding, where))
         elif finding.kind == "mention":
@@ -135,6 +142,10 @@ def decide(found: list[tuple[str, Field, Finding]], title: Field) -> tuple[Actio
     own = facts.action_code.value if facts.action_code else None
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
     facts.organisations = _first_per_value(facts.organisations)
+    partner_keys = {normalise(n) for n in partner_names if n}
+    facts.programmes = [
+        f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
+    ]
     facts.themes = [
         replace(Fact.of(finding, where), kind="theme", detail=cues)  # type: ignore[arg-type]
         for _, finding, where, cues in decide_themes(theme_cues)

@@ -92,7 +92,8 @@ def extract(
     facts: dict[str, ActionFacts] = {}
     anomalies: list[Anomaly] = []
     for index, action in enumerate(actions):
-        facts[action.key], found_anomalies = decide(found[index], action.first.title)
+        names = tuple(n for i in action.partners for n in (i.name.name, i.name.original_name, i.name.acronym) if n)
+        facts[action.key], found_anomalies = decide(found[index], action.first.title, names)
         anomalies += found_anomalies
     own_codes = {f.action_code.value for f in facts.values() if f.action_code}
     for action in actions:

@@ -9,9 +9,9 @@
 ``COMPONENTS`` lists the registered components in pipeline order.
 """
 
-COMPONENTS = ("socx_spelling", "socx_country_roles", "socx_action_codes", "socx_organisations")
+COMPONENTS = ("socx_spelling", "socx_country_roles", "socx_action_codes", "socx_organisations", "socx_programmes")
 
 
 def register() -> None:
     """Import the component modules so that spaCy knows their factories."""
-    from graph.extract.rules import action_codes, country_roles, organisations, spelling  # noqa: F401
+    from graph.extract.rules import action_codes, country_roles, organisations, programmes, spelling  # noqa: F401

@@ -38,7 +38,9 @@ def _rule_and_weight(doc: Doc, ent: Span, field: str) -> tuple[str, float]:
     nouns = load_layout().partner_nouns
     prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
     prev2 = doc[ent.start - 2].lower_ if ent.start > 1 else ""
-    window = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 10) : ent.start]]
+    before = doc[max(ent.sent.start, ent.start - 10) : ent.start]
+    window = [t.lower_ for t in before]
+    acronym = any(t.is_upper and t.is_alpha and len(t) > 1 for t in before)  # "the INPS of Cabo Verde"
     nxt = doc[ent.end] if ent.end < len(doc) else None
     after = [t.lower_ for t in doc[ent.end : min(len(doc), ent.end + 5)]]
     if field == "partner":
@@ -46,7 +48,7 @@ def _rule_and_weight(doc: Doc, ent: Span, field: str) -> tuple[str, float]:
     if (
         ent.label_ == "COUNTRY"
         and (prev == "of" or (prev == "the" and prev2 == "of"))
-        and any(w in nouns or w.isupper() for w in window)
+        and (acronym or any(w in nouns for w in window))
     ):
         return "institution-of-country", 4.0  # "the Ministry of Labour of Peru", "the INPS of Cabo Verde"
     if ent.label_ == "COUNTRY" and prev == "in" and any(w in nouns for w in window[-6:]):

@@ -202,11 +202,14 @@ def format_scores(scores: dict[str, dict[str, Score]]) -> str:
             else:
                 cells += f"{'':9}{'acc':>9}{s.accuracy:9.3f}"
         lines.append(f"{name:30}{cells}")
-    counts = ", ".join(f"{k}: {scores[k]['partner_country'].total} actions" for k in kinds)
+    def actions(kind: str) -> int:
+        return max((score.entries for score in scores[kind].values()), default=0)
+
+    counts = ", ".join(f"{k}: {actions(k)} actions" for k in kinds)
     partial = [
         f"{name} on {scores['all'][name].entries}"
         for name in SET_FIELDS
-        if name in scores["all"] and scores["all"][name].entries < scores["all"]["partner_country"].total
+        if name in scores["all"] and scores["all"][name].entries < actions("all")
     ]
     note = f"; annotated only in part: {', '.join(partial)}" if partial else ""
     return "\n".join(lines) + f"\n({counts}; F1 for list fields, accuracy for single values{note})\n"

@@ -50,15 +50,26 @@ def ent_ending_at(doc: Doc, i: int) -> Span | None:
     return _ent_index(doc)[1].get(i)
 
 
-def sentence_of(span: Span | Token) -> str:
-    """The text of the sentence ``span`` starts in, stripped: what ``span.sent.text.strip()`` gives,
-    from sentence bounds found once per doc (``.sent`` walks the tokens on every call)."""
-    doc = span.doc
+def _sentence_bounds(doc: Doc) -> tuple[str, list[int], list[int]]:
     bounds = doc.user_data.get("socx_sents")
     if bounds is None:
         text = doc.text  # made by joining every token: once
         starts = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if i == 0 or v == 1]
         bounds = doc.user_data["socx_sents"] = (text, starts, [doc[i].idx for i in starts] + [len(text)])
-    text, starts, chars = bounds
+    return bounds
+
+
+def sentence_span(doc: Doc, i: int) -> tuple[int, int]:
+    """The (start, end) token positions of the sentence token ``i`` stands in (no Span made)."""
+    _, starts, _ = _sentence_bounds(doc)
+    k = bisect_right(starts, i)
+    return starts[k - 1], starts[k] if k < len(starts) else len(doc)
+
+
+def sentence_of(span: Span | Token) -> str:
+    """The text of the sentence ``span`` starts in, stripped: what ``span.sent.text.strip()`` gives,
+    from sentence bounds found once per doc (``.sent`` walks the tokens on every call)."""
+    doc = span.doc
+    text, starts, chars = _sentence_bounds(doc)
     k = bisect_right(starts, span.i if isinstance(span, Token) else span.start)  # spaCy: the first token's
     return text[chars[k - 1] : chars[k]].strip()

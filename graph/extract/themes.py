@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from graph.extract.doc_index import sentence_of, sentence_span
 from graph.extract.findings import Finding, findings
 from graph.vocab import load_layout, load_scheme, ontology_dir, reference_graph
 
@@ -153,32 +154,26 @@ def _matcher(nlp: Language) -> PhraseMatcher:
 _NAME_JOINERS = frozenset({"of", "and", "for", "the", "&", ",", "-", "on", "in", "de", "du", "des", "la", "del"})
 
 
-def institution_name_tokens(doc: Doc) -> set[int]:
-    """Tokens inside an institution's name ("the Ministry of Labour and Social Protection", "the
-    Pension and Disability Insurance Fund"): a run of capitalised words, joined by "of", "and"...,
-    holding an institution noun. A theme's word in a name says what the institution is, not what
-    the action is about."""
+def in_institution_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start:end`` stand inside an institution's name ("the Ministry of Labour and
+    Social Protection", "the Pension and Disability Insurance Fund"): a run of capitalised words,
+    joined by "of", "and"..., holding an institution noun. A theme's word in a name says what the
+    institution is, not what the action is about."""
     heads = load_layout().partner_nouns
-    inside: set[int] = set()
-    run: list[int] = []
 
-    def close() -> None:
-        while run and doc[run[-1]].lower_ in _NAME_JOINERS:
-            run.pop()
-        capitals = [i for i in run if doc[i].lower_ not in _NAME_JOINERS]
-        if len(capitals) >= 2 and any(doc[i].lower_ in heads for i in capitals):
-            inside.update(run)
-        run.clear()
+    def capital(i: int) -> bool:
+        token = doc[i]
+        return token.is_title or (token.is_upper and token.is_alpha)
 
-    for token in doc:
-        if token.is_title or token.is_upper and token.is_alpha:
-            run.append(token.i)
-        elif run and token.lower_ in _NAME_JOINERS:
-            run.append(token.i)
-        else:
-            close()
-    close()
-    return inside
+    if not all(capital(i) or doc[i].lower_ in _NAME_JOINERS for i in range(start, end)):
+        return False
+    first, last = start, end - 1
+    while first > 0 and (capital(first - 1) or doc[first - 1].lower_ in _NAME_JOINERS):
+        first -= 1
+    while last + 1 < len(doc) and (capital(last + 1) or doc[last + 1].lower_ in _NAME_JOINERS):
+        last += 1
+    capitals = [i for i in range(first, last + 1) if capital(i)]
+    return len(capitals) >= 2 and any(doc[i].lower_ in heads for i in capitals)
 
 
 def make_theme_matcher(nlp: Language):
@@ -193,25 +188,24 @@ def make_theme_matcher(nlp: Language):
         best: dict[tuple[int, str], Finding] = {}  # (sentence start, theme) -> strongest cue
         kinds: dict[int, tuple[str, str]] = {}
         matches = [Span(doc, start, end, label=match_id) for match_id, start, end in matcher(doc)]
-        names = institution_name_tokens(doc) if matches else set()
         # a cue inside a longer one counts for the longer one only ("information system" in
-        # "labour market information system"); a cue in an institution's name not at all
+        # "labour market information system"); a cue in an institution's name only in the title
         for span in filter_spans(matches):
-            in_name = all(i in names for i in range(span.start, span.end))
+            in_name = in_institution_name(doc, span.start, span.end)
             if in_name and field != "title":
                 continue
             iri, strength_name = span.label_.split(" ")
-            sent = span.sent
-            if sent.start not in kinds:
-                text = sent.text.strip()
-                kinds[sent.start] = (text, "title" if field == "title" else sentence_kind(text))
-            text, kind = kinds[sent.start]
+            sent_start = sentence_span(doc, span.start)[0]
+            if sent_start not in kinds:
+                text = sentence_of(span)
+                kinds[sent_start] = (text, "title" if field == "title" else sentence_kind(text))
+            text, kind = kinds[sent_start]
             weight = getattr(settings, strength_name) * settings.weights[kind]
             if in_name:
                 weight *= settings.name_in_title
             if weight <= 0:
                 continue
-            key = (sent.start, iri)
+            key = (sent_start, iri)
             if key not in best or weight > best[key].weight:
                 rule = f"theme-{kind}" + ("-weak" if strength_name == "weak_cue" else "")
                 best[key] = Finding("theme_cue", iri, rule, span.start_char, span.end_char, text, weight, span.text)

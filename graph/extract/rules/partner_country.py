@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from graph.extract.doc_index import ent_at, sentence_of
+from graph.extract.doc_index import ent_at, positions, sentence_of
 from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_towns
 from graph.extract.rules.lists import followed_by_language_word
@@ -117,10 +117,8 @@ def _town_at(doc: Doc, start: int, step: int) -> tuple[str, int, int] | None:
 def town_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
     """ "the Municipality of La Estrella", "Girardota Municipality": a town the gazetteer's cities
     leave out, read only after (or before) a settlement noun, when its name is one country's."""
-    nouns = roles().settlement_nouns
-    for token in doc:
-        if token.lower_ not in nouns:
-            continue
+    for position in positions(doc, roles().settlement_nouns):
+        token = doc[position]
         found = None
         k = token.i + 1
         if k < len(doc) and doc[k].lower_ == "of":

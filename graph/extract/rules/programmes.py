@@ -14,9 +14,9 @@ from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from graph.extract.doc_index import ent_at, sentence_of
+from graph.extract.doc_index import ent_at, positions, sentence_of, sentence_span
 from graph.extract.findings import Finding, findings
 from graph.read.apostrophes import is_possessive
 from graph.vocab import ontology_dir
@@ -112,10 +112,10 @@ def _strip_organisations(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _has_cue(doc: Doc, start: int, end: int, sent: Span) -> str | None:
+def _has_cue(doc: Doc, start: int, end: int, sent: tuple[int, int]) -> str | None:
     """The sign of cooperation near a programme (an organisation, a funder's words), or None."""
     words = programme_words()
-    lo, hi = max(sent.start, start - words.window_before), min(sent.end, end + words.window_after)
+    lo, hi = max(sent[0], start - words.window_before), min(sent[1], end + words.window_after)
     for k in range(lo, hi):
         ent = ent_at(doc, k)
         if ent is not None and ent.label_ in _COOPERATING:
@@ -164,23 +164,24 @@ def _known(doc: Doc, matcher: PhraseMatcher, out: list[Finding]) -> set[int]:
 def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
     """Names before or after a programme noun, with a sign of cooperation near them."""
     words = programme_words()
-    for token in doc:
-        if token.lower_ not in words.nouns or token.i in seen:
+    for i in positions(doc, words.nouns):
+        token = doc[i]
+        if i in seen:
             continue
-        sent = token.sent
-        start, end = _run_before(doc, token.i, sent.start)
+        sent = sentence_span(doc, i)
+        start, end = _run_before(doc, i, sent[0])
         start = _strip_organisations(doc, start, end)
         if start < end and token.is_title:
-            end = token.i + 1  # "the YouMatch Global Initiative": the noun is part of the name
+            end = i + 1  # "the YouMatch Global Initiative": the noun is part of the name
         only_organisations = all(ent_at(doc, k) is not None or doc[k].is_punct for k in range(start, end))
         if start >= end or only_organisations:
-            start, end = _run_after(doc, token.i + 1, sent.end)
-            quote = next((k for k in range(token.i + 1, min(sent.end, token.i + 5)) if doc[k].text in _QUOTES), None)
+            start, end = _run_after(doc, i + 1, sent[1])
+            quote = next((k for k in range(i + 1, min(sent[1], i + 5)) if doc[k].text in _QUOTES), None)
             if start >= end and quote is not None:  # "the DEVCO-ILO project with NASSCO “Strengthening ...”"
-                start, end = _run_after(doc, quote, sent.end)
+                start, end = _run_after(doc, quote, sent[1])
         if start >= end or any(k in seen for k in range(start, end)):
             continue
-        cue = _has_cue(doc, min(start, token.i), max(end, token.i + 1), sent)
+        cue = _has_cue(doc, min(start, i), max(end, i + 1), sent)
         name = _accept(_name(doc, start, end)) if cue else None
         if name is None:
             continue

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IS_ALPHA, IS_TITLE, LENGTH, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,8 +39,11 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
 def _undouble(word: str) -> str:
-    return re.sub(r"(.)\1+", r"\1", word)
+    return _DOUBLED.sub(r"\1", word)
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -94,6 +98,7 @@ def spelling() -> Spelling:
     )
 
 
+@cache
 def near_country(word: str) -> tuple[str, str, str] | None:
     """The (label, alpha-3, name) of the one country or demonym within the allowed edits of ``word``."""
     table = spelling()
@@ -131,56 +136,61 @@ def _in_country_slot(doc: Doc, i: int, countries: set[int]) -> bool:
     return i + 1 < len(doc) and doc[i + 1].lower_ in roles().expert_nouns
 
 
+_READINGS: dict[int, tuple[str | None, tuple[str, str, str] | None]] = {}  # lower-case hash -> readings
+
+
+def _readings(lower_id: int, lower: str) -> tuple[str | None, tuple[str, str, str] | None]:
+    """What a word may be a misspelling of: (the expert noun, the country reading), once per word."""
+    found = _READINGS.get(lower_id)
+    if found is None:
+        noun = None if lower in roles().expert_nouns else spelling().expert_nouns.get(_undouble(lower))
+        found = _READINGS[lower_id] = (noun, None if noun else near_country(lower))
+    return found
+
+
 @Language.component("socx_spelling")
 def spelling_component(doc: Doc) -> Doc:
-    """Read misspelt country names as entities and note misspelt expert nouns, with a finding each."""
-    table = spelling()
+    """Read misspelt country names as entities and note misspelt expert nouns, with a finding each.
+    Works on the token arrays (each word's readings found once per process); a Token is made only
+    for the few words worth a closer look."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    rows = doc.to_array([LOWER, IS_ALPHA, IS_TITLE, LENGTH])
+    candidates = (rows[:, 1].astype(bool) & (rows[:, 3] >= spelling().min_length)).nonzero()[0]
+    hits = []
+    for i, lower_id, title in zip(
+        candidates.tolist(), rows[candidates, 0].tolist(), rows[candidates, 2].tolist(), strict=True
+    ):
+        noun, near = _readings(lower_id, strings[lower_id])
+        if noun is not None or (near is not None and title):
+            hits.append((i, noun, near))
+    if not hits:
+        return doc
     out = findings(doc)
     new_ents: list[Span] = []
     corrections: dict[int, str] = {}
-    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-    countries = {i for ent in doc.ents if ent.label_ in ("COUNTRY", "DEMONYM") for i in range(ent.start, ent.end)}
-    for token in doc:
-        if token.i in taken or not token.is_alpha or len(token) < table.min_length:
+    ents = doc.ents
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    countries = {i for ent in ents if ent.label_ in ("COUNTRY", "DEMONYM") for i in range(ent.start, ent.end)}
+    for i, noun, near in hits:
+        if i in taken:
             continue
-        lower = token.lower_
-        if lower not in roles().expert_nouns and _undouble(lower) in table.expert_nouns:
-            noun = table.expert_nouns[_undouble(lower)]
-            corrections[token.i] = noun
+        token = doc[i]
+        start, end = token.idx, token.idx + len(token)
+        if noun is not None:
+            corrections[i] = noun
             detail = f"{token.text!r} read as {noun!r}"
-            out.append(
-                Finding(
-                    "spelling",
-                    noun,
-                    "spelling-expert-noun",
-                    token.idx,
-                    token.idx + len(token),
-                    sentence_of(token),
-                    detail=detail,
-                )
-            )
+            out.append(Finding("spelling", noun, "spelling-expert-noun", start, end, sentence_of(token), detail=detail))
             continue
-        if not token.is_title or not _stands_alone(doc, token.i) or not _in_country_slot(doc, token.i, countries):
-            continue
-        near = near_country(token.text)
-        if near is None:
+        if not _stands_alone(doc, i) or not _in_country_slot(doc, i, countries):
             continue
         label, alpha3, name = near
-        new_ents.append(Span(doc, token.i, token.i + 1, label=label, span_id=alpha3))
+        new_ents.append(Span(doc, i, i + 1, label=label, span_id=alpha3))
         detail = f"{token.text!r} read as {name!r} ({alpha3})"
-        out.append(
-            Finding(
-                "spelling",
-                alpha3,
-                "spelling-country",
-                token.idx,
-                token.idx + len(token),
-                sentence_of(token),
-                detail=detail,
-            )
-        )
+        out.append(Finding("spelling", alpha3, "spelling-country", start, end, sentence_of(token), detail=detail))
     if new_ents:
-        doc.ents = sorted([*doc.ents, *new_ents], key=lambda e: e.start)
+        doc.ents = sorted([*ents, *new_ents], key=lambda e: e.start)
     if corrections:
         doc.user_data["socx_corrections"] = corrections
     return doc

@@ -84,6 +84,7 @@ class ThemeSettings:
     cue: float
     weak_cue: float
     weights: dict[str, float]
+    name_joiners: frozenset[str]
     sentence_cues: tuple[tuple[str, re.Pattern], ...]  # (kind, pattern): purpose, activity, background
     action_markers: re.Pattern
 
@@ -105,6 +106,7 @@ def theme_settings() -> ThemeSettings:
         cue=float(data["strength"]["cue"]),
         weak_cue=float(data["strength"]["weak_cue"]),
         weights={kind: float(w) for kind, w in data["weight"].items() if kind != "name_in_title"},
+        name_joiners=frozenset(data["names"]["joiners"]),
         sentence_cues=tuple((kind, pattern(data["sentences"][kind])) for kind in ("purpose", "activity", "background")),
         action_markers=pattern(data["sentences"]["action_markers"]),
     )
@@ -151,26 +153,24 @@ def _matcher(nlp: Language) -> PhraseMatcher:
     return matcher
 
 
-_NAME_JOINERS = frozenset({"of", "and", "for", "the", "&", ",", "-", "on", "in", "de", "du", "des", "la", "del"})
-
-
 def in_institution_name(doc: Doc, start: int, end: int) -> bool:
     """Whether tokens ``start:end`` stand inside an institution's name ("the Ministry of Labour and
     Social Protection", "the Pension and Disability Insurance Fund"): a run of capitalised words,
     joined by "of", "and"..., holding an institution noun. A theme's word in a name says what the
     institution is, not what the action is about."""
     heads = load_layout().partner_nouns
+    joiners = theme_settings().name_joiners
 
     def capital(i: int) -> bool:
         token = doc[i]
         return token.is_title or (token.is_upper and token.is_alpha)
 
-    if not all(capital(i) or doc[i].lower_ in _NAME_JOINERS for i in range(start, end)):
+    if not all(capital(i) or doc[i].lower_ in joiners for i in range(start, end)):
         return False
     first, last = start, end - 1
-    while first > 0 and (capital(first - 1) or doc[first - 1].lower_ in _NAME_JOINERS):
+    while first > 0 and (capital(first - 1) or doc[first - 1].lower_ in joiners):
         first -= 1
-    while last + 1 < len(doc) and (capital(last + 1) or doc[last + 1].lower_ in _NAME_JOINERS):
+    while last + 1 < len(doc) and (capital(last + 1) or doc[last + 1].lower_ in joiners):
         last += 1
     capitals = [i for i in range(first, last + 1) if capital(i)]
     return len(capitals) >= 2 and any(doc[i].lower_ in heads for i in capitals)

@@ -202,6 +202,7 @@ def format_scores(scores: dict[str, dict[str, Score]]) -> str:
             else:
                 cells += f"{'':9}{'acc':>9}{s.accuracy:9.3f}"
         lines.append(f"{name:30}{cells}")
+
     def actions(kind: str) -> int:
         return max((score.entries for score in scores[kind].values()), default=0)
 

@@ -449,8 +449,10 @@ def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
     """Score the `actions` table against an annotated development set.
 
     Builds the graph from the documents the set refers to, runs the `actions` query and prints
-    precision, recall and F1 per list column (countries, types, codes, organisations) and accuracy
-    per single-value column, for all entries, the seed entries and the new texts.
+    precision, recall and F1 per list column (countries, types, themes, codes, organisations,
+    programmes) and accuracy per single-value column, for all entries, the seed entries and the new
+    texts; each field on the entries whose gold has it. A theme found counts as right when it is a
+    sure, a doubtful or a broader-than-sure gold theme; recall counts the sure ones.
     """
     import json
 

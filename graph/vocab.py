@@ -1,4 +1,4 @@
-"""Loading the data files in ``ontology/``: layout vocabulary, SKOS schemes, language cues.
+"""Loading the data files in ``ontology/``: layout vocabulary, SKOS schemes.
 
 The vocabularies are data, not code: a new variant is an edit of a file under ``ontology/``.
 """
@@ -49,20 +49,6 @@ def load_layout() -> Layout:
         partner_nouns=frozenset(n.casefold() for n in data["partner"]["nouns"]),
         partner_head_window=int(data["partner"]["head_window"]),
     )
-
-
-@lru_cache(maxsize=1)
-def load_languages() -> dict[str, dict[str, frozenset[str]]]:
-    """Read ``ontology/reference/languages.toml``: per language, its cue words and characters."""
-    with open(ontology_dir() / "reference" / "languages.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    return {
-        lang: {
-            "words": frozenset(w.casefold() for w in cues.get("words", [])),
-            "chars": frozenset(cues.get("chars", [])),
-        }
-        for lang, cues in data.items()
-    }
 
 
 @dataclass(frozen=True)

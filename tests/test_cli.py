@@ -14,7 +14,8 @@ from tests.conftest import SEED_FILES, run_cli, write
 
 HEADER = (
     "action,title,action_code,partner_institution,partner_institution_acronym,partner_country,"
-    "expert_countries,study_visit_countries,assistance_types,themes,related_action_codes,organisations,sources"
+    "expert_countries,study_visit_countries,assistance_types,themes,related_action_codes,organisations,sources,"
+    "programmes"
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.read.partner import repair_apostrophes
+from graph.read.apostrophes import repair_apostrophes
 from graph.sparql.query import named_queries, run_query
 from tests.conftest import SEED_FILES
 

@@ -301,11 +301,44 @@ def test_organisations_with_roles_and_the_partner_itself_left_out():
     assert facts.partner_country is None  # a regional body has no partner country
 
 
-def test_themes_are_matched_on_lemmas_with_evidence():
-    facts = one("The fund reviewed its pensions and the occupational safety and health of workers with disabilities.")
-    themes = {f.value.rsplit("/", 1)[1]: f.detail for f in facts.themes}
-    assert {"pensions", "occupational-safety-health", "disability"} <= set(themes)
-    assert themes["pensions"] == "pensions"
+def themes_of(facts) -> dict[str, str]:
+    return {f.value.rsplit("/", 1)[1]: f.detail for f in facts.themes}
+
+
+def test_themes_are_matched_on_lemmas_with_the_sentence_and_cues_that_decided():
+    facts = one("Experts reviewed the pensions and the occupational safety and health of workers with disabilities.")
+    themes = themes_of(facts)
+    assert set(themes) == {"pensions", "occupational-safety-health", "disability"}
+    assert "'pensions' (activity" in themes["pensions"]
+    pension = next(f for f in facts.themes if f.value.endswith("/pensions"))
+    assert pension.sentence.startswith("Experts reviewed the pensions")
+
+
+def test_the_title_weighs_most_and_background_sentences_not_at_all():
+    facts = one(
+        "The ministry is responsible for pensions, health insurance and child protection. Experts drafted a manual.",
+        title="Reform of the pension scheme",
+    )
+    assert set(themes_of(facts)) == {"pensions"}
+    assert "(title" in themes_of(facts)["pensions"]
+
+
+def test_a_single_weak_cue_in_passing_is_not_enough():
+    facts = one("Experts trained 40 inspectors, including women, on the new labour code.")
+    assert "gender" not in themes_of(facts)
+    assert "labour-law-inspection" in themes_of(facts)
+
+
+def test_the_partners_name_is_no_theme():
+    facts = one(
+        "The Ministry of Social Welfare and Youth asked experts to review the labour code.",
+        partner="Ministry of Social Welfare and Youth",
+    )
+    assert set(themes_of(facts)) == {"labour-law-inspection"}
+
+
+def test_american_spellings_match_the_schemes_british_cues():
+    assert "labour-law-inspection" in themes_of(one("Experts reviewed the labor code and its labor inspection."))
 
 
 @pytest.mark.parametrize(
@@ -354,7 +387,7 @@ def test_extraction_in_worker_processes_gives_the_same_facts(monkeypatch):
 def test_sentence_of_a_span_is_spacys_sentence():
     """The rules find a span's sentence from bounds computed once per doc; it is what spaCy's
     ``span.sent`` gives, for every token, entity and sentence-crossing span of the seed texts."""
-    from graph.extract.rules import sentence_of
+    from graph.extract.doc_index import sentence_of
     from tests.conftest import SEED_FILES
 
     texts = [line for path in SEED_FILES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -366,3 +399,122 @@ def test_sentence_of_a_span_is_spacys_sentence():
             assert sentence_of(span) == span.sent.text.strip()
             checked += 1
     assert checked > 30_000
+
+
+# ---------------------------------------------------------------- general mechanisms (issue 13)
+
+
+def test_a_country_misspelt_by_a_letter_is_read_and_reported_with_both_spellings():
+    (facts,), extraction, _ = facts_of(
+        entry("Support", "Ministry of Labour", "Experts from Estonia and Irland reviewed the law.")
+    )
+    assert values(facts.expert_countries) == ["EST", "IRL"]
+    (anomaly,) = [a for a in extraction.anomalies if a.kind == "country-spelling"]
+    assert "'Irland'" in anomaly.detail and "'Ireland'" in anomaly.detail and anomaly.line == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Columbia University hosted the seminar.",  # inside a longer capitalised name
+        "Roland presented the reform.",  # a first letter is never the typo
+        "The Americas and Europe compared their schemes.",  # not where a country is expected
+    ],
+)
+def test_words_near_a_country_name_are_not_read_as_that_country(text):
+    doc = load_nlp()(text)
+    assert [e for e in doc.ents if e.label_ in ("COUNTRY", "DEMONYM")] == []
+
+
+@pytest.mark.parametrize("mark", ["'", "’", "‘", "`", "´", "?"])
+def test_a_possessive_reads_the_same_with_every_apostrophe(mark):
+    facts = one(f"The request came from Kenya{mark}s National Social Security Fund.", partner="Pension Fund")
+    assert (facts.partner_country.value, facts.partner_country.rule) == ("KEN", "country-possessive")
+
+
+def test_an_acronym_of_a_country_gives_that_country_not_the_agencys():
+    """INPS is also Italy's agency in the gazetteer: "of Cabo Verde" says whose INPS it is."""
+    facts = one("The INPS of Cabo Verde asked for support.", partner="National Social Security Institute (INPS)")
+    assert (facts.partner_country.value, facts.partner_country.rule) == ("CPV", "institution-of-country")
+    assert one("Experts from the INPS of Cabo Verde trained the staff.").expert_countries[0].value == "CPV"
+
+
+def test_a_city_name_shared_by_several_countries_decides_nothing_on_its_own():
+    assert one("Three missions took place in Santiago.", partner="Pension Fund").partner_country is None
+    supported = one("The Pension Fund of Chile asked for support; missions took place in Santiago.")
+    assert supported.partner_country.value == "CHL"
+
+
+def test_a_shared_city_as_a_study_visit_host_is_its_one_eu_member_state():
+    assert values(one("A study visit to Valencia completed the action.").study_visit_countries) == ["ESP"]
+
+
+def test_a_municipality_of_a_town_of_one_country_names_that_country():
+    facts = one("The Municipality of La Estrella asked for support.", partner="Public Employment Service")
+    assert (facts.partner_country.value, facts.partner_country.rule) == ("COL", "settlement-of-town")
+
+
+def test_a_neighbouring_country_mentioned_in_passing_is_not_the_partner():
+    facts = one("The ministry asked for support, as neighbouring Senegal had reformed its scheme.")
+    assert facts.partner_country is None and [m.value for m in facts.mentions] == ["SEN"]
+
+
+def test_a_team_of_the_partners_nationality_is_the_partners_staff():
+    facts = one(
+        "The Ministry of Labour of Paraguay asked for support. The Paraguayan team, 14 officials, drafted the rule."
+    )
+    assert facts.partner_country.value == "PRY" and facts.expert_countries == []
+    assert values(one("A Spanish team of the social security institute advised.").expert_countries) == ["ESP"]
+
+
+def test_a_bracket_of_countries_after_an_expert_noun_phrase_names_the_experts_countries():
+    facts = one("Experts of several profiles (Spain, Italy) advised the fund.")
+    assert values(facts.expert_countries) == ["ESP", "ITA"]
+    assert facts.expert_countries[0].rule == "expert-roster"
+
+
+# ---------------------------------------------------------------- programmes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "programme", "cue"),
+    [
+        ("The action joined the ILO programme Vision Zero Fund.", "Vision Zero Fund", ""),
+        (
+            "Experts supported the EU-funded project Employment Promotion in Rural Areas.",
+            "Employment Promotion in Rural Areas",
+            "EU-funded",
+        ),
+        ("The action was coordinated with the EUROsociAL+ programme led by FIIAPP.", "EUROsociAL+", ""),
+        (
+            "A session was co-organised with the ILO's Better Factories Cambodia programme.",
+            "Better Factories Cambodia",
+            "ILO",
+        ),
+        ("The request was supported by the GIZ initiative Skills for Jobs.", "Skills for Jobs", "GIZ"),
+    ],
+)
+def test_named_cooperating_programmes(sentence, programme, cue):
+    (fact,) = one(sentence).programmes
+    assert fact.value == programme and fact.detail == cue and fact.sentence == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The staff followed a six-week induction programme.",
+        "The ministry runs the National Social Cash Transfer Programme with World Bank support.",
+        "An ILO project on safety in construction was ongoing.",
+        "The SOCIEUX+ programme mobilised experts from Spain.",
+    ],
+)
+def test_generic_mentions_and_the_partners_own_schemes_are_not_programmes(sentence):
+    assert one(sentence).programmes == []
+
+
+def test_the_partners_own_programmes_are_not_cooperating_programmes():
+    facts = one(
+        "Workshops addressed the programmes led by Social Prosperity’s programmes, funded by the World Bank.",
+        partner="Administrative Department for Social Prosperity [Prosperidad Social]",
+    )
+    assert facts.programmes == []

@@ -12,8 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
-from graph.extract.rules import Finding
+from graph.extract.themes import decide_themes
+from graph.read.apostrophes import strip_apostrophes
 from graph.read.merge import Action, Institution, normalise
 from graph.read.partner import PartnerName
 from graph.read.records import ActionRecord, Anomaly, Field
@@ -58,6 +60,7 @@ class ActionFacts:
     action_code: Fact | None = None
     related_actions: list[Fact] = field(default_factory=list)
     organisations: list[Fact] = field(default_factory=list)
+    programmes: list[Fact] = field(default_factory=list)
     themes: list[Fact] = field(default_factory=list)
     mentions: list[Fact] = field(default_factory=list)
 
@@ -80,11 +83,22 @@ def _first_per_value(facts: list[Fact]) -> list[Fact]:
     return sorted(seen.values(), key=lambda f: f.value)
 
 
-def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[str]]:
-    """Turn the findings of one action's texts into its facts; return them and any conflicts."""
+# expert findings whose noun alone does not make experts of the partner's own people ("the Paraguayan team")
+WEAK_EXPERT_RULES = frozenset({"demonym-team"})
+
+
+def decide(
+    found: list[tuple[str, Field, Finding]], title: Field, partner_names: tuple[str, ...] = ()
+) -> tuple[ActionFacts, list[Anomaly]]:
+    """Turn the findings of one action's texts into its facts; return them and the anomalies seen
+    (contradictions about the partner country at the ``title`` line, misspelt country names).
+    ``partner_names``: the partner institution's names and acronyms, whose own programmes ("Social
+    Prosperity's programmes") are no cooperating programmes."""
     gazetteer = load_gazetteer()
     facts = ActionFacts()
     conflicts: list[str] = []
+    anomalies: list[Anomaly] = []
+    theme_cues: list[tuple[Finding, Field]] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -115,19 +129,31 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
             facts.related_actions.append(Fact.of(finding, where))
         elif finding.kind == "organisation":
             facts.organisations.append(Fact.of(finding, where))
-        elif finding.kind == "theme" and field_name != "partner":  # "Ministry of Labour" is no theme
-            facts.themes.append(Fact.of(finding, where))
+        elif finding.kind == "programme" and field_name != "partner":
+            facts.programmes.append(Fact.of(finding, where))
+        elif finding.kind == "theme_cue":
+            theme_cues.append((finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
+        elif finding.kind == "spelling":
+            anomalies.append(Anomaly("country-spelling", where.file, where.line, finding.detail))
     facts.expert_countries = _first_per_value(facts.expert_countries)
     facts.study_visit_countries = _first_per_value(facts.study_visit_countries)
     own = facts.action_code.value if facts.action_code else None
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
     facts.organisations = _first_per_value(facts.organisations)
-    facts.themes = _first_per_value(facts.themes)
+    partner_keys = {normalise(n) for n in partner_names if n}
+    facts.programmes = [
+        f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
+    ]
+    facts.themes = [
+        replace(Fact.of(finding, where), kind="theme", detail=cues)  # type: ignore[arg-type]
+        for _, finding, where, cues in decide_themes(theme_cues)
+    ]
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence
-    roles = {f.value for f in facts.expert_countries} | {f.value for f in facts.study_visit_countries}
+    roles = {f.value for f in facts.expert_countries if f.rule not in WEAK_EXPERT_RULES}
+    roles |= {f.value for f in facts.study_visit_countries}
     scores: dict[str, float] = defaultdict(float)
     best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
     for order, (field_name, where, finding) in enumerate(found):
@@ -151,6 +177,11 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
         key = (weight, -order)
         if finding.value not in best_evidence or key > best_evidence[finding.value][:2]:
             best_evidence[finding.value] = (weight, -order, finding, where, rule)
+    for field_name, _where, finding in found:  # "in Santiago" supports Chile when the text names Chile
+        if finding.kind == "shared_place" and not (field_name == "partner" and regional):
+            for owner in finding.value.split("|"):
+                if scores.get(owner, 0) > 0:
+                    scores[owner] += finding.weight
     if scores and not regional:
         ranked = sorted(scores, key=lambda c: (-scores[c], -best_evidence[c][0], -best_evidence[c][1]))
         winner = ranked[0]
@@ -162,7 +193,13 @@ def decide(found: list[tuple[str, Field, Finding]]) -> tuple[ActionFacts, list[s
                     f"partner country: {winner} ({scores[winner]:g}, {best_evidence[winner][4]}) chosen over "
                     f"{other} ({scores[other]:g}, {best_evidence[other][4]}: {best_evidence[other][2].sentence[:80]!r})"
                 )
-    return facts, conflicts
+    if facts.partner_country is not None:  # "the Paraguayan team" of a Paraguayan partner: the partner's staff
+        partner = facts.partner_country.value
+        facts.expert_countries = [
+            f for f in facts.expert_countries if not (f.rule in WEAK_EXPERT_RULES and f.value == partner)
+        ]
+    anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
+    return facts, anomalies
 
 
 def _in_brackets(text: str, offset: int) -> bool:
@@ -192,14 +229,13 @@ _SPELLING = (
     (r"&", " and "),
     (r"\bprogram\b", "programme"),
     (r"^the\s+", ""),
-    (r"[’'`?]", ""),
     (r"[^\w\s]", " "),
 )
 
 
 def institution_name_key(name: str, country: str | None) -> str:
     """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
-    key = normalise(name)
+    key = strip_apostrophes(normalise(name))
     for pattern, replacement in _SPELLING:
         key = re.sub(pattern, replacement, key)
     key = " ".join(key.split())

@@ -1,7 +1,9 @@
 """The gazetteers the extractors read: countries (names, demonyms, places), organisations.
 
 All of it comes from data files in ``ontology/`` (``countries.ttl``, ``reference/places.toml``,
-``reference/organisations.toml``, ``reference/country-variants.toml``).
+``reference/cities.tsv``, ``reference/shared-places.tsv``, ``reference/organisations.toml``,
+``reference/country-variants.toml``). A place name that cities of several countries share is no
+place of one country: it is kept apart, with the countries it may stand for.
 """
 
 from __future__ import annotations
@@ -34,12 +36,25 @@ class Gazetteer:
 
     countries: dict[str, Country] = field(default_factory=dict)  # by alpha-3
     places: dict[str, str] = field(default_factory=dict)  # place name -> alpha-3
+    shared_places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # place name -> the alpha-3 it may be
     blocked: tuple[str, ...] = ()
     organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> names
     expert_agencies: dict[str, str] = field(default_factory=dict)  # agency name -> alpha-3
 
     def country(self, alpha3: str) -> Country:
         return self.countries[alpha3]
+
+
+@cache
+def load_towns() -> dict[str, str]:
+    """Towns whose name tells one country (``reference/towns.tsv``), by name: read only where the
+    text says a name is a place ("the Municipality of La Estrella")."""
+    towns = {}
+    for line in (ontology_dir() / "reference" / "towns.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, alpha3 = line.split("\t")
+            towns[name] = alpha3
+    return towns
 
 
 @cache
@@ -80,7 +95,16 @@ def load_gazetteer() -> Gazetteer:
     for alpha3, names in places["places"].items():
         for name in names:
             gazetteer.places[name] = alpha3
+    for line in (reference / "shared-places.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, codes = line.split("\t")
+            owners = tuple(c for c in codes.split("|") if c in gazetteer.countries)
+            if len(owners) > 1:
+                gazetteer.shared_places[name] = owners
+                gazetteer.places.pop(name, None)
     variants = tomllib.loads((reference / "country-variants.toml").read_text(encoding="utf-8"))
+    for name in variants["drop_capitals"]:  # capitals whose name other places bear too
+        gazetteer.places.pop(name, None)
     gazetteer.blocked = tuple(variants["block"]["phrases"])
     organisations = tomllib.loads((reference / "organisations.toml").read_text(encoding="utf-8"))
     gazetteer.organisations = {name: tuple(v) for name, v in organisations["organisations"].items()}

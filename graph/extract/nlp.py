@@ -1,24 +1,31 @@
 """The spaCy pipeline: a blank English pipeline, a sentencizer, our gazetteer entity ruler and
 the rule components (country roles, action codes, organisations, themes).
 
-Entity labels: COUNTRY, DEMONYM and PLACE (``ent_id_`` = ISO 3166-1 alpha-3), ORG (``ent_id_`` =
-the organisation's canonical name), EXPERT_AGENCY (``ent_id_`` = alpha-3 of the agency's country)
-and BLOCK (a phrase that contains a country's name without meaning the country).
+The gazetteer runs in spaCy's ``SpanRuler`` writing ``doc.ents`` (longest match first, as the
+``EntityRuler`` does): its per-document check that it has patterns costs nothing, where the
+``EntityRuler`` counted its thousands of patterns on every document.
+
+Entity labels: COUNTRY, DEMONYM and PLACE (``ent_id_`` = ISO 3166-1 alpha-3), SHARED_PLACE (a
+city name several countries share; ``ent_id_`` = their alpha-3 codes joined by ``|``), ORG
+(``ent_id_`` = the organisation's canonical name), EXPERT_AGENCY (``ent_id_`` = alpha-3 of the
+agency's country) and BLOCK (a phrase that contains a country's name without meaning the country).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
+from spacy.util import compile_suffix_regex
 
 from graph.extract.gazetteer import Gazetteer, load_gazetteer
+from graph.read.apostrophes import apostrophe_marks
 
-LABELS = ("COUNTRY", "DEMONYM", "PLACE", "ORG", "EXPERT_AGENCY", "BLOCK")
+LABELS = ("COUNTRY", "DEMONYM", "PLACE", "SHARED_PLACE", "ORG", "EXPERT_AGENCY", "BLOCK")
 
 
 def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
@@ -46,6 +53,8 @@ def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
         add("EXPERT_AGENCY", name, alpha3)
     for name, alpha3 in gazetteer.places.items():
         add("PLACE", name, alpha3)
+    for name, owners in gazetteer.shared_places.items():
+        add("SHARED_PLACE", name, "|".join(owners))
     return patterns
 
 
@@ -71,32 +80,31 @@ def sentence_cap(doc: Doc) -> Doc:
     return doc
 
 
-class GazetteerRuler(EntityRuler):
-    """spaCy's entity ruler, without its per-document count of every pattern (to warn when there
-    are none): with a gazetteer of a thousand names that count cost a tenth of the extraction."""
-
-    def _require_patterns(self) -> None:
-        if not (self.phrase_patterns or self.token_patterns):
-            super()._require_patterns()
-
-
-@Language.factory("socx_entity_ruler", default_config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
-def make_gazetteer_ruler(nlp: Language, name: str, phrase_matcher_attr: str, overwrite_ents: bool) -> GazetteerRuler:
-    return GazetteerRuler(nlp, name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=overwrite_ents)
+def _split_possessives(nlp: Language) -> None:
+    """Split every apostrophe mark + "s" off its word ("Kenya‘s", "Kenya`s" as well as "Kenya’s"),
+    so that the country's name is a token of its own whichever mark the page used."""
+    extra = [rf"(?<=\w){re.escape(mark)}[sS]" for mark in apostrophe_marks()]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + extra).search
 
 
 @cache
 def load_nlp() -> Language:
     """The shared pipeline (built once per process)."""
+    import graph.extract.themes  # noqa: F401 - registers the lemma and theme components
+    from graph.extract import rules
+
     nlp = spacy.blank("en")
     nlp.max_length = 20_000_000  # a description may be a whole page pasted on one line
+    _split_possessives(nlp)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("socx_sentence_cap")
-    ruler = nlp.add_pipe("socx_entity_ruler", name="entity_ruler")
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="entity_ruler",
+        config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "ORTH"},
+    )
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
-    import graph.extract.rules  # noqa: F401 - registers the rule components
-    import graph.extract.themes  # noqa: F401
-
-    for name in ("socx_lemmas", "socx_country_roles", "socx_action_codes", "socx_organisations", "socx_themes"):
+    rules.register()
+    for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes"):
         nlp.add_pipe(name)
     return nlp

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
+from graph.extract.findings import Finding
 from graph.extract.nlp import load_nlp
-from graph.extract.rules import Finding
 from graph.read.merge import Action, NewsItem
 from graph.read.records import Anomaly, Field
 
@@ -92,9 +92,9 @@ def extract(
     facts: dict[str, ActionFacts] = {}
     anomalies: list[Anomaly] = []
     for index, action in enumerate(actions):
-        facts[action.key], conflicts = decide(found[index])
-        title = action.first.title
-        anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
+        names = tuple(n for i in action.partners for n in (i.name.name, i.name.original_name, i.name.acronym) if n)
+        facts[action.key], found_anomalies = decide(found[index], action.first.title, names)
+        anomalies += found_anomalies
     own_codes = {f.action_code.value for f in facts.values() if f.action_code}
     for action in actions:
         for fact in facts[action.key].related_actions:

@@ -1,26 +1,49 @@
-"""Themes: match the phrases of ``ontology/themes.ttl`` on lemmas (case and plurals folded)."""
+"""Themes on what an action is about: the cues of ``ontology/themes.ttl`` matched on lemmas (case
+and plurals folded), each weighed by the kind of sentence it stands in, with the weights and the
+sentence cues in ``ontology/reference/themes.toml``.
+
+The component leaves one ``theme_cue`` finding per theme and sentence (its strongest cue, its
+weight); :func:`decide_themes` sums them per action and keeps the themes past the threshold, each
+with the sentence and the cues that decided it.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 from functools import cache
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-from graph.extract.rules import Finding, findings, sentence_of
-from graph.vocab import load_scheme
+from graph.extract.doc_index import sentence_of, sentence_span
+from graph.extract.findings import Finding, findings
+from graph.vocab import load_layout, load_scheme, ontology_dir, reference_graph
 
 _IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}
 _KEEP = re.compile(r"(ss|us|is|ics|ous|ies)$")
 
 
+@cache
+def _spellings() -> dict[str, str]:
+    data = tomllib.loads((ontology_dir() / "reference" / "themes.toml").read_text(encoding="utf-8"))
+    return dict(data.get("spellings", {}))
+
+
 def simple_lemma(word: str) -> str:
-    """Lower case and singular: "Pensions" -> "pension", "disabilities" -> "disability"."""
+    """Lower case, singular and British: "Pensions" -> "pension", "disabilities" -> "disability",
+    "Labor" -> "labour" (the spellings are in ``themes.toml``)."""
     lower = word.lower()
+    spellings = _spellings()
+    if lower in spellings:
+        return spellings[lower]
+    if lower.endswith("s") and lower[:-1] in spellings:
+        return spellings[lower[:-1]]
     if lower in _IRREGULAR:
         return _IRREGULAR[lower]
     if len(lower) > 4 and lower.endswith("ies"):
@@ -50,41 +73,143 @@ def lemmas(doc: Doc) -> Doc:
     return doc
 
 
+@dataclass(frozen=True)
+class ThemeSettings:
+    """``themes.toml``: cue strengths, sentence weights, the threshold and the sentence cues."""
+
+    threshold: float
+    broad_threshold: float
+    weak_only_threshold: float
+    name_in_title: float
+    cue: float
+    weak_cue: float
+    weights: dict[str, float]
+    name_joiners: frozenset[str]
+    sentence_cues: tuple[tuple[str, re.Pattern], ...]  # (kind, pattern): purpose, activity, background
+    action_markers: re.Pattern
+
+
+@cache
+def theme_settings() -> ThemeSettings:
+    """Read ``ontology/reference/themes.toml``."""
+    data = tomllib.loads((ontology_dir() / "reference" / "themes.toml").read_text(encoding="utf-8"))
+
+    def pattern(phrases: list[str]) -> re.Pattern:
+        alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    return ThemeSettings(
+        threshold=float(data["threshold"]),
+        broad_threshold=float(data["broad_threshold"]),
+        weak_only_threshold=float(data["weak_only_threshold"]),
+        name_in_title=float(data["weight"]["name_in_title"]),
+        cue=float(data["strength"]["cue"]),
+        weak_cue=float(data["strength"]["weak_cue"]),
+        weights={kind: float(w) for kind, w in data["weight"].items() if kind != "name_in_title"},
+        name_joiners=frozenset(data["names"]["joiners"]),
+        sentence_cues=tuple((kind, pattern(data["sentences"][kind])) for kind in ("purpose", "activity", "background")),
+        action_markers=pattern(data["sentences"]["action_markers"]),
+    )
+
+
+def sentence_kind(sentence: str) -> str:
+    """purpose, activity, background or other: what a description sentence says, by its cues. A
+    sentence with a background cue is background unless it speaks of the action itself."""
+    settings = theme_settings()
+    lowered = sentence.lower()
+    cues = dict(settings.sentence_cues)
+    if cues["background"].search(lowered) and not settings.action_markers.search(lowered):
+        return "background"
+    for kind in ("purpose", "activity"):
+        if cues[kind].search(lowered):
+            return kind
+    return "other"
+
+
+@cache
+def _weak_cues() -> dict[str, set[str]]:
+    from graph.namespaces import SOCX
+
+    graph = reference_graph("themes.ttl")
+    found: dict[str, set[str]] = {}
+    for concept, label in graph.subject_objects(SOCX.weakCue):
+        found.setdefault(str(concept), set()).add(str(label))
+    return found
+
+
 @cache
 def _matcher(nlp: Language) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    weak = _weak_cues()
     for concept in load_scheme("themes.ttl"):
         # a one-word prefLabel ("Labour", "Employment") names the area, it is no evidence of it: every
         # "Ministry of Labour" would match; the scheme's other labels are the phrases that are
         labels = [label for label in concept.labels if label != concept.pref_label or " " in label]
-        patterns = [lemmas(nlp.make_doc(label)) for label in labels]
-        matcher.add(concept.iri, patterns)
+        strong = [label for label in labels if label not in weak.get(concept.iri, ())]
+        if strong:
+            matcher.add(f"{concept.iri} cue", [lemmas(nlp.make_doc(label)) for label in strong])
+        if weak.get(concept.iri):
+            matcher.add(f"{concept.iri} weak_cue", [lemmas(nlp.make_doc(label)) for label in sorted(weak[concept.iri])])
     return matcher
+
+
+def in_institution_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start:end`` stand inside an institution's name ("the Ministry of Labour and
+    Social Protection", "the Pension and Disability Insurance Fund"): a run of capitalised words,
+    joined by "of", "and"..., holding an institution noun. A theme's word in a name says what the
+    institution is, not what the action is about."""
+    heads = load_layout().partner_nouns
+    joiners = theme_settings().name_joiners
+
+    def capital(i: int) -> bool:
+        token = doc[i]
+        return token.is_title or (token.is_upper and token.is_alpha)
+
+    if not all(capital(i) or doc[i].lower_ in joiners for i in range(start, end)):
+        return False
+    first, last = start, end - 1
+    while first > 0 and (capital(first - 1) or doc[first - 1].lower_ in joiners):
+        first -= 1
+    while last + 1 < len(doc) and (capital(last + 1) or doc[last + 1].lower_ in joiners):
+        last += 1
+    capitals = [i for i in range(first, last + 1) if capital(i)]
+    return len(capitals) >= 2 and any(doc[i].lower_ in heads for i in capitals)
 
 
 def make_theme_matcher(nlp: Language):
     matcher = _matcher(nlp)
+    settings = theme_settings()
 
     def theme_matcher(doc: Doc) -> Doc:
+        field = doc.user_data.get("field", "description")
+        if field == "partner":  # "Ministry of Social Welfare" is the partner's name, no theme
+            return doc
         out = findings(doc)
-        seen = set()
-        for match_id, start, end in matcher(doc):
-            iri = nlp.vocab.strings[match_id]
-            if iri in seen:
+        best: dict[tuple[int, str], Finding] = {}  # (sentence start, theme) -> strongest cue
+        kinds: dict[int, tuple[str, str]] = {}
+        matches = [Span(doc, start, end, label=match_id) for match_id, start, end in matcher(doc)]
+        # a cue inside a longer one counts for the longer one only ("information system" in
+        # "labour market information system"); a cue in an institution's name only in the title
+        for span in filter_spans(matches):
+            in_name = in_institution_name(doc, span.start, span.end)
+            if in_name and field != "title":
                 continue
-            seen.add(iri)
-            span = doc[start:end]
-            out.append(
-                Finding(
-                    "theme",
-                    iri,
-                    "theme-phrase",
-                    span.start_char,
-                    span.end_char,
-                    sentence_of(span),
-                    detail=span.text,
-                )
-            )
+            iri, strength_name = span.label_.split(" ")
+            sent_start = sentence_span(doc, span.start)[0]
+            if sent_start not in kinds:
+                text = sentence_of(span)
+                kinds[sent_start] = (text, "title" if field == "title" else sentence_kind(text))
+            text, kind = kinds[sent_start]
+            weight = getattr(settings, strength_name) * settings.weights[kind]
+            if in_name:
+                weight *= settings.name_in_title
+            if weight <= 0:
+                continue
+            key = (sent_start, iri)
+            if key not in best or weight > best[key].weight:
+                rule = f"theme-{kind}" + ("-weak" if strength_name == "weak_cue" else "")
+                best[key] = Finding("theme_cue", iri, rule, span.start_char, span.end_char, text, weight, span.text)
+        out.extend(best[key] for key in sorted(best))
         return doc
 
     return theme_matcher
@@ -93,3 +218,34 @@ def make_theme_matcher(nlp: Language):
 @Language.factory("socx_themes")
 def themes_factory(nlp: Language, name: str):
     return make_theme_matcher(nlp)
+
+
+@cache
+def _broad_themes() -> frozenset[str]:
+    """The themes that have narrower themes: they name an area."""
+    from rdflib.namespace import SKOS
+
+    return frozenset(str(o) for o in reference_graph("themes.ttl").objects(None, SKOS.broader))
+
+
+def decide_themes(cues: list[tuple[Finding, object]]) -> list[tuple[str, Finding, object, str]]:
+    """The themes of one action from its ``theme_cue`` findings (each with where it was found):
+    (theme IRI, the strongest finding, its place, the cues that decided) for each theme whose
+    weights reach the threshold."""
+    settings = theme_settings()
+    broad = _broad_themes()
+    by_theme: dict[str, list[tuple[Finding, object]]] = {}
+    for finding, where in cues:
+        by_theme.setdefault(finding.value, []).append((finding, where))
+    decided = []
+    for iri, found in sorted(by_theme.items()):
+        total = sum(f.weight for f, _ in found)
+        needed = settings.broad_threshold if iri in broad else settings.threshold
+        if all(f.rule.endswith("-weak") for f, _ in found):
+            needed = max(needed, settings.weak_only_threshold)
+        if total < needed:
+            continue
+        found.sort(key=lambda item: -item[0].weight)
+        cues_text = "; ".join(f"{f.detail!r} ({f.rule.removeprefix('theme-')}, {f.weight:g})" for f, _ in found[:6])
+        decided.append((iri, found[0][0], found[0][1], f"score {total:g}: {cues_text}"))
+    return decided

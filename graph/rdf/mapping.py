@@ -49,6 +49,10 @@ def organisation_iri(name: str) -> URIRef:
     return URIRef(f"{ID}organisation/{slug(name)}")
 
 
+def programme_iri(name: str) -> URIRef:
+    return URIRef(f"{ID}programme/{slug(name)}")
+
+
 def evidence_iri(action: URIRef, kind: str, value: str) -> URIRef:
     return URIRef(f"{action}/evidence/{kind}/{slug(value, 60)}")
 
@@ -188,6 +192,7 @@ FACT_PROPERTIES = {
     "study_visit_country": _SOCX.studyVisitCountry,
     "partner_country": _SOCX.partnerCountry,
     "organisation": _SOCX.cooperatingOrganisation,
+    "programme": _SOCX.cooperatingProgramme,
     "action_code": _SOCX.actionCode,
     "related_action": _SOCX.relatedActionCode,
     "theme": _SOCX.theme,
@@ -257,6 +262,8 @@ def add_action(
         _add_evidence(graph, node, facts.partner_country, countries[facts.partner_country.value])
     for fact in facts.organisations:
         _add_evidence(graph, node, fact, organisation_iri(fact.value))
+    for fact in facts.programmes:
+        _add_evidence(graph, node, fact, programme_iri(fact.value))
     for fact in facts.themes:
         _add_evidence(graph, node, fact, URIRef(fact.value))
     if facts.action_code:
@@ -315,6 +322,14 @@ def _add_organisations(graph: TripleSet, names: set[str]) -> None:
                 graph.add((node, _SKOS.altLabel, Literal(variant)))
 
 
+def _add_programmes(graph: TripleSet, names: set[str]) -> None:
+    for name in sorted(names):
+        node = programme_iri(name)
+        graph.add((node, _RDF.type, _SOCX.Programme))
+        graph.add((node, _SKOS.prefLabel, Literal(name)))
+        graph.add((node, _RDFS.label, Literal(name)))
+
+
 def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     """The RDF graph of merged actions, institutions and news, with the reference data they use."""
     schemes = Graph()
@@ -330,6 +345,7 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     used |= {c for named in extraction.news_countries.values() for c in named}
     countries = _add_countries(graph, used)
     _add_organisations(graph, {f.value for fs in facts for f in fs.organisations})
+    _add_programmes(graph, {f.value for fs in facts for f in fs.programmes})
     codes = {}
     for action in merged.actions:
         own = extraction.facts[action.key].action_code

@@ -9,19 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.read.language import guess_language
+from graph.read.language import guess_language, name_language, original_language
 
 _BRACKET = re.compile(r"\[([^\]]*)(\]|$)")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z]|.*[A-Z][a-z]+[A-Z])[A-Za-z][\w&.\-+]{1,14}(?: [A-Z][\w]{1,20})?$")
-# "?" where the page lost an apostrophe: inside a word (d?Assurance) or after a plural (veterans? rights)
-_LOST_APOSTROPHE = re.compile(r"(?<=\w)\?(?=\w)|(?<=\ws)\?(?= [a-z])")
-
-
-def repair_apostrophes(text: str) -> tuple[str, bool]:
-    """Put back apostrophes that a page's encoding turned into ``?``; say whether any was."""
-    repaired, count = _LOST_APOSTROPHE.subn("\u2019", text)
-    return repaired, count > 0
 
 
 def is_acronym(text: str) -> bool:
@@ -68,13 +60,12 @@ def parse_partner(raw: str) -> PartnerName:
     name = " ".join(text.split()).strip(" ,;-")
     if not name and original:  # only an original-language name was given
         name, original = original, None
-    name_language = guess_language(name, min_hits=2) if name else None
     return PartnerName(
         raw=raw,
         name=name,
-        name_language="en" if name_language in (None, "en") else name_language,
+        name_language=name_language(name) if name else "en",
         original_name=original or None,
-        original_language=guess_language(original) if original else None,
+        original_language=original_language(original) if original else None,
         acronym=acronym,
         unclosed_bracket=unclosed,
     )

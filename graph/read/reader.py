@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import InputError
+from graph.read.apostrophes import repair_apostrophes
 from graph.read.assistance import AssistanceTypeMatcher
-from graph.read.partner import repair_apostrophes
 from graph.read.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord
 from graph.vocab import Layout, load_layout
 

@@ -1,0 +1,196 @@
+"""Expert countries: the countries whose experts, peers or expertise an action mobilised.
+
+"experts from France and Spain", "experts mobilised by SOCIEUX+ from Spain", "an expert of the
+Portuguese Social Security Institute", "experts mobilized by the German Association of Accident
+Insurance", "Spanish experts", "Belgian, Romanian and Swedish expertise", "experts with different
+profiles (France, Morocco, the Netherlands)". "their Tunisian peers" are the partner's own staff:
+evidence of the partner country instead.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from graph.extract.doc_index import ent_at, ent_ending_at, sentence_of
+from graph.extract.findings import Finding
+from graph.extract.gazetteer import load_gazetteer
+from graph.extract.rules.lists import followed_by_language_word, read_country_list
+from graph.extract.rules.vocabulary import expert_positions, roles
+from graph.read.apostrophes import is_possessive
+
+RULES = {
+    "COUNTRY": "expert-from-country",
+    "PLACE": "expert-from-place",
+    "EXPERT_AGENCY": "expert-from-agency",
+    "DEMONYM": "expert-from-demonym-institution",
+}
+
+
+def _is_trainee(doc: Doc, i: int) -> bool:
+    """ "trained 30 counsellors from La Paz": the partner's staff, not experts."""
+    vocab = roles()
+    before = doc[max(doc[i].sent.start, i - 3) : i]
+    return any(t.lower_ in vocab.trainee_cues for t in before) or any(
+        phrase in before.text.lower() for phrase in vocab.trainee_phrases
+    )
+
+
+def _origin_preposition(doc: Doc, i: int, sent_end: int) -> tuple[str | None, int]:
+    """After the expert noun at ``i``, skip the gap words ("mobilised by SOCIEUX+") up to "from" or
+    "of", or to "by" before a demonym, a national agency or a country's institution."""
+    vocab = roles()
+    j = i + 1
+    while j < sent_end and j - i <= 7:
+        lower = doc[j].lower_
+        if lower in vocab.by_words:
+            k = j + 1 + (j + 1 < sent_end and doc[j + 1].lower_ == "the")
+            ent = ent_at(doc, k) if k < sent_end else None
+            possessive = ent is not None and ent.end < sent_end and is_possessive(doc[ent.end].text)
+            if ent is not None and (
+                ent.label_ in ("DEMONYM", "EXPERT_AGENCY") or (ent.label_ == "COUNTRY" and possessive)
+            ):
+                return "by", j
+        elif lower in vocab.from_words:
+            return lower, j
+        elif lower not in vocab.gap_words:
+            break
+        j += 1
+    return None, j
+
+
+def _introduced_list(doc: Doc, j: int, sent_end: int) -> list[tuple[str, Span, str]]:
+    """ "from public employment services of France", "from multiple EU countries — including Slovenia":
+    a list a few words after "from", opened by "of", "including", a bracket..."""
+    vocab = roles()
+    k = j + 1
+    while k < sent_end and k - j <= 9 and ent_at(doc, k) is None and doc[k].lower_ not in (";", "."):
+        k += 1
+    cue = doc[j + 1 : k].text.lower()
+    if k < sent_end and (
+        (k - 1 > j and doc[k - 1].lower_ in vocab.list_openers) or any(p in cue for p in vocab.list_phrases)
+    ):
+        return read_country_list(doc, k, sent_end)[0]
+    return []
+
+
+def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "experts from France and Spain", "EU experts - from Croatia and France -", "experts from
+    public employment services of France, Spain, and Sweden", "expertise from EU countries,
+    including Slovenia". Returns the token positions used."""
+    used: set[int] = set()
+    gazetteer = load_gazetteer()
+    for position in expert_positions(doc):
+        token = doc[position]
+        if _is_trainee(doc, position):
+            continue
+        sent_end = token.sent.end
+        preposition, j = _origin_preposition(doc, position, sent_end)
+        if preposition is None:
+            continue
+        items, _ = read_country_list(doc, j + 1, sent_end)
+        if not items and preposition == "from":
+            items = _introduced_list(doc, j, sent_end)
+        for alpha3, ent, how in items:
+            if preposition == "of" and how == "COUNTRY" and token.lower_ == "expertise":
+                continue  # "the expertise of Peru in ..." speaks of the partner; "an expert of Estonia" does not
+            if (preposition == "by" and how == "PLACE") or how == "SHARED_PLACE":
+                continue
+            if how == "PLACE" and not gazetteer.countries[alpha3].eu_member:
+                continue  # "counsellors from La Paz": a place names the partner's side, not an expert country
+            out.append(Finding("expert_country", alpha3, RULES[how], ent.start_char, ent.end_char, sentence_of(ent)))
+            used.update(range(ent.start, ent.end))
+    return used
+
+
+def expert_roster(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "Teams of experts with different profiles and country origin (France, Morocco, the
+    Netherlands)", "three experts (Spain, Italy)": a bracket holding nothing but countries, after
+    a noun phrase that starts with an expert noun (no clause word between them)."""
+    used: set[int] = set()
+    vocab = roles()
+    for position in expert_positions(doc):
+        if _is_trainee(doc, position):
+            continue
+        sent_end = doc[position].sent.end
+        j = position + 1
+        while j < sent_end and j - position <= vocab.roster_window and doc[j].text != "(":
+            word = doc[j]
+            if not (word.is_alpha and word.is_lower) or (
+                word.lower_ in vocab.stop and word.lower_ not in vocab.roster_joiners
+            ):
+                break
+            j += 1
+        if j >= sent_end or doc[j].text != "(":
+            continue
+        items, after = read_country_list(doc, j + 1, sent_end)
+        if not items or after >= sent_end or doc[after].text != ")":
+            continue  # the bracket holds more than countries
+        for alpha3, ent, how in items:
+            if how == "COUNTRY":
+                out.append(
+                    Finding("expert_country", alpha3, "expert-roster", ent.start_char, ent.end_char, sentence_of(ent))
+                )
+                used.update(range(ent.start, ent.end))
+    return used
+
+
+def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
+    """ "Spanish experts", "Belgian and Dutch experts", "Finnish, French, and German experts", "a
+    Slovenian and a Croatian expert", "French PES experts", "a French child protection specialist";
+    "their Tunisian peers" name the partner country (weight 4)."""
+    used: set[int] = set()
+    vocab = roles()
+    skip = vocab.stop | vocab.determiners
+    for position in expert_positions(doc):
+        token = doc[position]
+        j = token.i - 1
+        if token.i > 0 and f"{doc[token.i - 1].lower_} {token.lower_}" in vocab.expert_compounds:
+            j -= 1
+        sent_start = token.sent.start
+        skipped = 0
+        while (
+            j >= sent_start
+            and skipped < vocab.max_modifiers
+            and ent_ending_at(doc, j) is None
+            and ((doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in skip) or doc[j].is_upper)
+        ):
+            skipped += 1
+            j -= 1
+        found: list[Span] = []
+        while j >= sent_start:
+            ent = ent_ending_at(doc, j)
+            if ent is not None and ent.label_ == "DEMONYM" and not followed_by_language_word(doc, ent):
+                found.append(ent)
+                j = ent.start - 1
+                while j >= sent_start and doc[j].lower_ in vocab.determiners:
+                    j -= 1
+                if j >= sent_start and doc[j].lower_ in (",", "and", "&", "or"):
+                    j -= 1
+                    while j >= sent_start and (doc[j].lower_ in (",", "and") or doc[j].lower_ in vocab.determiners):
+                        j -= 1
+                    continue
+            break
+        if not found:
+            continue
+        first = min(found, key=lambda e: e.start)
+        peers = first.start > 0 and doc[first.start - 1].lower_ in vocab.partner_peers
+        weak = token.lower_ in vocab.weak_expert_nouns
+        for ent in found:
+            sentence = sentence_of(ent)
+            if peers:
+                out.append(
+                    Finding(
+                        "partner_country_candidate",
+                        ent.ent_id_,
+                        "partner-peers",
+                        ent.start_char,
+                        ent.end_char,
+                        sentence,
+                        4.0,
+                    )
+                )
+            else:
+                rule = "demonym-team" if weak else "demonym-expert"
+                out.append(Finding("expert_country", ent.ent_id_, rule, ent.start_char, ent.end_char, sentence))
+            used.update(range(ent.start, ent.end))
+    return used

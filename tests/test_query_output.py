@@ -173,3 +173,15 @@ def test_every_engine_prints_the_same(graph_file, seed_build):
     table = query(graph_file, "themes").stdout
     assert table == query(graph_file, "themes", "--backend", "rdflib").stdout
     assert re.search(r"^theme:social-protection\s", table, re.M)
+
+
+def test_the_readme_table_example_runs_and_shows_what_the_build_holds(graph_file):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"\$ socieux-kg query themes --limit 3\n(.*?)\n```", readme, re.S).group(1).splitlines()
+    printed = query(graph_file, "themes", "--limit", "3", columns=None).stdout.splitlines()
+    assert len(printed) == len(shown) == 6 and printed[0] == shown[0]
+    themes = csv_rows(graph_file, "themes")
+    for line, row in zip(printed[2:5], themes[:3], strict=True):
+        assert line.split()[0] == "theme:" + row["theme"].rsplit("/", 1)[1] and line.endswith(" " + row["actions"])
+    assert printed[5] == f"(3 of {len(themes)} rows shown; {len(themes) - 3} more: --limit 0 shows them all)"
+    assert re.fullmatch(r"\(3 of \d+ rows shown; \d+ more: --limit 0 shows them all\)", shown[5])

@@ -138,6 +138,16 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
         )
 
 
+def _terminal_width() -> int:
+    """Columns to fit a table in: COLUMNS, else the terminal's width; 0 (no limit) when the output
+    goes to a file or a pipe."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+
+
 @main.command()
 @click.argument("query", required=False)
 @graph_option("Graph file to query (.ttl, .nt, .jsonld...).")
@@ -148,9 +158,17 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
-    help="Output format of SELECT and ASK results (CONSTRUCT gives Turtle).",
+    help="Output format of SELECT and ASK results (CONSTRUCT and DESCRIBE give Turtle). The table shows IRIs as "
+    "prefixed names and fits the terminal (COLUMNS); csv, tsv and json print rows as the store produces them.",
 )
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Print at most N rows; 0 prints them all.  [default: 50 for the table, all for csv, tsv and json]",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and what they answer, and exit.")
 @click.option(
     "--backend",
     type=click.Choice(["oxigraph", "rdflib"]),
@@ -185,6 +203,7 @@ def query(
     query: str | None,
     graph_file: Path,
     fmt: str,
+    limit: int | None,
     list_queries: bool,
     backend: str,
     params: tuple[str, ...],
@@ -196,16 +215,16 @@ def query(
     \b
     socieux-kg query actions --format csv
     socieux-kg query country --param country=PER
+    socieux-kg query evidence --limit 0          every row as a table
     socieux-kg query my-question.rq
     socieux-kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     socieux-kg query actions --endpoint http://localhost:8890/sparql
     """
     from graph.errors import SocieuxError
-    from graph.sparql.query import format_result, load_graph, named_queries, resolve_query, run_query
+    from graph.sparql.query import named_queries, resolve_query
 
     if list_queries:
-        for name, named in named_queries().items():
-            click.echo(f"{name:24} {named.description}")
+        _list_queries(named_queries())
         return
     if not query:
         raise click.UsageError("name a query (see --list), a .rq file or SPARQL text")
@@ -217,20 +236,53 @@ def query(
         bound[name.strip()] = value
     try:
         named = resolve_query(query)
-        if endpoint:
-            from graph.sparql.remote import Endpoint
-
-            result = Endpoint(endpoint, graph_iri or None).run(named, bound)
-        elif backend == "rdflib":
-            result = run_query(load_graph(graph_file), named, bound)
-        else:
-            from graph.sparql.store import open_store, run_query_store, store_for
-
-            result = run_query_store(open_store(store_for(graph_file)), named, bound)
+        answer = _answer(named, graph_file, backend, bound, endpoint, graph_iri)
+        _print_answer(answer, named, fmt, limit)
     except SocieuxError as error:
         _fail(error)
-        return
-    click.echo(format_result(result, fmt), nl=False)
+
+
+def _answer(named, graph_file: Path, backend: str, bound: dict[str, str], endpoint: str | None, graph_iri: str):
+    if endpoint:
+        from graph.sparql.remote import Endpoint
+
+        return Endpoint(endpoint, graph_iri or None).answer(named, bound)
+    if backend == "rdflib":
+        from graph.sparql.query import graph_answer, load_graph
+
+        return graph_answer(load_graph(graph_file), named, bound)
+    from graph.sparql.store import open_store, store_answer, store_for
+
+    return store_answer(open_store(store_for(graph_file)), named, bound)
+
+
+def _print_answer(answer, named, fmt: str, limit: int | None) -> None:
+    """Write the answer to stdout as its rows come; a reader that stops early (``| head``) ends it quietly."""
+    from graph.errors import SocieuxError
+    from graph.namespaces import ID
+    from graph.sparql.results import write_answer
+
+    try:
+        write_answer(answer, fmt, sys.stdout, limit, _terminal_width(), under=ID)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader has gone: nothing more to say to it, and nothing to flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, RuntimeError, SyntaxError, ValueError) as error:  # an engine error while rows stream
+        raise SocieuxError(f"{named.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
+
+
+def _list_queries(queries) -> None:
+    """Each named query and its whole description, wrapped to the terminal."""
+    import textwrap
+
+    names = max(len(name) for name in queries) + 2
+    width = max(_terminal_width() or 100, names + 30)
+    for name, named in queries.items():
+        lines = textwrap.wrap(named.description, width - names) or [""]
+        click.echo(f"{name:<{names}}{lines[0]}")
+        for line in lines[1:]:
+            click.echo(" " * names + line)
 
 
 @main.command()
@@ -270,8 +322,21 @@ def validate(graph_file: Path, engine: str) -> None:
 @graph_option("Graph to serve (its Oxigraph store exports/store/ is used when present).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
-@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per query.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1), help="Rows per result.")
+@click.option(
+    "--time-limit",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds per answer, to its last byte; past it the query is stopped (503, or a cut stream).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Rows (or triples) per result; a larger result is refused with 413. 0: no cap, answers stream from "
+    "their first row.",
+)
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Bytes per request.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
 def serve(
@@ -280,8 +345,9 @@ def serve(
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
-    graphs as Turtle, N-Triples or JSON-LD by content negotiation; updates, LOAD and SERVICE are
-    refused; one log line per request on the console.
+    graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the Accept header or format=; each request
+    is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
+    one log line per request on the console.
     """
     import logging
 

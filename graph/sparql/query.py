@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +10,16 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from graph.errors import SocieuxError
+from graph.namespaces import PREFIXES
+from graph.sparql.results import FORMATS as FORMATS  # re-exported: the formats `query` prints
+from graph.sparql.results import SEPARATOR as SEPARATOR
+from graph.sparql.results import Answer, query_prefixes, term_text, tidy, write_answer
 from graph.vocab import ontology_dir
 
 _SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
 _PARAMETERS = re.compile(r"^#\s*parameters:\s*(.+)$", re.MULTILINE)
-SEPARATOR = " | "
-FORMATS = ("table", "csv", "tsv", "json")
+_DIRECTIVE = re.compile(r"^[\w-]+:\s")  # "multi-valued: ...", "parameters: ..."
 GRAPH_FORMATS = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -40,11 +41,19 @@ class NamedQuery:
 
     @property
     def description(self) -> str:
-        """The first comment line of the file."""
+        """What the query answers: its first comment paragraph, up to an empty comment line, a
+        parenthesised note on how it is written, or a directive such as ``# parameters:``."""
+        lines = []
         for line in self.text.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("# ").strip()
-        return ""
+            if not line.startswith("#"):
+                if lines or line.strip():
+                    break
+                continue
+            text = line.lstrip("#").strip()
+            if not text or text.startswith("(") or _DIRECTIVE.match(text):
+                break
+            lines.append(text)
+        return " ".join(lines)
 
     @property
     def parameters(self) -> list[str]:
@@ -113,14 +122,6 @@ class QueryResult:
     graph: Graph | None = None
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Literal):
-        return str(value)
-    return str(value)
-
-
 def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, object]:
     """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
     from rdflib import URIRef
@@ -140,21 +141,18 @@ def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, obje
     }
 
 
-def tidy(column: str, cell: str, multi: set[str]) -> str:
-    """A multi-valued cell's values sorted, deduplicated and without empty ones."""
-    if column in multi and cell:
-        return SEPARATOR.join(sorted(set(cell.split(SEPARATOR)) - {""}))
-    return cell
+def _evaluate(graph: Graph, query: NamedQuery, params: dict[str, str] | None):
+    bound = bindings(query, params)
+    try:
+        return graph.query(query.text, initBindings=bound) if bound else graph.query(query.text)
+    except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
+        message = " ".join(str(error).split())[:300]
+        raise SocieuxError(f"{query.path}: the query failed: {message}") from None
 
 
 def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
     """Run ``query`` on ``graph`` with ``params`` bound; multi-valued cells come back sorted."""
-    bound = bindings(query, params)
-    try:
-        result = graph.query(query.text, initBindings=bound) if bound else graph.query(query.text)
-    except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
-        message = " ".join(str(error).split())[:300]
-        raise SocieuxError(f"{query.path}: the query failed: {message}") from None
+    result = _evaluate(graph, query, params)
     if result.type == "ASK":
         return QueryResult(
             "ASK", ["boolean"], [{"boolean": str(bool(result.askAnswer)).lower()}], bool(result.askAnswer)
@@ -162,7 +160,22 @@ def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = N
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return QueryResult(result.type, [], [], graph=result.graph)
     columns = [str(v) for v in result.vars]
-    return QueryResult("SELECT", columns, select_rows(columns, result, _cell, query))
+    return QueryResult("SELECT", columns, select_rows(columns, result, term_text, query))
+
+
+def graph_answer(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
+    """Run ``query`` on an rdflib graph: its answer, for ``results.write_answer``."""
+    result = _evaluate(graph, query, params)
+    shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+    if result.type == "ASK":
+        return Answer("ASK", ["boolean"], boolean=bool(result.askAnswer), **shown)
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        constructed = result.graph
+        for name, namespace in shown["prefixes"].items():
+            constructed.bind(name, namespace, override=False)
+        turtle = constructed.serialize(format="turtle").encode("utf-8")
+        return Answer(result.type, write_graph=lambda out: out.write(turtle), **shown)
+    return Answer("SELECT", [str(v) for v in result.vars], result, **shown)
 
 
 def select_rows(columns: list[str], solutions, cell, query: NamedQuery, limit: int | None = None) -> list[dict]:
@@ -177,36 +190,20 @@ def select_rows(columns: list[str], solutions, cell, query: NamedQuery, limit: i
     return rows
 
 
-def format_result(result: QueryResult, fmt: str) -> str:
-    """The result as a text table, CSV, TSV or JSON (CONSTRUCT and DESCRIBE give Turtle)."""
+def result_answer(result: QueryResult, query: NamedQuery | None = None) -> Answer:
+    """A materialised result as an answer, to print it with ``results.write_answer``."""
+    multi = query.multi_valued if query else ()
     if result.graph is not None:
-        return result.graph.serialize(format="turtle")
-    if fmt == "json":
-        return (
-            json.dumps(result.rows if result.boolean is None else result.boolean, indent=2, ensure_ascii=False) + "\n"
-        )
-    if fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=result.columns, lineterminator="\n", delimiter="," if fmt == "csv" else "\t"
-        )
-        writer.writeheader()
-        writer.writerows(result.rows)
-        return buffer.getvalue()
-    return _table(result)
+        constructed = result.graph
+        return Answer(result.kind, write_graph=lambda out: out.write(constructed.serialize(format="turtle").encode()))
+    if result.boolean is not None:
+        return Answer("ASK", ["boolean"], boolean=result.boolean)
+    rows = ([row[c] for c in result.columns] for row in result.rows)
+    return Answer("SELECT", result.columns, rows, multi_valued=multi)
 
 
-def _table(result: QueryResult, width: int = 60) -> str:
-    def clip(text: str) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    cells = [[clip(row[c]) for c in result.columns] for row in result.rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=False)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in cells]
-    lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+def format_result(result: QueryResult, fmt: str, limit: int | None = None, width: int = 0) -> str:
+    """The result as a text table, CSV, TSV or JSON (CONSTRUCT and DESCRIBE give Turtle)."""
+    buffer = io.StringIO()
+    write_answer(result_answer(result), fmt, buffer, limit, width)
+    return buffer.getvalue()

@@ -22,8 +22,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.errors import SocieuxError
+from graph.namespaces import PREFIXES
 from graph.sparql.push import store_message
 from graph.sparql.query import NamedQuery, QueryResult, bindings, select_rows
+from graph.sparql.results import Answer, query_prefixes
 
 # SPARQL's lexical pieces that can hold a "?" or a keyword without being one: strings, IRIs, comments.
 _TOKEN = re.compile(
@@ -174,6 +176,19 @@ class Endpoint:
                 "ResultSetMaxRows); raise it or add LIMIT and OFFSET to the query"
             )
         return "SELECT", columns, rows, None, None
+
+    def answer(self, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
+        """The query's answer, for ``results.write_answer``: printed in the same formats as a local one."""
+        kind, columns, rows, boolean, graph = self.solutions(query, params)
+        shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+        if kind == "ASK":
+            return Answer("ASK", ["boolean"], boolean=boolean, **shown)
+        if graph is not None:
+            for name, namespace in shown["prefixes"].items():
+                graph.bind(name, namespace, override=False)
+            turtle = graph.serialize(format="turtle").encode("utf-8")
+            return Answer(kind, write_graph=lambda out: out.write(turtle), **shown)
+        return Answer("SELECT", columns, ([row[c] for c in columns] for row in rows), **shown)
 
     def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
         """The query's result, cells as text and multi-valued cells sorted, as a local run gives it."""

@@ -1,57 +1,66 @@
 """`socieux-kg serve`: a read-only SPARQL 1.1 endpoint over the graph, with a query page.
 
 Queries run in worker processes that hold the Oxigraph store, so a query past the time limit is
-stopped (its worker is killed and replaced) instead of burning a thread forever. Updates, LOAD and
-SERVICE are refused; request bodies and results are capped; every response carries CORS headers;
-one log line per request.
+stopped (its worker is killed and replaced) instead of burning a thread forever. A worker first
+parses the text (``guard.classify``): updates, LOAD and SERVICE are refused there, before the store
+sees them. Answers are written by Oxigraph's own serialisers and sent in chunks as they are
+written. Request bodies and results are capped; every response carries CORS headers; one log line
+per request.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import multiprocessing
 import queue
-import re
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from graph.sparql import results
+from graph.sparql.guard import Refused, classify
+from graph.sparql.page import query_page
 
 log = logging.getLogger("socieux-kg.serve")
 
-_COMMENT = re.compile(r"#[^\n]*")
-_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
-_UPDATE = re.compile(r"^(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# media type -> pyoxigraph QueryResultsFormat (SELECT, ASK) or RdfFormat (CONSTRUCT, DESCRIBE) name
+SELECT_TYPES = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+}
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+TEXT = "text/plain; charset=utf-8"
+CHUNK = 64 * 1024  # bytes a worker gathers before sending them on
 
 
 @dataclass
 class Limits:
-    time_limit: float = 10.0  # seconds per query
-    max_rows: int = 10_000  # rows (or triples) per result
+    time_limit: float = 10.0  # seconds per answer, from the request to its last byte
+    max_rows: int = 10_000  # rows (or triples) per result; 0: no cap, the answer streams from its first row
     max_body: int = 1_000_000  # bytes per request
     queue_wait: float = 5.0  # seconds a request waits for a free worker
-
-
-class Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def check_query(text: str) -> None:
-    """Refuse what a read-only endpoint must not run: updates, LOAD, SERVICE."""
-    bare = _STRING.sub('""', _COMMENT.sub("", text))
-    if _UPDATE.match(_PROLOGUE.sub("", bare)):
-        raise Refused(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR...) is refused")
-    if _SERVICE.search(bare):
-        raise Refused(403, "federated queries (SERVICE) are refused: this endpoint makes no outbound requests")
 
 
 def negotiate(accept: str, offered: dict[str, str], fallback: str) -> str:
@@ -75,55 +84,140 @@ def negotiate(accept: str, offered: dict[str, str], fallback: str) -> str:
     return fallback
 
 
-FORMAT_PARAMETER = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+def requested_format(value: str | None, accept: str) -> str:
+    """The Accept header to answer by: ``format=`` (a short name or a media type) wins over the header."""
+    if not value:
+        return accept
+    if value in FORMAT_PARAMETER:
+        return FORMAT_PARAMETER[value]
+    if value in SELECT_TYPES or value in GRAPH_TYPES:
+        return value
+    names = ", ".join(FORMAT_PARAMETER)
+    raise Refused(400, f"unknown format {value!r}: use one of {names}, or a media type")
 
 
-def execute(store, text: str, accept: str, max_rows: int) -> tuple[int, str, bytes]:
-    """Run one query on ``store``: (status, content type, body)."""
-    from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+# ------------------------------------------------------------------------------------- the workers
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _Lines:
+    """A sink for TSV results that stops Oxigraph's serialiser once it has seen more than ``rows``
+    rows: TSV has exactly one line a row (the terms' own line breaks are escaped) after the header."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.lines = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.lines += data.count(b"\n")
+        self.parts.append(bytes(data))
+        if self.lines > self.rows + 1:
+            raise _TooMany
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Chunks:
+    """A sink that sends what Oxigraph writes to the server in chunks of ``CHUNK`` bytes."""
+
+    def __init__(self, send) -> None:
+        self.send = send
+        self.buffer = bytearray()
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.send(("chunk", bytes(self.buffer)))
+            self.buffer.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # Oxigraph flushes as it goes; chunks leave when full or at the end
+
+    def finish(self) -> None:
+        if self.buffer:
+            self.send(("chunk", bytes(self.buffer)))
+            self.buffer.clear()
+
+
+def _too_many(max_rows: int, what: str) -> tuple:
+    advice = "narrow the query or add LIMIT" if what == "rows" else "narrow the query"
+    return ("whole", 413, TEXT, f"the result has more than {max_rows} {what}: {advice}\n".encode())
+
+
+def answer(store, text: str, accept: str, max_rows: int, send) -> None:
+    """Answer one request on ``store``, through ``send``: ("whole", status, media, body) or
+    ("head", status, media), ("chunk", bytes)..., then ("end",), or ("abort", reason) when the
+    answer fails half-way."""
+    from pyoxigraph import (
+        QueryBoolean,
+        QueryResultsFormat,
+        QuerySolutions,
+        RdfFormat,
+        parse_query_results,
+        serialize,
+    )
+
+    from graph.namespaces import PREFIXES
 
     try:
+        classify(text)
         result = store.query(text)
-    except SyntaxError as error:
-        return 400, "text/plain; charset=utf-8", f"malformed query: {error}\n".encode()
+    except Refused as refusal:
+        return send(("whole", refusal.status, TEXT, f"{refusal}\n".encode()))
+    except SyntaxError as error:  # rdflib's grammar took it, Oxigraph's did not
+        return send(("whole", 400, TEXT, f"malformed query: {error}\n".encode()))
     except (OSError, RuntimeError, ValueError) as error:
-        return 400, "text/plain; charset=utf-8", f"the query failed: {error}\n".encode()
+        return send(("whole", 400, TEXT, f"the query failed: {error}\n".encode()))
     if isinstance(result, QueryBoolean):
-        media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
-        return 200, media, results.ask(bool(result), results.SELECT_TYPES[media])
-    if isinstance(result, QuerySolutions):
-        media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
-        variables = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            rows.append(solution)
-            if len(rows) > max_rows:
-                return (
-                    413,
-                    "text/plain; charset=utf-8",
-                    (f"the result has more than {max_rows} rows: narrow the query or add LIMIT\n".encode()),
-                )
-        writer = results.SELECT_WRITERS[results.SELECT_TYPES[media]]
-        return 200, media, writer(variables, rows)
-    media = negotiate(accept, results.GRAPH_TYPES, "text/turtle")
-    triples = []
-    for triple in result:
-        triples.append(triple)
-        if len(triples) > max_rows:
-            return (
-                413,
-                "text/plain; charset=utf-8",
-                (f"the result has more than {max_rows} triples: narrow the query\n".encode()),
-            )
-    return 200, media, serialize(triples, format=getattr(RdfFormat, results.GRAPH_TYPES[media]))
+        media = negotiate(accept, SELECT_TYPES, "application/sparql-results+json")
+        return send(("whole", 200, media, result.serialize(format=getattr(QueryResultsFormat, SELECT_TYPES[media]))))
+    sink = _Chunks(send)
+    try:
+        if isinstance(result, QuerySolutions):
+            media = negotiate(accept, SELECT_TYPES, "application/sparql-results+json")
+            target = getattr(QueryResultsFormat, SELECT_TYPES[media])
+            if max_rows:
+                # Read up to max_rows + 1 rows, written by Oxigraph as TSV (lossless): more is a 413
+                # before anything is sent; otherwise the rows are re-read and written as asked.
+                lines = _Lines(max_rows)
+                try:
+                    result.serialize(lines, format=QueryResultsFormat.TSV)
+                except _TooMany:
+                    return send(_too_many(max_rows, "rows"))
+                send(("head", 200, media))
+                if target == QueryResultsFormat.TSV:
+                    for part in lines.parts:
+                        sink.write(part)
+                else:
+                    parse_query_results(b"".join(lines.parts), format=QueryResultsFormat.TSV).serialize(
+                        sink, format=target
+                    )
+            else:
+                send(("head", 200, media))
+                result.serialize(sink, format=target)
+        else:
+            media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+            triples = result
+            if max_rows:
+                triples = []
+                for triple in result:
+                    triples.append(triple)
+                    if len(triples) > max_rows:
+                        return send(_too_many(max_rows, "triples"))
+            send(("head", 200, media))
+            prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
+            serialize(triples, sink, format=getattr(RdfFormat, GRAPH_TYPES[media]), prefixes=prefixes)
+        sink.finish()
+        send(("end",))
+    except (OSError, RuntimeError, ValueError, SyntaxError) as error:
+        send(("abort", f"the answer failed half-way: {error}"))
 
 
 def _worker(conn, source: str, max_rows: int) -> None:
@@ -137,9 +231,21 @@ def _worker(conn, source: str, max_rows: int) -> None:
             return
         text, accept = message
         try:
-            conn.send(execute(store, text, accept, max_rows))
+            answer(store, text, accept, max_rows, conn.send)
         except Exception as error:  # noqa: BLE001 - a worker answers every request
-            conn.send((500, "text/plain; charset=utf-8", f"internal error: {error}\n".encode()))
+            conn.send(("whole", 500, TEXT, f"internal error: {error}\n".encode()))
+
+
+class Overtime(Exception):
+    """The answer ran past the time limit (or its worker died); the worker was replaced."""
+
+
+@dataclass
+class Reply:
+    status: int
+    media: str
+    body: bytes = b""  # a whole answer (refusals, errors, ASK)
+    chunks: Iterator[bytes] | None = None  # or a streamed one
 
 
 class WorkerPool:
@@ -150,6 +256,7 @@ class WorkerPool:
         self.limits = limits
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue = queue.Queue()
+        self.closed = False
         for _ in range(size):
             self.idle.put(self._spawn())
 
@@ -162,26 +269,78 @@ class WorkerPool:
             raise RuntimeError(f"{self.source}: the query worker did not start")
         return process, parent
 
-    def run(self, text: str, accept: str) -> tuple[int, str, bytes]:
+    def _replace(self, worker) -> None:
+        """Kill ``worker`` and start another in the background (the request that found it stuck
+        is answered meanwhile)."""
+        process, _ = worker
+        process.kill()
+
+        def respawn() -> None:
+            process.join(5)
+            if self.closed:
+                return
+            try:
+                self.idle.put(self._spawn())
+            except (RuntimeError, OSError) as error:
+                log.error("could not replace a query worker: %s", error)
+
+        threading.Thread(target=respawn, daemon=True).start()
+
+    def _receive(self, worker, deadline: float):
+        _, conn = worker
+        try:
+            if conn.poll(max(0.0, deadline - time.monotonic())):
+                return conn.recv()
+        except (EOFError, OSError):
+            pass
+        return None
+
+    def run(self, text: str, accept: str) -> Reply:
         try:
             worker = self.idle.get(timeout=self.limits.queue_wait)
         except queue.Empty:
             raise Refused(503, "the endpoint is busy: every query worker is taken; try again") from None
-        process, conn = worker
+        deadline = time.monotonic() + self.limits.time_limit
         try:
-            conn.send((text, accept))
-            if conn.poll(self.limits.time_limit):
-                reply = conn.recv()
+            worker[1].send((text, accept))
+            message = self._receive(worker, deadline)
+        except (OSError, BrokenPipeError):
+            message = None
+        if message is None:
+            self._replace(worker)
+            raise Refused(503, f"the query ran past the time limit of {self.limits.time_limit:g} s and was stopped")
+        if message[0] == "whole":
+            self.idle.put(worker)
+            _, status, media, body = message
+            return Reply(status, media, body)
+        _, status, media = message
+        return Reply(status, media, chunks=self._stream(worker, deadline))
+
+    def _stream(self, worker, deadline: float) -> Iterator[bytes]:
+        """The chunks of a streamed answer; the worker goes back to the pool when the answer is
+        complete, and is replaced when it is not (time limit, or a reader that went away)."""
+        finished = False
+        try:
+            while True:
+                message = self._receive(worker, deadline)
+                if message is None:
+                    raise Overtime(f"the answer ran past the time limit of {self.limits.time_limit:g} s")
+                if message[0] == "chunk":
+                    yield message[1]
+                elif message[0] == "end":
+                    finished = True
+                    return
+                else:  # "abort": the worker itself is fine
+                    finished = True
+                    raise Overtime(message[1])
+        finally:
+            if finished:
                 self.idle.put(worker)
-                return reply
-        except (EOFError, OSError, BrokenPipeError):
-            pass
-        process.kill()
-        process.join(5)
-        self.idle.put(self._spawn())
-        raise Refused(503, f"the query ran past the time limit of {self.limits.time_limit:g} s and was stopped")
+            else:
+                self._replace(worker)
 
     def close(self) -> None:
+        self.closed = True
         while True:
             try:
                 process, conn = self.idle.get_nowait()
@@ -204,8 +363,10 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat formats:SPARQL_Results_JSON, formats:SPARQL_Results_XML, formats:SPARQL_Results_CSV,
-        formats:SPARQL_Results_TSV, formats:Turtle, formats:N-Triples, formats:JSON-LD .
+        formats:SPARQL_Results_TSV, formats:Turtle, formats:N-Triples, formats:JSON-LD, formats:RDF_XML .
 """
+
+READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
 
 def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
@@ -214,39 +375,75 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
         protocol_version = "HTTP/1.1"
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class names it so
-            pass  # one line per request is written by _send
+            pass  # one line per request is written by _log
 
-        def _send(self, status: int, media: str, body: bytes, started: float) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", media)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-            self.send_header("Vary", "Accept")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+        def _log(self, status: int, size: int, started: float, note: str = "") -> None:
             log.info(
-                '%s "%s %s" %d %d %.1fms',
+                '%s "%s %s" %d %d %.1fms%s',
                 self.client_address[0],
                 self.command,
                 self.path[:200],
                 status,
-                len(body),
+                size,
                 (time.perf_counter() - started) * 1000,
+                f" ({note})" if note else "",
             )
 
+        def _headers(self, status: int, media: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", media)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            self.send_header("Vary", "Accept")
+
+        def _send(self, status: int, media: str, body: bytes, started: float) -> None:
+            self._headers(status, media)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self._log(status, len(body), started)
+
+        def _stream(self, reply: Reply, started: float) -> None:
+            """Send a streamed answer: chunked for HTTP/1.1 clients, to the end of the connection
+            for HTTP/1.0 ones. An answer cut short (time limit, failure) ends without its last
+            chunk, which clients report as an incomplete answer."""
+            chunked = self.request_version != "HTTP/1.0"
+            self._headers(reply.status, reply.media)
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.close_connection = True
+            self.end_headers()
+            size, note = 0, ""
+            chunks = reply.chunks
+            try:
+                for chunk in chunks:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                    size += len(chunk)
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            except Overtime as cut:
+                note = f"cut: {cut}"
+                self.close_connection = True
+            except OSError:
+                note = "the client went away"
+                self.close_connection = True
+                chunks.close()  # the worker is replaced, not left half-way through an answer
+            self._log(reply.status, size, started, note)
+
         def _fail(self, status: int, message: str, started: float) -> None:
-            self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), started)
+            self._send(status, TEXT, (message + "\n").encode(), started)
 
         def _query(self, text: str, accept: str, started: float) -> None:
             try:
-                check_query(text)
-                status, media, body = pool.run(text, accept)
+                reply = pool.run(text, accept)
             except Refused as refusal:
                 return self._fail(refusal.status, str(refusal), started)
-            self._send(status, media, body, started)
+            if reply.chunks is None:
+                return self._send(reply.status, reply.media, reply.body, started)
+            self._stream(reply, started)
 
         def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
             self._send(204, "text/plain", b"", time.perf_counter())
@@ -263,16 +460,24 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
             if url.path != "/sparql":
                 return self._fail(404, f"no such page: {url.path}; the endpoint is /sparql", started)
             if "update" in params:
-                return self._fail(403, "this endpoint is read-only: SPARQL Update is refused", started)
+                return self._fail(403, READ_ONLY, started)
             if "query" not in params:
                 endpoint = f"http://{self.headers.get('Host', 'localhost')}/sparql"
                 return self._send(200, "text/turtle", SERVICE_DESCRIPTION.format(endpoint=endpoint).encode(), started)
-            accept = FORMAT_PARAMETER.get(params.get("format", [""])[0], self.headers.get("Accept", ""))
+            try:
+                accept = requested_format(params.get("format", [""])[0], self.headers.get("Accept", ""))
+            except Refused as refusal:
+                return self._fail(refusal.status, str(refusal), started)
             self._query(params["query"][0], accept, started)
 
         def do_POST(self) -> None:  # noqa: N802
             started = time.perf_counter()
-            if urlsplit(self.path).path != "/sparql":
+            try:
+                url = urlsplit(self.path)
+                params = parse_qs(url.query, strict_parsing=False, errors="strict")
+            except (ValueError, UnicodeDecodeError):
+                return self._fail(400, "malformed request URL (bad percent-encoding)", started)
+            if url.path != "/sparql":
                 return self._fail(404, "no such endpoint; queries go to /sparql", started)
             try:
                 length = int(self.headers.get("Content-Length", "0"))
@@ -283,97 +488,30 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
                 return self._fail(413, f"request body over {limits.max_body} bytes", started)
             body = self.rfile.read(length)
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            accept = self.headers.get("Accept", "")
             try:
-                if media == "application/sparql-update":
-                    return self._fail(403, "this endpoint is read-only: SPARQL Update is refused", started)
+                if media == "application/sparql-update" or "update" in params:
+                    return self._fail(403, READ_ONLY, started)
                 if media == "application/sparql-query":
                     text = body.decode("utf-8")
                 elif media == "application/x-www-form-urlencoded":
                     form = parse_qs(body.decode("utf-8"), errors="strict")
                     if "update" in form:
-                        return self._fail(403, "this endpoint is read-only: SPARQL Update is refused", started)
+                        return self._fail(403, READ_ONLY, started)
                     if "query" not in form:
                         return self._fail(400, "no query parameter in the form", started)
                     text = form["query"][0]
-                    accept = FORMAT_PARAMETER.get(form.get("format", [""])[0], accept)
+                    params = {**params, **{k: v for k, v in form.items() if k == "format"}}
                 else:
                     return self._fail(415, "send application/sparql-query or a form (query=...)", started)
             except (UnicodeDecodeError, ValueError):
                 return self._fail(400, "the request body is not UTF-8 text", started)
+            try:
+                accept = requested_format(params.get("format", [""])[0], self.headers.get("Accept", ""))
+            except Refused as refusal:
+                return self._fail(refusal.status, str(refusal), started)
             self._query(text, accept, started)
 
     return Handler
-
-
-def query_page(examples: dict[str, str]) -> bytes:
-    """The browser page: a query editor with the named queries as examples and a results table."""
-    options = "".join(f'<option value="{html.escape(name)}">{html.escape(name)}</option>' for name in examples)
-    data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
-    return _PAGE.replace("$options", options).replace("$examples", data).encode()
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>socieux-kg SPARQL</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 16px; font-size: 14px; }
-textarea { width: 100%; height: 220px; font-family: monospace; font-size: 13px; }
-table { border-collapse: collapse; margin-top: 12px; font-size: 12px; }
-td, th { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; max-width: 420px; }
-th { background: #f2f2f2; }
-#status { margin-left: 12px; color: #555; }
-</style></head>
-<body data-rows="">
-<h1>socieux-kg SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over the SOCIEUX+ knowledge graph. Endpoint: <code>/sparql</code>.</p>
-<label>Example: <select id="examples"><option value="">choose a named query</option>$options</select></label>
-<textarea id="query">SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10</textarea>
-<button id="run">Run</button><span id="status"></span>
-<div id="results"></div>
-<script>
-var examples = $examples;
-document.getElementById("examples").addEventListener("change", function (e) {
-  if (examples[e.target.value]) { document.getElementById("query").value = examples[e.target.value]; }
-});
-function cell(term) { return term ? term.value : ""; }
-// a link can carry its query: /?query=...&run=1 fills the editor and runs it
-var given = new URLSearchParams(window.location.search);
-if (given.get("query")) { document.getElementById("query").value = given.get("query"); }
-document.getElementById("run").addEventListener("click", function () {
-  var status = document.getElementById("status");
-  status.textContent = "running…";
-  var started = Date.now();
-  fetch("/sparql", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
-                                                "Accept": "application/sparql-results+json"},
-                    body: "query=" + encodeURIComponent(document.getElementById("query").value)})
-    .then(function (r) { return r.ok ? r.json() : r.text().then(function (t) { throw new Error(t); }); })
-    .then(function (data) {
-      var out = document.getElementById("results");
-      out.textContent = "";
-      var table = document.createElement("table");
-      if (data.boolean !== undefined) {
-        table.insertRow().insertCell().textContent = String(data.boolean);
-        document.body.dataset.rows = "1";
-      } else {
-        var head = table.insertRow();
-        data.head.vars.forEach(function (v) {
-          var th = document.createElement("th"); th.textContent = v; head.appendChild(th);
-        });
-        data.results.bindings.forEach(function (b) {
-          var row = table.insertRow();
-          data.head.vars.forEach(function (v) { row.insertCell().textContent = cell(b[v]); });
-        });
-        document.body.dataset.rows = String(data.results.bindings.length);
-      }
-      out.appendChild(table);
-      status.textContent = (document.body.dataset.rows) + " rows in " + (Date.now() - started) + " ms";
-    })
-    .catch(function (error) { status.textContent = error.message; document.body.dataset.rows = "error"; });
-});
-if (given.get("run") === "1") { document.getElementById("run").click(); }
-</script>
-</body></html>
-"""
 
 
 def serve(source: Path, host: str, port: int, limits: Limits, workers: int = 2) -> None:

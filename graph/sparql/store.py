@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 from graph.errors import OutputError, SocieuxError
-from graph.sparql.query import GRAPH_FORMATS, NamedQuery, QueryResult
+from graph.namespaces import PREFIXES
+from graph.sparql.query import GRAPH_FORMATS, NamedQuery, QueryResult, bindings, select_rows
+from graph.sparql.results import Answer, query_prefixes, term_text
 
 _OX_FORMATS = {
     "turtle": "TURTLE",
@@ -91,12 +93,6 @@ def store_for(graph_file: Path) -> Path:
     return Path(graph_file)
 
 
-def term_text(term: object) -> str:
-    if term is None:
-        return ""
-    return str(getattr(term, "value", term))
-
-
 def substitutions(bound: dict[str, object]) -> dict:
     from pyoxigraph import Literal, NamedNode, Variable
     from rdflib import URIRef
@@ -106,29 +102,51 @@ def substitutions(bound: dict[str, object]) -> dict:
     }
 
 
-def run_query_store(
-    store, query: NamedQuery, params: dict[str, str] | None = None, row_limit: int | None = None
-) -> QueryResult:
-    """Run ``query`` on an Oxigraph store; the same rows as ``graph.query.run_query`` gives with rdflib."""
-    from pyoxigraph import QueryBoolean, QuerySolutions
-
-    from graph.sparql.query import bindings, select_rows
-
+def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
     bound = bindings(query, params)
     try:
-        result = store.query(query.text, substitutions=substitutions(bound) if bound else None)
+        return store.query(query.text, substitutions=substitutions(bound) if bound else None)
     except SyntaxError as error:
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
     except OSError as error:
         raise SocieuxError(f"{query.path}: the query failed: {error}") from None
+
+
+def store_answer(store, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
+    """Run ``query`` on an Oxigraph store: its answer, whose rows Oxigraph produces as they are read."""
+    return oxigraph_answer(_evaluate(store, query, params), query)
+
+
+def oxigraph_answer(result, query: NamedQuery) -> Answer:
+    """An Oxigraph result as an answer: from a store, or a remote endpoint's SPARQL results read
+    with ``pyoxigraph.parse_query_results``."""
+    from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+
+    shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+    if isinstance(result, QueryBoolean):
+        return Answer("ASK", ["boolean"], boolean=bool(result), **shown)
+    if isinstance(result, QuerySolutions):
+        return Answer("SELECT", [v.value for v in result.variables], result, **shown)
+    prefixes = shown["prefixes"]
+    return Answer(
+        "CONSTRUCT",
+        write_graph=lambda out: serialize(result, out, format=RdfFormat.TURTLE, prefixes=prefixes),
+        **shown,
+    )
+
+
+def run_query_store(
+    store, query: NamedQuery, params: dict[str, str] | None = None, row_limit: int | None = None
+) -> QueryResult:
+    """Run ``query`` on an Oxigraph store; the same rows as ``graph.query.run_query`` gives with rdflib."""
+    from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+    from rdflib import Graph
+
+    result = _evaluate(store, query, params)
     if isinstance(result, QueryBoolean):
         return QueryResult("ASK", ["boolean"], [{"boolean": str(bool(result)).lower()}], bool(result))
     if not isinstance(result, QuerySolutions):
-        from rdflib import Graph
-
         graph = Graph()
-        from pyoxigraph import RdfFormat, serialize
-
         graph.parse(data=serialize(result, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
         return QueryResult("CONSTRUCT", [], [], graph=graph)
     columns = [v.value for v in result.variables]

@@ -57,6 +57,7 @@ class ActionFacts:
     region: str = ""  # continent of the partner country
     sides: list[str] = field(default_factory=list)  # EU_SIDE and/or NON_EU_SIDE: where the experts came from
     countries: list[str] = field(default_factory=list)  # every country the action involves (IRIs)
+    country_names: dict[str, str] = field(default_factory=dict)  # their English short names
 
     def evidence_for(self, key: str) -> tuple[Evidence, ...]:
         """The evidence of the facts about the node ``key`` (empty when the action has none)."""
@@ -171,5 +172,6 @@ def action_facts(graph: Graph, actions: Iterable[str]) -> dict[str, ActionFacts]
             region=country(partner)[1] if partner is not None else "",
             sides=sorted(sides),
             countries=sorted(involved),
+            country_names={c: labels[URIRef(c)] for c in sorted(involved)},
         )
     return found

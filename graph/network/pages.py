@@ -3,7 +3,8 @@
 pyvis collects the nodes, edges and options; the page is written from our own template
 (``assets/view.html``, ``view.css``, ``view.js``) with the vis-network script that pyvis ships
 inlined, so the page loads no file from anywhere (pyvis' ``cdn_resources="in_line"`` would still
-pull Bootstrap from a CDN). Everything the page shows is computed here and embedded: the layout
+pull Bootstrap from a CDN). vis-network's stylesheet is left out: the page uses one rule of its
+220 kB (the tooltip's), which ``view.css`` holds. Everything the page shows is computed here and embedded: the layout
 (so the page opens drawn, physics off), the map positions and world outline for the country views,
 the communities of the overview, and for every action behind a node or link its facts and
 evidence, for the side panel and the facet filters.
@@ -182,8 +183,8 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
                 theme_labels[fact.key] = fact.value
             elif fact.kind == "type of assistance":
                 type_labels[fact.key] = fact.value
-            elif fact.kind in ("partner country", "expert country", "study visit"):
-                country_labels.setdefault(fact.key, fact.value)
+        for iri, name in action.country_names.items():
+            country_labels.setdefault(iri, name)
         for facet, values in (
             ("theme", action.themes),
             ("type", action.types),
@@ -432,7 +433,6 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
         "$title": _html(TITLES[view]),
         "$note": _html(note),
         "$counts": f"{len(nodes)} nodes, {len(page_edges)} links",
-        "$vis_style": (lib / "vis-network.css").read_text(encoding="utf-8"),
         "$style": (assets / "view.css").read_text(encoding="utf-8"),
         "$code": (assets / "view.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         "$vis_script": (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),

@@ -43,7 +43,7 @@
   });
   var keyIndex = new Map();
   data.keys.forEach(function (k, i) { keyIndex.set(k[0], i); });
-  var names = N.map(function (n) { return (n.names || [n.label]).map(fold); });
+  var names = null;  // every label of every node, folded: made at the first search, not before the first drawing
 
   // ------------------------------------------------------------------ the network
   // The data sets hold only what is on the canvas: vis-network builds an object for every node
@@ -363,11 +363,14 @@
   var order = N.map(function (_, i) { return i; }).sort(function (a, b) {
     return (N[b].rank || 0) - (N[a].rank || 0) || (N[a].label < N[b].label ? -1 : 1);
   });
-  var measure = document.createElement("canvas").getContext("2d");
-  measure.font = LABEL_PX + "px system-ui, sans-serif";
-  var widths = N.map(function (n) { return measure.measureText(n.label).width; });
+  var widths = null;  // label widths on the screen, measured at the first placing
   function placeLabels() {
     labelTimer = null;
+    if (!widths) {
+      var measure = document.createElement("canvas").getContext("2d");
+      measure.font = LABEL_PX + "px system-ui, sans-serif";
+      widths = N.map(function (n) { return measure.measureText(n.label).width; });
+    }
     var scale = network.getScale();
     var selected = new Set(network.getSelectedNodes());
     var rect = container.getBoundingClientRect();
@@ -671,9 +674,11 @@
   function runSearch() {
     var query = fold(search.value.trim());
     matches.textContent = "";
+    matches.dataset.query = search.value;
     found = [];
     active = 0;
     if (!query) { matches.hidden = true; return; }
+    if (!names) names = N.map(function (n) { return (n.names || [n.label]).map(fold); });
     for (var i = 0; i < N.length; i++) {
       var best = 9, alias = "";
       var list = names[i];

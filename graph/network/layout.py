@@ -151,11 +151,23 @@ def force_layout(
         row = max(row, h)
     if not placed:
         return {}
-    centre = np.array(list(placed.values())).mean(0)
-    return {
-        node: (round((p[0] - centre[0]) * SPACING), round((p[1] - centre[1]) * SPACING))
-        for node, p in sorted(placed.items())
-    }
+    names = sorted(placed)
+    points = np.array([placed[n] for n in names]) * SPACING
+    points -= points.mean(0)
+    # as dense as the nodes allow: the median distance to the nearest neighbour about two node
+    # sizes, so that the nodes are seen when the whole view is fitted to the window
+    if len(names) > 2:
+        nearest = []
+        for start in range(0, len(names), 500):
+            block = points[start : start + 500]
+            dist = np.sqrt(((block[:, None, :] - points[None, :, :]) ** 2).sum(-1))
+            dist[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
+            nearest.append(dist.min(1))
+        typical = float(np.median(np.concatenate(nearest)))
+        wanted = 2 * float(np.median([size[n] for n in names])) + 20
+        if typical > 0:
+            points *= min(3.0, max(0.3, wanted / typical))
+    return {node: (round(points[i][0]), round(points[i][1])) for i, node in enumerate(names)}
 
 
 def map_layout(

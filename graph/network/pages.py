@@ -33,6 +33,16 @@ STYLE = {  # node type: (shape, colour, legend label)
     "news": ("hexagon", "#b07aa1", "News item"),
     "action-code": ("ellipse", "#9c755f", "Action code (not in the graph)"),
 }
+PLURALS = {
+    "action": "actions",
+    "institution": "partner institutions",
+    "country": "countries",
+    "theme": "themes",
+    "assistance-type": "types of assistance",
+    "organisation": "cooperating organisations",
+    "news": "news items",
+    "action-code": "action codes",
+}
 TITLES = {
     "full": "SOCIEUX+ actions: the whole graph",
     "country-flows": "Country flows: expert countries to partner countries",
@@ -263,19 +273,29 @@ def _groups(shown: nx.Graph, community: dict[str, int], weight: dict[str, float]
             names = [n if len(n) <= 28 else n[:27].rstrip() + "…" for n in names]
             label = "\n".join(names) + f"\n+{len(nodes) - len(named)} more"
         else:
-            label = f"{len(nodes)} {STYLE[key[1]][2].lower()}s\nlinked to few others"
+            label = f"{len(nodes)} {PLURALS[key[1]]}\nlinked to few others"
         xs = [positions[n][0] for n in nodes]
         ys = [positions[n][1] for n in nodes]
+        centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+        base = 20 + 8 * math.sqrt(len(nodes))
+        spread = math.sqrt(
+            sum((x - centre[0]) ** 2 + (y - centre[1]) ** 2 for x, y in zip(xs, ys, strict=True)) / len(xs)
+        )
         groups.append(
             {
                 "label": label,
                 "title": f"Group of {len(nodes)} nodes: "
-                + ", ".join(f"{count} {STYLE[kind][2].lower()}" for kind, count in sorted(kinds.items()))
+                + ", ".join(
+                    f"{count} {STYLE[kind][2].lower() if count == 1 else PLURALS[kind]}"
+                    for kind, count in sorted(kinds.items())
+                )
                 + "\nclick to open it",
                 "members": sorted(nodes),
-                "x": round(sum(xs) / len(xs)),
-                "y": round(sum(ys) / len(ys)),
-                "size": round(20 + 8 * math.sqrt(len(nodes)), 1),
+                "x": round(centre[0]),
+                "y": round(centre[1]),
+                # about as big as the place its members take (a community's members sit together;
+                # the leftovers are scattered, so their group keeps the plain size)
+                "size": round(min(max(base, 0.45 * spread), 2.5 * base) if key in members else base, 1),
             }
         )
     return groups

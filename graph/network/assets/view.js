@@ -186,14 +186,16 @@
   function nodeItem(i, size, where) {
     var n = N[i];
     var item = {id: n.id, shape: n.shape, color: n.color, size: size, x: where[0], y: where[1], title: n.title};
-    if (inside[n.shape]) { item.label = n.label; item.font = {size: LABEL_PX / (labelScale || 1)}; }
+    if (inside[n.shape]) {
+      item.label = n.label;
+      item.font = {size: LABEL_PX / (labelScale || 1), color: "#ffffff", strokeWidth: 0};
+    }
     return item;
   }
   function groupItem(k) {
     var g = groups[k];
-    return {id: "group:" + k, label: g.label, title: g.title, shape: "dot", size: g.size, x: g.x, y: g.y,
-            color: {background: "#dfe6ef", border: "#7b8da6"}, borderWidth: 2,
-            font: {size: LABEL_PX / (labelScale || 1)}};
+    return {id: "group:" + k, title: g.title, shape: "dot", size: g.size, x: g.x, y: g.y,
+            color: {background: "#dfe6ef", border: "#7b8da6"}, borderWidth: 2};
   }
 
   // ------------------------------------------------------------------ what is shown
@@ -364,13 +366,17 @@
     return (N[b].rank || 0) - (N[a].rank || 0) || (N[a].label < N[b].label ? -1 : 1);
   });
   var widths = null;  // label widths on the screen, measured at the first placing
+  var measure = null;
+  function textWidth(text) {
+    if (!measure) {
+      measure = document.createElement("canvas").getContext("2d");
+      measure.font = LABEL_PX + "px system-ui, sans-serif";
+    }
+    return measure.measureText(text).width;
+  }
   function placeLabels() {
     labelTimer = null;
-    if (!widths) {
-      var measure = document.createElement("canvas").getContext("2d");
-      measure.font = LABEL_PX + "px system-ui, sans-serif";
-      widths = N.map(function (n) { return measure.measureText(n.label).width; });
-    }
+    if (!widths) widths = N.map(function (n) { return textWidth(n.label); });
     var scale = network.getScale();
     var selected = new Set(network.getSelectedNodes());
     var rect = container.getBoundingClientRect();
@@ -398,34 +404,48 @@
     }
     var ranked = order.filter(function (i) { return current.shown && current.shown[i]; });
     ranked.sort(function (a, b) { return selected.has(N[b].id) - selected.has(N[a].id); });
-    var positions = network.getPositions(ranked.slice(0, 1500).map(function (i) { return N[i].id; }));
+    var ids = ranked.slice(0, 1500).map(function (i) { return N[i].id; });
+    groups.forEach(function (_, k) { if (inGroup[k]) ids.push("group:" + k); });
+    var positions = network.getPositions(ids);
     var result = [];
-    var budget = 220;
-    ranked.slice(0, 1500).forEach(function (i) {
-      var n = N[i];
-      var dom = network.canvasToDOM(positions[n.id]);
-      if (dom.x < -40 || dom.y < -40 || dom.x > rect.width + 40 || dom.y > rect.height + 40) return;
-      var r = sizeNow[i] * scale;
+    var budget = Math.min(180, Math.round(rect.width * rect.height / 9000));  // labels, not a wall of text
+    // a label below, above, right or left of its node, where it overlaps nothing placed
+    function place(id, lines, r, force) {
+      var dom = network.canvasToDOM(positions[id]);
+      if (dom.x < -40 || dom.y < -40 || dom.x > rect.width + 40 || dom.y > rect.height + 40) return false;
       var disc = [dom.x - r, dom.y - r, dom.x + r, dom.y + r];
-      if (inside[n.shape]) { cells(disc, true); return; }
-      if (result.length >= budget && !selected.has(n.id)) return;
-      var w = widths[i] + 4, h = LABEL_PX + 3;
-      var candidates = [
-        [-w / 2, r + 2, "center", "top"],
-        [-w / 2, -r - 2 - h, "center", "bottom"],
-        [r + 3, -h / 2, "left", "middle"],
-        [-r - 3 - w, -h / 2, "right", "middle"],
-      ];
+      var w = Math.max.apply(null, lines.map(function (l) { return l[1]; })) + 4, h = (LABEL_PX + 3) * lines.length;
+      var candidates = [[-w / 2, r + 2], [-w / 2, -r - 2 - h], [r + 3, -h / 2], [-r - 3 - w, -h / 2]];
       for (var c = 0; c < candidates.length; c++) {
         var k = candidates[c];
         var box = [dom.x + k[0], dom.y + k[1], dom.x + k[0] + w, dom.y + k[1] + h];
-        if (free(box) || (c === candidates.length - 1 && selected.has(n.id))) {
+        if (free(box) || (c === candidates.length - 1 && force)) {
           cells(box, true);
           cells(disc, true);
-          result.push({i: i, id: n.id, dx: k[0], dy: k[1], w: w, h: h});
-          return;
+          result.push({id: id, lines: lines, dx: k[0], dy: k[1]});
+          return true;
         }
       }
+      return false;
+    }
+    // the overview's groups first, named by as many of their lines as there is room for
+    groups.forEach(function (g, k) {
+      if (!inGroup[k]) return;
+      var lines = g.label.split("\n").map(function (line) { return [line, textWidth(line)]; });
+      var last = lines.length - 1;
+      var choices = [lines, lines.slice(0, 2).concat([lines[last]]), [lines[0], lines[last]], [lines[0]]];
+      for (var c = 0; c < choices.length; c++) if (place("group:" + k, choices[c], g.size * scale, false)) break;
+    });
+    ranked.slice(0, 1500).forEach(function (i) {
+      var n = N[i];
+      var r = sizeNow[i] * scale;
+      if (inside[n.shape]) {
+        var dom = network.canvasToDOM(positions[n.id]);
+        cells([dom.x - r * 2, dom.y - r, dom.x + r * 2, dom.y + r], true);
+        return;
+      }
+      if (result.length >= budget && !selected.has(n.id)) return;
+      place(n.id, [[n.label, widths[i]]], r, selected.has(n.id));
     });
     placed = result;
     body.dataset.labels = String(result.length);
@@ -434,9 +454,10 @@
       labelScale = scale;
       var fontUpdates = [];
       N.forEach(function (n, i) {
-        if (inside[n.shape] && inNode[i]) fontUpdates.push({id: n.id, font: {size: LABEL_PX / scale}});
+        if (inside[n.shape] && inNode[i]) {
+          fontUpdates.push({id: n.id, font: {size: LABEL_PX / scale, color: "#ffffff", strokeWidth: 0}});
+        }
       });
-      groups.forEach(function (_, k) { if (inGroup[k]) fontUpdates.push({id: "group:" + k, font: {size: LABEL_PX / scale}}); });
       if (fontUpdates.length) visNodes.update(fontUpdates);
     }
     network.redraw();
@@ -444,8 +465,7 @@
   network.on("afterDrawing", function (ctx) {
     if (!placed.length) return;
     var scale = network.getScale();
-    var ids = placed.map(function (p) { return p.id; });
-    var positions = network.getPositions(ids);
+    var positions = network.getPositions(placed.map(function (p) { return p.id; }));
     ctx.save();
     ctx.font = LABEL_PX / scale + "px system-ui, sans-serif";
     ctx.textAlign = "left";
@@ -457,9 +477,11 @@
     placed.forEach(function (p) {
       var where = positions[p.id];
       if (!where) return;
-      var x = where.x + (p.dx + 2) / scale, y = where.y + (p.dy + 1.5) / scale;
-      ctx.strokeText(N[p.i].label, x, y);
-      ctx.fillText(N[p.i].label, x, y);
+      p.lines.forEach(function (line, k) {
+        var x = where.x + (p.dx + 2) / scale, y = where.y + (p.dy + 1.5 + k * (LABEL_PX + 3)) / scale;
+        ctx.strokeText(line[0], x, y);
+        ctx.fillText(line[0], x, y);
+      });
     });
     ctx.restore();
   });

@@ -246,6 +246,7 @@
 
     // positions: the ego mode's rings, or the layout's (map or force), or where the node was left
     var ego = state.mode === "ego" && state.ego ? radialLayout(shown, edgeSeen) : null;
+    if (ego || options.place) stopForces();  // a re-layout still running would pull them away
     var leaving = [];
     for (var r = 0; r < N.length; r++) if (inNode[r] && !shown[r]) leaving.push(N[r].id);
     if (leaving.length) {
@@ -629,14 +630,22 @@
     });
   }
 
+  var forcesOn = false;
+  function stopForces() {
+    if (!forcesOn) return;
+    forcesOn = false;
+    network.stopSimulation();
+    network.setOptions({physics: {enabled: false}});
+  }
   var relayout = document.getElementById("relayout");
   relayout.hidden = state.layout === "map";  // forces would move the countries off the map
   relayout.addEventListener("click", function () {
+    forcesOn = true;
     network.setOptions({physics: {enabled: true, stabilization: {enabled: true, iterations: 300, fit: false}}});
     network.stabilize(300);
   });
   network.on("stabilized", function () {
-    network.setOptions({physics: {enabled: false}});
+    stopForces();
     scheduleLabels();
   });
 
@@ -994,6 +1003,8 @@
     network: network, nodes: visNodes, edges: visEdges, data: data, state: state,
     pick: pick, showEdge: showEdge, showNode: showNode, refresh: refresh,
   };
+  fitBar();  // the controls are in the header now: the canvas starts below them
+  network.setSize("100%", "100%");
   refresh({fit: true, place: true});
   body.dataset.ready = "yes";
 })();

@@ -7,9 +7,10 @@ Playwright), with the network blocked. Usage:
     python bench/views.py --repeat 5 ...
 
 For each view: the milliseconds from navigation start to the first non-white pixel on the canvas
-("first ink", polled every animation frame by a script injected before the page's own), the page's
-own mark of its first drawing, the page size, what is on the canvas and the script errors; median
-of ``--repeat`` loads, each in a fresh browser context. The targets: 1 s on the seeds, 3 s at a
+("first ink", polled every animation frame by a script injected before the page's own), the same
+less that of a page that draws a rectangle at once (the browser's own cost), the page's own mark
+of its first drawing, the page size, what is on the canvas and the script errors; median of
+``--repeat`` loads, each in a fresh browser context. Writes bench/views.json. The targets: 1 s on the seeds, 3 s at a
 hundred times the seeds (``python ../shared/bench/make_scale.py seeds 100 DIR``).
 """
 
@@ -94,6 +95,17 @@ def measure(browser, page_file: Path) -> dict:
     return found
 
 
+# The same measure on a page that draws one rectangle at once: what any page costs here (a new
+# browser context, its renderer process, the navigation), to tell apart from what ours cost.
+BASELINE = """<!DOCTYPE html><html><body data-errors="0"><div id="network"><canvas width="1400" height="800">
+</canvas></div><div id="counts">baseline</div><script>
+document.querySelector("canvas").getContext("2d").fillRect(10, 10, 100, 100);
+document.body.dataset.firstDraw = String(performance.now());
+document.body.dataset.shownNodes = "0";
+document.body.dataset.ready = "yes";
+</script></body></html>"""
+
+
 def views_of(folder: Path, work: Path) -> Path:
     """The views folder of an output folder, or of a corpus built into ``work``."""
     if (folder / "views").is_dir():
@@ -114,11 +126,19 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
         browser = launch(playwright)
+        baseline_file = Path(work) / "baseline.html"
+        baseline_file.write_text(BASELINE, encoding="utf-8")
+        baseline = statistics.median(measure(browser, baseline_file)["ink"] for _ in range(args.repeat))
+        print(f"a page that draws at once: first ink {baseline:.0f} ms (the browser's own cost, in every figure below)")
+        results.append({"corpus": "", "view": "baseline", "first_ink_ms": round(baseline)})
         for folder in args.folders or [ROOT / "seeds"]:
             views = views_of(folder, Path(work))
             limit = 1000 if folder.resolve() == (ROOT / "seeds").resolve() else 3000
             print(f"\n{folder} ({views}): target {limit} ms")
-            print(f"{'view':22} {'first ink ms':>12} {'own mark ms':>11} {'MB':>6} {'errors':>6}  on the canvas")
+            print(
+                f"{'view':22} {'first ink ms':>12} {'minus baseline':>14} {'own mark ms':>11} {'MB':>6} {'errors':>6}"
+                "  on the canvas"
+            )
             for page_file in sorted(views.glob("*.html")):
                 runs = [measure(browser, page_file) for _ in range(args.repeat)]
                 ink = statistics.median(r["ink"] for r in runs)
@@ -126,7 +146,7 @@ def main() -> None:
                 errors = max(r["errors"] for r in runs)
                 size = page_file.stat().st_size / 1e6
                 print(
-                    f"{page_file.stem:22} {ink:12.0f} {drawn:11.0f} {size:6.1f} {errors:6d}  "
+                    f"{page_file.stem:22} {ink:12.0f} {ink - baseline:14.0f} {drawn:11.0f} {size:6.1f} {errors:6d}  "
                     f"{runs[0]['shown']} nodes drawn; {runs[0]['counts']}"
                     + ("" if ink <= limit and not errors else "  <- misses the target")
                 )

@@ -318,7 +318,9 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     sizes = {n: round(8 + (raw[n] - 8) * shrink, 2) for n in shown.nodes}
     positions = force_layout(shown, sizes, analytics.community)
     # on the map, smaller nodes: Europe is crowded and the map is what must be seen
-    map_sizes = {n: round(5 + 3 * math.sqrt(weight[n] * shrink), 2) for n in shown.nodes}
+    heaviest = max(weight.values(), default=1) or 1
+    map_sizes = {n: _map_size(weight[n], heaviest) for n in shown.nodes}
+    widest = max((d.get("weight", 1) for *_, d in edges), default=1)
     layouts = {}
     if view in MAP_VIEWS:
         where = geo.positions()
@@ -331,14 +333,11 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     groups = _groups(shown, analytics.community, weight, positions) if len(shown) > OVERVIEW_NODES else []
     group_of = {n: i for i, group in enumerate(groups) for n in group["members"]}
 
-    used_actions: dict[str, int] = {}
-    for n in sorted(shown.nodes):
-        if shown.nodes[n]["type"] == "action" and n in facts:
-            used_actions.setdefault(n, 0)
-    for _, _, data in edges:
-        for a in data.get("actions", ()):
-            used_actions.setdefault(a, 0)
-    used = sorted(used_actions)
+    # the actions the page describes: its action nodes, and those behind its links
+    used = sorted(
+        {n for n, d in shown.nodes(data=True) if d["type"] == "action" and n in facts}
+        | {a for *_, data in edges for a in data.get("actions", ())}
+    )
     action_index = {a: i for i, a in enumerate(used)}
     node_actions: dict[str, set[str]] = {n: set() for n in shown.nodes}
     for source, target, data in edges:
@@ -348,7 +347,6 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     actions = _actions_data(used, facts, country_labels)
 
     net = Network(height="100%", width="100%", directed=shown.is_directed(), cdn_resources="local")
-    heaviest = max(weight.values(), default=1) or 1
     for node in sorted(shown.nodes):
         data = shown.nodes[node]
         shape, colour, _ = STYLE[data["type"]]
@@ -383,7 +381,7 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     for number, (source, target, data) in enumerate(edges):
         behind = [action_index[a] for a in data.get("actions", ())]
         count = data.get("weight", 1)
-        edge = Edge(source, target, shown.is_directed(), title=data.get("label", ""), width=_width(count))
+        edge = Edge(source, target, shown.is_directed(), title=data.get("label", ""), width=_width(count, widest))
         options = dict(edge.options, id=f"e{number}", kind=data.get("label", ""), a=behind, w=count)
         if view in MAP_VIEWS:  # the expert side of a link between countries: its expert end(s)
             ends = [source] if view == "country-flows" else [source, target]
@@ -441,6 +439,8 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
         "types": [[t, STYLE[t][1], STYLE[t][2]] for t in types],
         "eu_colour": EU_COLOUR,
         "shrink": shrink,
+        "heaviest": heaviest,
+        "widest": widest,
         "max_size": MAX_SIZE,
         **actions,
     }
@@ -470,8 +470,17 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     return "".join(out)
 
 
-def _width(count: int) -> float:
-    return round(1 + 1.6 * math.log2(max(count, 1)), 2)
+def _width(count: int, widest: int) -> float:
+    """A link's width: 1 to 7 canvas units, by the square root of its weight against the heaviest
+    link's, so that a view a hundred times larger draws the same (view.js has the same formula)."""
+    if widest <= 1:
+        return 1.0
+    return round(1 + 6 * math.sqrt(max(count, 1) / widest), 2)
+
+
+def _map_size(weight: float, heaviest: float) -> float:
+    """A country's size on the map, against the heaviest country's (view.js has the same formula)."""
+    return round(4 + 22 * math.sqrt(weight / heaviest), 2)
 
 
 def _html(text: str) -> str:

@@ -336,14 +336,18 @@
     network.moveTo({scale: network.getScale() * 0.92, animation: false});
   }
 
-  function width(count) { return Math.round((1 + 1.6 * Math.log2(Math.max(count, 1))) * 100) / 100; }
+  // the formulas of pages.py: a link's width against the heaviest link's, sizes against the heaviest node's
+  function width(count) {
+    if (data.widest <= 1) return 1;
+    return Math.round((1 + 6 * Math.sqrt(Math.max(count, 1) / data.widest)) * 100) / 100;
+  }
 
   // the size a node would have been given in Python with the weights under the filter
   function sizeFor(i, count, onMap) {
     var total = 0;
     incident[i].forEach(function (k) { total += count[k]; });
     if (!total) return onMap ? N[i].msize : N[i].size;
-    if (onMap) return Math.round((5 + 3 * Math.sqrt(total * data.shrink)) * 100) / 100;
+    if (onMap) return Math.round((4 + 22 * Math.sqrt(total / data.heaviest)) * 100) / 100;
     var raw = 8 + 5 * Math.sqrt(total);
     return Math.round((8 + (raw - 8) * data.shrink) * 100) / 100;
   }

@@ -85,6 +85,10 @@
   }
   fitBar();
   window.addEventListener("resize", fitBar);
+  // a selected or hovered link stands out in red over the others (a function: JSON cannot hold it)
+  data.options.edges.chosen = {
+    edge: function (values) { values.color = "#d62728"; values.opacity = 1; values.width += 2; },
+  };
   var network = new vis.Network(container, {nodes: visNodes, edges: visEdges}, data.options);
 
   network.once("afterDrawing", function () {

@@ -7,7 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -276,6 +279,40 @@ def test_a_filtered_projection_keeps_only_the_actions_given(small):
     )
     flows = project(small, "country-flows", only={URIRef(a) for a in pensions})
     assert {(labels(flows, s), labels(flows, t)) for s, t in flows.edges} == {("France", "Peru"), ("Spain", "Peru")}
+
+
+# ---------------------------------------------------------------- Chromium on the command line
+# (tests/test_server.py drives its pages with these; the network pages are in tests/test_views.py)
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+]
+
+
+def chromium(tmp_path: Path, *args: str, loopback: bool = False) -> subprocess.CompletedProcess:
+    """Headless Chromium with every connection sent to a dead proxy; ``loopback`` lets 127.0.0.1 through."""
+    assert CHROMIUM, "Debian's chromium is needed for the page tests (.ci/run installs it)"
+    profile = tmp_path / "profile"
+    flags = [f for f in FLAGS if not (loopback and f.startswith("--proxy-bypass-list"))]
+    return subprocess.run(
+        [CHROMIUM, *flags, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def body_attributes(dom: str) -> dict[str, str]:
+    start = dom.index("<body")
+    tag = dom[start : dom.index(">", start)]
+    return dict(part.split("=", 1) for part in tag.replace('"', "").split()[1:])
 
 
 def test_cli_view_names_are_the_views():

@@ -326,6 +326,8 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
         where = geo.positions()
         anchors = {}
         for n in shown.nodes:
+            if shown.nodes[n]["type"] != "country":  # the map views hold countries only
+                continue
             point = where.get(shown.nodes[n].get("iso", ""))
             # a country the reference data does not place waits in the South Atlantic
             anchors[n] = geo.project(*point) if point else geo.project(-50, -25 + 4 * len(anchors) % 40)

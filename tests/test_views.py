@@ -23,9 +23,10 @@ from graph.network.projection import VIEWS, actions_behind, project
 from graph.sparql.query import named_queries, run_query
 from tests.conftest import write
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium"), reason="Debian's chromium is needed (.ci/run installs it)"
-)
+
+@pytest.fixture(scope="module", autouse=True)
+def debian_chromium():
+    assert shutil.which("chromium"), "Debian's chromium is needed for the page tests (.ci/run installs it)"
 
 
 @pytest.fixture(scope="module")

@@ -422,7 +422,7 @@ def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int, chunk_tr
 
 
 # graph.network.VIEWS, repeated here so that --help does not import networkx and rdflib
-VIEW_NAMES = ("full", "country-flows", "institutions-themes", "action-chains")
+VIEW_NAMES = ("full", "country-flows", "expert-collaboration", "institutions-themes", "action-chains")
 
 
 @main.command()
@@ -438,22 +438,29 @@ VIEW_NAMES = ("full", "country-flows", "institutions-themes", "action-chains")
 def viz(view: str, graph_file: Path, out: Path | None) -> None:
     """Write the interactive network page of VIEW: a self-contained HTML file that opens offline.
 
+    The page opens laid out (a map for country-flows); search any name, filter by theme, type of
+    assistance, partner region, expert side or country; click a node or link for the actions behind
+    it with their evidence; double-click a node for its neighbourhood.
+
     \b
-    full                 actions, institutions, countries, themes, types, organisations, news
-    country-flows        expert country -> partner country, weighted by actions
-    institutions-themes  partner institutions and the themes of their actions
-    action-chains        actions linked by follow-up, builds-on and parallel references
+    full                  actions, institutions, countries, themes, types, organisations, news
+    country-flows         expert country -> partner country, weighted by actions (a map)
+    expert-collaboration  expert countries whose experts worked on the same actions
+    institutions-themes   partner institutions and the themes of their actions
+    action-chains         actions linked by follow-up, builds-on and parallel references
     """
     from graph.errors import SocieuxError
     from graph.files import write_atomic
+    from graph.network.actions import action_facts
     from graph.network.pages import page
-    from graph.network.projection import project
+    from graph.network.projection import actions_behind, project
     from graph.sparql.query import load_graph
 
     target = out or DEFAULT_OUT / "views" / f"{view}.html"
     try:
-        g = project(load_graph(graph_file), view)
-        write_atomic(target, page(g, view))
+        graph = load_graph(graph_file)
+        g = project(graph, view)
+        write_atomic(target, page(g, view, action_facts(graph, actions_behind(g))))
     except SocieuxError as error:
         _fail(error)
         return

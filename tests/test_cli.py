@@ -47,6 +47,7 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     assert sorted(p.name for p in (project / "exports" / "views").iterdir()) == [
         "action-chains.html",
         "country-flows.html",
+        "expert-collaboration.html",
         "full.html",
         "institutions-themes.html",
     ]

@@ -18,13 +18,19 @@ def _xml(value: object) -> str:
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _scalars(data: dict) -> list[tuple[str, object]]:
+    """The attributes a GraphML or GEXF file can hold, by name: not None, and not a collection (the
+    actions behind an edge are for the pages; the weight says how many there are)."""
+    return sorted(
+        (k, v) for k, v in data.items() if v is not None and not isinstance(v, tuple | list | set | frozenset)
+    )
+
+
 def _types(items) -> dict[str, str]:
-    """Attribute name → GraphML type, from the values (None values are left out)."""
+    """Attribute name → GraphML type, from the values (None values and collections are left out)."""
     found: dict[str, str] = {}
     for data in items:
-        for name, value in data.items():
-            if value is None:
-                continue
+        for name, value in _scalars(data):
             kind = (
                 "boolean"
                 if isinstance(value, bool)
@@ -63,16 +69,12 @@ def graphml(g: nx.Graph) -> str:
         lines.append(f'  <key id="{key}" for="{kind}" attr.name="{_xml(name)}" attr.type="{kinds[name]}" />')
     lines.append(f'  <graph edgedefault="{"directed" if g.is_directed() else "undirected"}">')
     for node, data in g.nodes(data=True):
-        values = "".join(
-            f'<data key="{keys["node", k]}">{_value(v)}</data>' for k, v in sorted(data.items()) if v is not None
-        )
+        values = "".join(f'<data key="{keys["node", k]}">{_value(v)}</data>' for k, v in _scalars(data))
         lines.append(f'    <node id="{_xml(node)}">{values}</node>')
     edges = g.edges(keys=True, data=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
     for source, target, key, data in edges:
         ident = f' id="{_xml(key)}"' if key is not None else ""
-        values = "".join(
-            f'<data key="{keys["edge", k]}">{_value(v)}</data>' for k, v in sorted(data.items()) if v is not None
-        )
+        values = "".join(f'<data key="{keys["edge", k]}">{_value(v)}</data>' for k, v in _scalars(data))
         lines.append(f'    <edge source="{_xml(source)}" target="{_xml(target)}"{ident}>{values}</edge>')
     lines += ["  </graph>", "</graphml>"]
     return "\n".join(lines) + "\n"
@@ -106,9 +108,7 @@ def gexf(g: nx.Graph) -> str:
     lines.append("    <nodes>")
     for node, data in g.nodes(data=True):
         values = "".join(
-            f'<attvalue for="{node_ids[k]}" value="{_value(v)}" />'
-            for k, v in sorted(data.items())
-            if v is not None and k in node_ids
+            f'<attvalue for="{node_ids[k]}" value="{_value(v)}" />' for k, v in _scalars(data) if k in node_ids
         )
         label = data.get("label", node)
         body = f"<attvalues>{values}</attvalues>" if values else ""
@@ -121,9 +121,7 @@ def gexf(g: nx.Graph) -> str:
         if data.get("weight") is not None:
             extra += f' weight="{_xml(data["weight"])}"'
         values = "".join(
-            f'<attvalue for="{edge_ids[k]}" value="{_value(v)}" />'
-            for k, v in sorted(data.items())
-            if v is not None and k in edge_ids
+            f'<attvalue for="{edge_ids[k]}" value="{_value(v)}" />' for k, v in _scalars(data) if k in edge_ids
         )
         body = f"<attvalues>{values}</attvalues>" if values else ""
         lines.append(f'      <edge source="{_xml(source)}" target="{_xml(target)}" id="{number}"{extra}>{body}</edge>')

@@ -6,7 +6,8 @@ from __future__ import annotations
 from rdflib import Graph
 
 from graph.network import files, pages, stats
-from graph.network.projection import VIEWS, analyse, project
+from graph.network.actions import action_facts
+from graph.network.projection import VIEWS, actions_of, analyse, project
 from graph.rdf.triples import TripleSet
 
 
@@ -16,8 +17,9 @@ def network_outputs(graph: TripleSet | Graph) -> dict[str, str]:
     projections = {view: project(graph, view) for view in VIEWS}
     full = projections["full"]
     analytics = analyse(full)  # for the statistics, and for the full view's page when it is not capped
+    facts = action_facts(graph, (str(a) for a in actions_of(graph)))  # read once, for every page
     for view, g in projections.items():
-        rendered[f"views/{view}.html"] = pages.page(g, view, analytics if view == "full" else None)
+        rendered[f"views/{view}.html"] = pages.page(g, view, facts, analytics if view == "full" else None)
     rendered["network/socieux.graphml"] = files.graphml(full)
     rendered["network/socieux.gexf"] = files.gexf(full)
     rendered["network/nodes.csv"] = files.node_list(full)

@@ -1,8 +1,13 @@
 """Interactive network pages with pyvis: one self-contained HTML file per view, working offline.
 
-pyvis collects the nodes, edges and options; the page is written from our own template with the
-vis-network script and style that pyvis ships inlined, so the page loads no file from anywhere
-(pyvis' ``cdn_resources="in_line"`` would still pull Bootstrap from a CDN).
+pyvis collects the nodes, edges and options; the page is written from our own template
+(``assets/view.html``, ``view.css``, ``view.js``) with the vis-network script that pyvis ships
+inlined, so the page loads no file from anywhere (pyvis' ``cdn_resources="in_line"`` would still
+pull Bootstrap from a CDN). vis-network's stylesheet is left out: the page uses one rule of its
+220 kB (the tooltip's), which ``view.css`` holds. Everything the page shows is computed here and embedded: the layout
+(so the page opens drawn, physics off), the map positions and world outline for the country views,
+the communities of the overview, and for every action behind a node or link its facts and
+evidence, for the side panel and the facet filters.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import json
 import math
 from importlib import resources
-from string import Template
 
 import networkx as nx
 
+from graph.network import geo
+from graph.network.actions import EU_SIDE, FACTS, NON_EU_SIDE, ActionFacts
+from graph.network.layout import force_layout, map_layout
 from graph.network.projection import NODE_TYPES, Analytics, analyse
 
 STYLE = {  # node type: (shape, colour, legend label)
@@ -26,18 +33,32 @@ STYLE = {  # node type: (shape, colour, legend label)
     "news": ("hexagon", "#b07aa1", "News item"),
     "action-code": ("ellipse", "#9c755f", "Action code (not in the graph)"),
 }
+PLURALS = {
+    "action": "actions",
+    "institution": "partner institutions",
+    "country": "countries",
+    "theme": "themes",
+    "assistance-type": "types of assistance",
+    "organisation": "cooperating organisations",
+    "news": "news items",
+    "action-code": "action codes",
+}
 TITLES = {
     "full": "SOCIEUX+ actions: the whole graph",
     "country-flows": "Country flows: expert countries to partner countries",
+    "expert-collaboration": "Expert collaboration: countries whose experts worked on the same actions",
     "institutions-themes": "Partner institutions and the themes of their actions",
     "action-chains": "Chains of related actions",
 }
 EU_COLOUR = "#1f4e9c"  # countries that are EU member states
 MAX_NODES = 1000  # past this a browser struggles; the page keeps the best connected nodes and says so
-MAX_EDGES = 3000  # and past this, the heaviest edges (more make a hairball, slow to lay out and draw)
+MAX_EDGES = 3000  # and past this, the heaviest edges (more make a hairball, slow to draw)
 MAX_SIZE = 60  # node size: past this, sizes are scaled down together so that big nodes hide nothing
 LABEL_CHARS = 36  # longer names are cut on the canvas; the tooltip and the search use them whole
-LAYOUT_SEED = 7
+OVERVIEW_NODES = 300  # a view past this opens as an overview: its communities, each one node
+MIN_GROUP = 4  # smaller communities stay as their nodes in the overview
+MAP_VIEWS = {"country-flows": "map", "expert-collaboration": "force"}  # views with a map, and their first layout
+REGIONS_UNKNOWN = "partner country unknown"
 
 
 def _weighted_degree(g: nx.Graph, node: str) -> float:
@@ -46,25 +67,26 @@ def _weighted_degree(g: nx.Graph, node: str) -> float:
     )
 
 
-def _tooltip(g: nx.Graph, node: str, data: dict, analytics: Analytics) -> str:
+def _tooltip(g: nx.Graph, node: str, data: dict, analytics: Analytics, actions: int) -> str:
     lines = [data.get("label", node), f"{STYLE[data['type']][2]}"]
-    if data.get("name") and data["name"] != data.get("label"):
-        lines.append(data["name"])
-    lines.append(
-        f"links: {g.degree(node)}"
-        + (
-            f", weight: {_weighted_degree(g, node):g}"
-            if any("weight" in d for _, _, d in g.edges(node, data=True))
-            else ""
-        )
-    )
-    if data.get("eu_member") is not None and data["type"] == "country":
-        lines.append("EU member state" if data["eu_member"] else "not an EU member state")
+    if data.get("iso"):
+        lines[-1] += f" ({data['iso']})"
+    if data.get("type") == "country":
+        lines.append("EU member state" if data.get("eu_member") else "not an EU member state")
+    if data.get("country"):
+        lines.append(f"in {data['country']}")
+    if data.get("code"):
+        lines.append(f"action {data['code']}")
+    lines.append(f"links: {g.degree(node)}" + (f", actions: {actions}" if actions else ""))
     if data.get("description"):
         lines.append(data["description"][:200] + ("…" if len(data["description"]) > 200 else ""))
     if data.get("sources"):
         lines.append(f"source: {data['sources']}")
-    lines.append(f"community {analytics.community.get(node, -1)}, betweenness {analytics.betweenness.get(node, 0):.3f}")
+    community = f"community {analytics.community.get(node, -1)}"
+    if node in analytics.betweenness:
+        community += f", betweenness {analytics.betweenness[node]:.3f}"
+    lines.append(community)
+    lines.append("click: the actions behind it; double-click: its neighbourhood")
     return "\n".join(lines)
 
 
@@ -108,41 +130,10 @@ def _cap(g: nx.Graph) -> tuple[nx.Graph, str]:
     return shown, f"Showing {' and '.join(notes)}; the GraphML and GEXF exports hold them all."
 
 
-def page(g: nx.Graph, view: str, analytics: Analytics | None = None) -> str:
-    """The HTML of one view (``analytics``: those of ``g`` when already computed)."""
-    from pyvis.network import Network
-
-    shown, note = _cap(g)
-    if analytics is None or shown is not g:
-        analytics = analyse(shown)
-    net = Network(height="100%", width="100%", directed=shown.is_directed(), cdn_resources="local")
-    countries: dict[str, set[str]] = {}
-    sizes = {n: 8 + 5 * math.sqrt(max(_weighted_degree(shown, n), shown.degree(n))) for n in shown.nodes}
-    shrink = (MAX_SIZE - 8) / (max(sizes.values()) - 8) if sizes and max(sizes.values()) > MAX_SIZE else 1
-    for node in sorted(shown.nodes):
-        data = shown.nodes[node]
-        shape, colour, _ = STYLE[data["type"]]
-        if data["type"] == "country" and data.get("eu_member"):
-            colour = EU_COLOUR
-        size = 8 + (sizes[node] - 8) * shrink
-        label = data.get("label", node)
-        label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
-        net.add_node(
-            node,
-            label=label,
-            shape=shape,
-            color=colour,
-            size=round(size, 2),
-            title=_tooltip(shown, node, data, analytics),
-            kind=data["type"],
-        )
-        if data["type"] == "country":
-            countries[node] = {node} | set(nx.all_neighbors(shown, node))
-    # Edges go in as pyvis's add_edge makes them, without its scans of every node and edge per call
-    # (quadratic on the large views); an undirected view keeps the first edge of a pair, as it does.
-    from pyvis.edge import Edge
-
-    seen, pairs = set(), set()
+def _page_edges(shown: nx.Graph) -> list[tuple[str, str, dict]]:
+    """The links as the page draws them: one per (source, target, kind); an undirected view keeps
+    one per pair, as pyvis does."""
+    seen, pairs, kept = set(), set(), []
     for source, target, data in sorted(shown.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("label", ""))):
         key = (source, target, data.get("label", ""))
         if key in seen:
@@ -152,83 +143,346 @@ def page(g: nx.Graph, view: str, analytics: Analytics | None = None) -> str:
             if (source, target) in pairs or (target, source) in pairs:
                 continue
             pairs.add((source, target))
-        weight = data.get("weight", 1)
-        title = f"{data.get('label', '')}" + (f" ({weight})" if "weight" in data else "")
-        width = round(1 + math.log2(weight), 2)
-        edge = Edge(source, target, shown.is_directed(), title=title, width=width, value=weight)
-        net.edges.append(edge.options)
+        kept.append((source, target, data))
+    return kept
+
+
+class _Table:
+    """Strings numbered in the order they are first met, so that a page holds each once."""
+
+    def __init__(self) -> None:
+        self.index: dict[object, int] = {}
+
+    def __call__(self, value: object) -> int:
+        found = self.index.get(value)
+        if found is None:
+            found = self.index[value] = len(self.index)
+        return found
+
+    def values(self) -> list:
+        return list(self.index)
+
+
+def _facet_options(values: dict[str, str], counts: dict[str, int]) -> tuple[list, dict[str, int]]:
+    """Options sorted by label, with their number of actions; and the index of each value."""
+    ordered = sorted(values, key=lambda v: (values[v].lower(), v))
+    return [[values[v], counts.get(v, 0)] for v in ordered], {v: i for i, v in enumerate(ordered)}
+
+
+def _where(where: str, files: _Table) -> list[int]:
+    file, _, line = where.rpartition(":")
+    return [files(file), int(line)]
+
+
+def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels: dict[str, str]) -> dict:
+    """The actions of the page, numbered as in ``used``, as compact rows (a page at a hundred times
+    the seeds holds twenty thousand): ``[title, code, sources, institutions, facts, themes, types,
+    region, sides, countries]``. Sources are flat (file, line) pairs; facts flat runs of (kind, key,
+    number of evidence, evidence...); evidence a flat table of (text, file, line); strings (titles
+    and sentences, often the same), keys and file names numbered once in their own tables; facet
+    values as indexes into the options."""
+    texts, keys, evidence, files = _Table(), _Table(), _Table(), _Table()
+    kinds = [kind for _, kind in FACTS]
+    theme_labels: dict[str, str] = {}
+    type_labels: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {"theme": {}, "type": {}, "region": {}, "side": {}, "country": {}}
+    for iri in used:
+        action = facts[iri]
+        for fact in action.facts:
+            if fact.kind == "theme":
+                theme_labels[fact.key] = fact.value
+            elif fact.kind == "type of assistance":
+                type_labels[fact.key] = fact.value
+        for iri, name in action.country_names.items():
+            country_labels.setdefault(iri, name)
+        for facet, values in (
+            ("theme", action.themes),
+            ("type", action.types),
+            ("region", [action.region or REGIONS_UNKNOWN]),
+            ("side", action.sides),
+            ("country", action.countries),
+        ):
+            for value in values:
+                counts[facet][value] = counts[facet].get(value, 0) + 1
+    options, index = {}, {}
+    for facet, labels in (
+        ("theme", theme_labels),
+        ("type", type_labels),
+        ("region", {r: r for r in counts["region"]}),
+        (
+            "side",
+            {s: f"experts from an {s}" if s == EU_SIDE else f"experts from a country {s}" for s in counts["side"]},
+        ),
+        ("country", {c: country_labels.get(c, c.rsplit("/", 1)[-1]) for c in counts["country"]}),
+    ):
+        options[facet], index[facet] = _facet_options(labels, counts[facet])
+    kind_index = {kind: i for i, kind in enumerate(kinds)}
+    rows = []
+    for iri in used:
+        action = facts[iri]
+        flat: list[int] = []
+        for f in action.facts:
+            flat += [kind_index[f.kind], keys((f.key, f.value)), len(f.evidence)]
+            flat += [evidence((texts(e.text), *_where(e.where, files))) for e in f.evidence]
+        rows.append(
+            [
+                texts(action.title),  # often also the sentence of a fact: held once
+                action.code,
+                [part for where in action.sources for part in _where(where, files)],
+                [texts(i) for i in action.institutions],
+                flat,
+                [index["theme"][t] for t in action.themes],
+                [index["type"][t] for t in action.types],
+                index["region"][action.region or REGIONS_UNKNOWN],
+                [index["side"][s] for s in action.sides],
+                [index["country"][c] for c in action.countries],
+            ]
+        )
+    return {
+        "actions": rows,
+        "kinds": kinds,
+        "keys": [list(k) for k in keys.values()],
+        "texts": texts.values(),
+        "files": files.values(),
+        "evidence": [part for e in evidence.values() for part in e],
+        "facets": options,
+        "sides": {"eu": index["side"].get(EU_SIDE, -1), "non_eu": index["side"].get(NON_EU_SIDE, -1)},
+    }
+
+
+def _groups(shown: nx.Graph, community: dict[str, int], weight: dict[str, float], positions: dict) -> list[dict]:
+    """The overview's groups: each community of at least MIN_GROUP nodes, named by its three
+    heaviest members (actions last: their titles say least about a group); the nodes of smaller
+    communities (isolated news items, pairs of actions) gathered by type."""
+    members: dict[object, list[str]] = {}
+    for node in shown.nodes:
+        members.setdefault(community.get(node, -1), []).append(node)
+    leftovers: dict[object, list[str]] = {}
+    for key in [k for k, nodes in members.items() if k == -1 or len(nodes) < MIN_GROUP]:
+        for node in members.pop(key):
+            leftovers.setdefault(("small", shown.nodes[node]["type"]), []).append(node)
+    groups = []
+    for key in sorted(members) + sorted(k for k, nodes in leftovers.items() if len(nodes) >= MIN_GROUP):
+        nodes = members[key] if key in members else leftovers[key]
+        kinds: dict[str, int] = {}
+        for n in nodes:
+            kinds[shown.nodes[n]["type"]] = kinds.get(shown.nodes[n]["type"], 0) + 1
+        if key in members:
+            named = sorted(nodes, key=lambda n: (shown.nodes[n]["type"] == "action", -weight[n], n))[:3]
+            names = [shown.nodes[n].get("label", n) for n in named]
+            names = [n if len(n) <= 28 else n[:27].rstrip() + "…" for n in names]
+            label = "\n".join(names) + f"\n+{len(nodes) - len(named)} more"
+        else:
+            label = f"{len(nodes)} {PLURALS[key[1]]}\nlinked to few others"
+        xs = [positions[n][0] for n in nodes]
+        ys = [positions[n][1] for n in nodes]
+        centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+        base = 20 + 8 * math.sqrt(len(nodes))
+        spread = math.sqrt(
+            sum((x - centre[0]) ** 2 + (y - centre[1]) ** 2 for x, y in zip(xs, ys, strict=True)) / len(xs)
+        )
+        groups.append(
+            {
+                "label": label,
+                "title": f"Group of {len(nodes)} nodes: "
+                + ", ".join(
+                    f"{count} {STYLE[kind][2].lower() if count == 1 else PLURALS[kind]}"
+                    for kind, count in sorted(kinds.items())
+                )
+                + "\nclick to open it",
+                "members": sorted(nodes),
+                "x": round(centre[0]),
+                "y": round(centre[1]),
+                # about as big as the place its members take (a community's members sit together;
+                # the leftovers are scattered, so their group keeps the plain size)
+                "size": round(min(max(base, 0.45 * spread), 2.5 * base) if key in members else base, 1),
+            }
+        )
+    return groups
+
+
+def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analytics | None = None) -> str:
+    """The HTML of one view; ``facts``: those of (at least) the actions behind ``g`` (see
+    ``graph.network.actions.action_facts``); ``analytics``: those of ``g`` when already computed."""
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+
+    shown, note = _cap(g)
+    if analytics is None or shown is not g:
+        analytics = analyse(shown, betweenness=False)
+    weighted = any("weight" in d for *_, d in shown.edges(data=True))
+    edges = _page_edges(shown)
+    weight = {n: max(_weighted_degree(shown, n), float(shown.degree(n))) for n in shown.nodes}
+    raw = {n: 8 + 5 * math.sqrt(weight[n]) for n in shown.nodes}
+    shrink = (MAX_SIZE - 8) / (max(raw.values()) - 8) if raw and max(raw.values()) > MAX_SIZE else 1
+    sizes = {n: round(8 + (raw[n] - 8) * shrink, 2) for n in shown.nodes}
+    positions = force_layout(shown, sizes, analytics.community)
+    # on the map, smaller nodes: Europe is crowded and the map is what must be seen
+    heaviest = max(weight.values(), default=1) or 1
+    map_sizes = {n: _map_size(weight[n], heaviest) for n in shown.nodes}
+    widest = max((d.get("weight", 1) for *_, d in edges), default=1)
+    layouts = {}
+    if view in MAP_VIEWS:
+        where = geo.positions()
+        anchors = {}
+        for n in shown.nodes:
+            if shown.nodes[n]["type"] != "country":  # the map views hold countries only
+                continue
+            point = where.get(shown.nodes[n].get("iso", ""))
+            # a country the reference data does not place waits in the South Atlantic
+            anchors[n] = geo.project(*point) if point else geo.project(-50, -25 + 4 * len(anchors) % 40)
+        layouts = map_layout(anchors, map_sizes)
+    groups = _groups(shown, analytics.community, weight, positions) if len(shown) > OVERVIEW_NODES else []
+    group_of = {n: i for i, group in enumerate(groups) for n in group["members"]}
+
+    # the actions the page describes: its action nodes, and those behind its links
+    used = sorted(
+        {n for n, d in shown.nodes(data=True) if d["type"] == "action" and n in facts}
+        | {a for *_, data in edges for a in data.get("actions", ())}
+    )
+    action_index = {a: i for i, a in enumerate(used)}
+    node_actions: dict[str, set[str]] = {n: set() for n in shown.nodes}
+    for source, target, data in edges:
+        node_actions[source].update(data.get("actions", ()))
+        node_actions[target].update(data.get("actions", ()))
+    country_labels = {n: d.get("label", n) for n, d in shown.nodes(data=True) if d["type"] == "country"}
+    actions = _actions_data(used, facts, country_labels)
+
+    net = Network(height="100%", width="100%", directed=shown.is_directed(), cdn_resources="local")
+    for node in sorted(shown.nodes):
+        data = shown.nodes[node]
+        shape, colour, _ = STYLE[data["type"]]
+        if data["type"] == "country" and data.get("eu_member"):
+            colour = EU_COLOUR
+        label = data.get("label", node)
+        label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+        extra = {}
+        if node in layouts:
+            extra["mx"], extra["my"] = layouts[node]
+            extra["msize"] = map_sizes[node]
+        net.add_node(
+            node,
+            label=label,
+            shape=shape,
+            color=colour,
+            size=sizes[node],
+            x=positions[node][0],
+            y=positions[node][1],
+            title=_tooltip(shown, node, data, analytics, len(node_actions[node])),
+            kind=data["type"],  # not "group": vis-network would colour by its group palette
+            names=[data.get("label", node), *data.get("aliases", ())],
+            own=action_index.get(node, -1) if data["type"] == "action" else -1,
+            rank=round(weight[node] / heaviest, 4),
+            group_index=group_of.get(node, -1),
+            code=data.get("code", ""),
+            eu=bool(data.get("eu_member")),
+            **extra,
+        )
+    page_edges = []
+    eu_side, non_eu_side = actions["sides"]["eu"], actions["sides"]["non_eu"]
+    for number, (source, target, data) in enumerate(edges):
+        behind = [action_index[a] for a in data.get("actions", ())]
+        count = data.get("weight", 1)
+        edge = Edge(source, target, shown.is_directed(), title=data.get("label", ""), width=_width(count, widest))
+        options = dict(edge.options, id=f"e{number}", kind=data.get("label", ""), a=behind, w=count)
+        if view in MAP_VIEWS:  # the expert side of a link between countries: its expert end(s)
+            ends = [source] if view == "country-flows" else [source, target]
+            options["sd"] = sorted({eu_side if shown.nodes[e].get("eu_member") else non_eu_side for e in ends})
+        page_edges.append(options)
+    nodes = [
+        {k: v for k, v in n.items() if k not in ("font",) and v not in (None, "", -1) or k in ("own",)}
+        for n in net.nodes
+    ]
+    big = len(page_edges) > 2000
     options = {
-        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": shown.number_of_nodes() < 300},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
         "physics": {
+            "enabled": False,
             "solver": "forceAtlas2Based",
-            # fewer layout steps on large views: the page stays blank until they are done
-            "stabilization": {"enabled": True, "iterations": 600 if len(net.edges) <= 2000 else 200, "fit": True},
+            "stabilization": {"enabled": False, "iterations": 300, "fit": False},
             "forceAtlas2Based": {
-                "gravitationalConstant": -80,
-                "centralGravity": 0.02,
-                "springLength": 90,
-                "springConstant": 0.06,
-                "damping": 0.5,
-                "avoidOverlap": 0.4,
+                "gravitationalConstant": -60,
+                "centralGravity": 0.01,
+                "springLength": 80,
+                "springConstant": 0.05,
+                "damping": 0.6,
+                "avoidOverlap": 0.5,
             },
         },
         "interaction": {
-            "hover": True,
-            "tooltipDelay": 150,
+            "hover": not big,
+            "tooltipDelay": 200,
             "navigationButtons": False,
-            **({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True} if len(net.edges) > 2000 else {}),
+            "zoomSpeed": 0.6,
+            **({"hideEdgesOnDrag": True} if big else {}),
         },
         "edges": {
-            "smooth": False,
-            "color": {"opacity": 0.5},
-            "arrows": {"to": {"enabled": shown.is_directed(), "scaleFactor": 0.5}},
+            # flows drawn as arcs, so that A to B and B to A are two lines
+            "smooth": {"type": "curvedCW", "roundness": 0.12} if view == "country-flows" else False,
+            "color": {"inherit": "from", "opacity": 0.45},
+            "arrows": {"to": {"enabled": shown.is_directed(), "scaleFactor": 0.45}},
+            "selectionWidth": 2,
         },
-        "nodes": {"font": {"size": 12}},
+        "nodes": {
+            "font": {"size": 12, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": 6, "maxVisible": 40}},
+            "borderWidth": 1,
+        },
     }
-    nodes = [
-        {
-            "id": n["id"],
-            "label": n["label"],
-            "shape": n["shape"],
-            "color": n["color"],
-            "size": n["size"],
-            "title": n["title"],
-            "kind": n["kind"],  # not "group": vis-network would colour by its group palette
-            "name": shown.nodes[n["id"]].get("label", n["id"]),
-        }
-        for n in net.nodes
-    ]
-    edges = [{k: e[k] for k in ("from", "to", "title", "width", "value") if k in e} for e in net.edges]
     types = sorted({n["kind"] for n in nodes}, key=NODE_TYPES.index)
-    country_options = sorted((shown.nodes[c].get("label", c), c) for c in countries)
+    payload = {
+        "view": view,
+        "directed": shown.is_directed(),
+        "weighted": weighted,
+        "nodes": nodes,
+        "edges": page_edges,
+        "groups": groups,
+        "options": options,
+        "types": [[t, STYLE[t][1], STYLE[t][2]] for t in types],
+        "eu_colour": EU_COLOUR,
+        "shrink": shrink,
+        "heaviest": heaviest,
+        "widest": widest,
+        "max_size": MAX_SIZE,
+        **actions,
+    }
+    if view in MAP_VIEWS:
+        payload["map"] = {"first": MAP_VIEWS[view], "outline": [list(ring) for ring in geo.outline()]}
+    assets = resources.files("graph.network") / "assets"
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
-    return _TEMPLATE.substitute(
-        title=_html(TITLES[view]),
-        note=_html(note),
-        counts=f"{len(nodes)} nodes, {len(edges)} edges",
-        script=(lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
-        style=(lib / "vis-network.css").read_text(encoding="utf-8"),
-        legend="".join(
-            f'<label><input type="checkbox" class="type" value="{t}" checked> '
-            f'<span class="swatch" style="background:{STYLE[t][1]}"></span>{_html(STYLE[t][2])}'
-            + (
-                f' (<span class="swatch" style="background:{EU_COLOUR}"></span>EU member state)'
-                if t == "country"
-                else ""
-            )
-            + "</label>"
-            for t in types
-        ),
-        countries="".join(f'<option value="{_html(c)}">{_html(label)}</option>' for label, c in country_options),
-        data=_json(
-            {
-                "nodes": nodes,
-                "edges": edges,
-                "options": options,
-                "countries": {c: sorted(m) for c, m in countries.items()},
-            }
-        ),
-    )
+    page_text = (assets / "view.html").read_text(encoding="utf-8")
+    replacements = {
+        "$title": _html(TITLES[view]),
+        "$note": _html(note),
+        "$counts": f"{len(nodes)} nodes, {len(page_edges)} links",
+        "$style": (assets / "view.css").read_text(encoding="utf-8"),
+        "$code": (assets / "view.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
+        "$vis_script": (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
+        "$data": _json(payload),
+    }
+    # one pass, so that nothing substituted is read again for a placeholder
+    parts = page_text.split("$")
+    out = [parts[0]]
+    for part in parts[1:]:
+        name = next((key for key in replacements if part.startswith(key[1:])), None)
+        if name is None:
+            out.append("$" + part)
+        else:
+            out.append(replacements[name] + part[len(name) - 1 :])
+    return "".join(out)
+
+
+def _width(count: int, widest: int) -> float:
+    """A link's width: 1 to 7 canvas units, by the square root of its weight against the heaviest
+    link's, so that a view a hundred times larger draws the same (view.js has the same formula)."""
+    if widest <= 1:
+        return 1.0
+    return round(1 + 6 * math.sqrt(max(count, 1) / widest), 2)
+
+
+def _map_size(weight: float, heaviest: float) -> float:
+    """A country's size on the map, against the heaviest country's (view.js has the same formula)."""
+    return round(4 + 22 * math.sqrt(weight / heaviest), 2)
 
 
 def _html(text: str) -> str:
@@ -239,75 +493,3 @@ def _json(value: object) -> str:
     """JSON for a <script> block: no "</script>" or HTML comment can close it early."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
-
-
-_TEMPLATE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>$title</title>
-<style>$style</style>
-<style>
-html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; font-size: 13px; }
-#bar { position: absolute; top: 0; left: 0; right: 0; padding: 6px 10px; background: #f7f7f7;
-       border-bottom: 1px solid #ddd; z-index: 2; }
-#bar h1 { font-size: 15px; margin: 0 12px 0 0; display: inline; }
-#bar label { margin-right: 8px; white-space: nowrap; }
-.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 3px; border-radius: 2px; }
-#note { color: #a33; }
-#network { position: absolute; top: 64px; left: 0; right: 0; bottom: 0; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 420px; }
-</style>
-</head>
-<body data-ready="no" data-errors="0">
-<div id="bar">
-  <h1>$title</h1><span id="counts">$counts</span> <span id="note">$note</span><br>
-  <input id="search" type="search" placeholder="Find a node" size="24">
-  <select id="country"><option value="">All countries</option>$countries</select>
-  $legend
-</div>
-<div id="network"></div>
-<script>
-window.addEventListener("error", function () {
-  document.body.dataset.errors = String(Number(document.body.dataset.errors) + 1);
-});
-</script>
-<script>$script</script>
-<script type="application/json" id="graph-data">$data</script>
-<script>
-(function () {
-  var data = JSON.parse(document.getElementById("graph-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("network"), {nodes: nodes, edges: edges}, data.options);
-  window.socieuxNetwork = network;
-  document.body.dataset.nodes = String(nodes.length);
-  document.body.dataset.edges = String(edges.length);
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: false});
-    document.body.dataset.ready = "yes";
-  });
-  function apply() {
-    var shown = {};
-    document.querySelectorAll("input.type").forEach(function (box) { shown[box.value] = box.checked; });
-    var country = document.getElementById("country").value;
-    var keep = country ? new Set(data.countries[country]) : null;
-    nodes.update(data.nodes.map(function (n) {
-      return {id: n.id, hidden: !shown[n.kind] || (keep !== null && !keep.has(n.id))};
-    }));
-  }
-  document.querySelectorAll("input.type").forEach(function (box) { box.addEventListener("change", apply); });
-  document.getElementById("country").addEventListener("change", apply);
-  document.getElementById("search").addEventListener("change", function (event) {
-    var wanted = event.target.value.toLowerCase();
-    var found = data.nodes.filter(function (n) { return n.name.toLowerCase().indexOf(wanted) !== -1; });
-    if (found.length) {
-      network.selectNodes(found.map(function (n) { return n.id; }));
-      network.focus(found[0].id, {scale: 1.2});
-    }
-  });
-})();
-</script>
-</body>
-</html>
-""")

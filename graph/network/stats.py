@@ -50,6 +50,21 @@ def _count(graph: Graph, prop, label_prop) -> list[list[object]]:
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
+def _institutions(graph: Graph) -> list[list[object]]:
+    """Partner institutions with their country (the English short name; empty when unknown), so
+    that the several "Ministry of Health" rows can be told apart."""
+    counts: Counter = Counter()
+    for action in graph.subjects(RDF.type, SOCX.Action):
+        for value in set(graph.objects(action, SOCX.partnerInstitution)):
+            counts[value] += 1
+    rows = []
+    for institution, count in counts.items():
+        country = graph.value(institution, SOCX.country)
+        name = graph.value(country, SKOS.prefLabel) if country is not None else None
+        rows.append([str(graph.value(institution, SKOS.prefLabel) or institution), str(name or ""), count])
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
 def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
     """The tables ``socieux-kg stats`` prints and writes (``analytics``: those of ``full`` when
     already computed)."""
@@ -71,8 +86,8 @@ def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> 
         Table(
             "institutions",
             "Partner institutions by number of actions",
-            ["institution", "actions"],
-            _count(graph, SOCX.partnerInstitution, SKOS.prefLabel),
+            ["institution", "country", "actions"],
+            _institutions(graph),
         ),
         Table("themes", "Themes by number of actions", ["theme", "actions"], _count(graph, SOCX.theme, SKOS.prefLabel)),
         Table(
@@ -100,9 +115,17 @@ def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> 
 
 
 def flows_svg(flows: nx.DiGraph) -> str:
-    """Expert countries on the left, partner countries on the right, bands as wide as the flows."""
-    experts = sorted({s for s, _ in flows.edges}, key=lambda n: (-flows.out_degree(n, weight="weight"), n))
-    partners = sorted({t for _, t in flows.edges}, key=lambda n: (-flows.in_degree(n, weight="weight"), n))
+    """Expert countries on the left, partner countries on the right, bands as wide as the flows.
+    Every number is a number of actions, as in the ``country-flows`` query: a band's is the actions
+    with both countries, a country's the distinct actions of all its bands (an action with experts
+    from two countries counts once for its partner country)."""
+    behind: dict[str, set] = {}
+    for source, target, data in flows.edges(data=True):
+        behind.setdefault(("expert", source), set()).update(data.get("actions", ()))
+        behind.setdefault(("partner", target), set()).update(data.get("actions", ()))
+    total = {key: len(actions) for key, actions in behind.items()}
+    experts = sorted({s for s, _ in flows.edges}, key=lambda n: (-total["expert", n], n))
+    partners = sorted({t for _, t in flows.edges}, key=lambda n: (-total["partner", n], n))
     step, top, width = 18, 60, 900
     height = top + step * max(len(experts), len(partners), 1) + 30
     y_expert = {n: top + i * step for i, n in enumerate(experts)}
@@ -127,14 +150,12 @@ def flows_svg(flows: nx.DiGraph) -> str:
         parts.append(
             f'<path d="M 210 {y1} C 450 {y1}, 450 {y2}, {width - 240} {y2}" fill="none" '
             f'stroke="#4e79a7" stroke-opacity="0.35" stroke-width="{stroke:.2f}">'
-            f"<title>{label(source)} to {label(target)}: {w}</title></path>"
+            f"<title>{label(source)} to {label(target)}: {w} actions</title></path>"
         )
     for node, y in y_expert.items():
-        total = flows.out_degree(node, weight="weight")
-        parts.append(f'<text x="200" y="{y}" text-anchor="end">{label(node)} ({total})</text>')
+        parts.append(f'<text x="200" y="{y}" text-anchor="end">{label(node)} ({total["expert", node]})</text>')
     for node, y in y_partner.items():
-        total = flows.in_degree(node, weight="weight")
-        parts.append(f'<text x="{width - 230}" y="{y}">{label(node)} ({total})</text>')
+        parts.append(f'<text x="{width - 230}" y="{y}">{label(node)} ({total["partner", node]})</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

@@ -342,16 +342,17 @@ def test_american_spellings_match_the_schemes_british_cues():
 
 
 @pytest.mark.parametrize(
-    "description",
+    ("description", "expected"),
     [
-        "experts from France and Spain " * 2000,  # no sentence boundary
-        "Ünïcödé ☃ ﬁ \u200b experts from Frаnce (Cyrillic a) — “quotes” ‹›  ۱۲۳ 🙂 " * 50,
-        ("Experts from France met the Ministry of Labour of Peru in Lima. " * 16000),  # about 1 MB
+        ("experts from France and Spain " * 2000, {"FRA", "ESP"}),  # no sentence boundary
+        # a Cyrillic a makes no France, whatever else the noise holds
+        ("Ünïcödé ☃ ﬁ \u200b experts from Frаnce (Cyrillic a) — “quotes” ‹›  ۱۲۳ 🙂 " * 50, set()),
+        ("Experts from France met the Ministry of Labour of Peru in Lima. " * 16000, {"FRA"}),  # about 1 MB
     ],
 )
-def test_odd_text_never_crashes(description):
+def test_odd_text_never_crashes(description, expected):
     facts = one(description)
-    assert {f.value for f in facts.expert_countries} <= {"FRA", "ESP"}
+    assert {f.value for f in facts.expert_countries} == expected
 
 
 def test_evidence_points_at_the_line_and_span_of_the_sentence():

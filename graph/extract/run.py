@@ -1,5 +1,5 @@
-"""Run the extraction over merged actions: one ``nlp.pipe`` pass over every title, partner line
-and description line, then the per-action decisions and the merging of institutions."""
+"""Run the extraction over merged actions: one ``nlp.pipe`` pass over every distinct title, partner
+line and description line, then the per-action decisions and the merging of institutions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
@@ -62,32 +63,36 @@ def _findings(texts: list[tuple[str, str]]) -> list[list[Finding]]:
 
 
 def _findings_parallel(texts: list[tuple[str, str]], jobs: int) -> list[list[Finding]]:
-    """As :func:`_findings`, in ``jobs`` forked worker processes that share the loaded pipeline;
-    the pieces come back in order, so the result is the same as in one process."""
+    """As :func:`_findings`, in ``jobs`` worker processes forked with the loaded pipeline (they share
+    it, copy on write); the pieces come back in order, so the result is the same as in one process."""
     load_nlp()  # loaded before the fork, inherited by the workers
     size = -(-len(texts) // (jobs * 4))
     pieces = [texts[start : start + size] for start in range(0, len(texts), size)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [findings for piece in pool.map(_findings, pieces, chunksize=1) for findings in piece]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as workers:
+        return [findings for piece in workers.map(_findings, pieces) for findings in piece]
 
 
 def extract(
     actions: list[Action], progress: Callable[[str], None] = lambda message: None, jobs: int | None = None
 ) -> Extraction:
     """Facts of every action, with evidence, and the merged partner institutions. ``jobs``: worker
-    processes for the spaCy pass over large inputs (default: one per processor)."""
+    processes for the spaCy pass over large inputs (default: one per processor).
+
+    Each distinct (field, text) is read once: the pipeline reads a text on its own, so the same text
+    in the same field gives the same findings wherever it stands (an action repeated in several
+    documents, a description or partner line shared by several actions)."""
     items: list[tuple[int, str, Field]] = [
         (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
     ]
-    texts = [(name, where.value) for _, name, where in items]
+    texts = list(dict.fromkeys((name, where.value) for _, name, where in items))
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs > 1 and len(texts) >= PARALLEL_TEXTS and "fork" in multiprocessing.get_all_start_methods():
-        per_text = _findings_parallel(texts, jobs)
+        per_text = dict(zip(texts, _findings_parallel(texts, jobs), strict=True))
     else:
-        per_text = _findings(texts)
+        per_text = dict(zip(texts, _findings(texts), strict=True))
     found: dict[int, list[tuple[str, Field, Finding]]] = defaultdict(list)
-    for (index, name, where), findings in zip(items, per_text, strict=True):
-        for finding in findings:
+    for index, name, where in items:
+        for finding in per_text[name, where.value]:
             found[index].append((name, where, finding))
     facts: dict[str, ActionFacts] = {}
     anomalies: list[Anomaly] = []

@@ -206,7 +206,7 @@ def write_outputs(
         if store:
             from graph.sparql.store import write_store
 
-            loading = loader.submit(write_store, nt, out / "store")
+            loading = loader.submit(write_store, nt, out / "store", lenient=True)
         if validate:
             _validate(result, progress)
         for job in as_completed(jobs):

@@ -121,9 +121,10 @@ def answers_as_terms(solutions, variables: list[str], term, query) -> list[tuple
     """Each row as its terms (N-Triples text; a literal as its lexical form, language and datatype,
     the values of a multi-valued cell sorted), the rows sorted."""
     from graph.rdf.terms import is_literal, split_literal
-    from graph.sparql.query import tidy
 
-    multi = set(query.multi_valued)
+    def tidy(variable: str, text: str) -> str:  # the engines join a multi-valued cell's values in any order
+        return " | ".join(sorted(set(text.split(" | ")) - {""})) if variable in query.multi_valued else text
+
     rows = []
     for solution in solutions:
         row = []
@@ -132,7 +133,7 @@ def answers_as_terms(solutions, variables: list[str], term, query) -> list[tuple
             text = "" if value is None else term(value)
             if text and is_literal(text):
                 lexical, language, datatype = split_literal(text)
-                row.append((variable, tidy(variable, lexical, multi), language, datatype))
+                row.append((variable, tidy(variable, lexical), language, datatype))
             else:
                 row.append((variable, text))
         rows.append(tuple(row))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
@@ -29,6 +29,7 @@ from graph.vocab import ontology_dir
 # ---------------------------------------------------------------------------- IRIs
 
 
+@lru_cache(maxsize=100_000)
 def slug(text: str, limit: int = 48) -> str:
     """A readable, ASCII, lower-case IRI segment."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -60,6 +61,7 @@ def news_iri(item: NewsItem) -> str:
     return f"<{ID}news/{slug(item.title)}-{_digest(item.key)}>"
 
 
+@lru_cache(maxsize=4096)
 def document_iri(file: str) -> str:
     return f"<{ID}document/{quote(file, safe='-._~')}>"
 
@@ -129,36 +131,36 @@ def _line(number: int) -> str:
 
 def _add_document(graph: TripleSet, file: str) -> str:
     doc = document_iri(file)
-    graph.add(doc, _RDF.type, _SOCX.SourceDocument)
-    graph.add(doc, _SOCX.sourceFile, _literal(file))
-    graph.add(doc, _RDFS.label, _literal(file))
+    graph.add_all(
+        doc, ((_RDF.type, _SOCX.SourceDocument), (_SOCX.sourceFile, _literal(file)), (_RDFS.label, _literal(file)))
+    )
     return doc
 
 
-def _add_source(graph: TripleSet, file: str, line: int) -> str:
-    record = source_iri(file, line)
-    graph.add(record, _RDF.type, _SOCX.SourceRecord)
-    graph.add(record, _RDFS.label, terms.literal(f"{file}:{line}"))
-    graph.add(record, _SOCX.sourceFile, _literal(file))
-    graph.add(record, _SOCX.line, _line(line))
-    graph.add(record, _DCTERMS.isPartOf, _add_document(graph, file))
-    return record
+def _source_pairs(graph: TripleSet, file: str, line: int) -> list[tuple[str, str]]:
+    """The triples of a source record (file and line), as (predicate, object) pairs."""
+    return [
+        (_RDF.type, _SOCX.SourceRecord),
+        (_RDFS.label, terms.literal(f"{file}:{line}")),
+        (_SOCX.sourceFile, _literal(file)),
+        (_SOCX.line, _line(line)),
+        (_DCTERMS.isPartOf, _add_document(graph, file)),
+    ]
 
 
 def _add_action_source(graph: TripleSet, record: ActionRecord) -> str:
-    node = _add_source(graph, record.file, record.title.line)
-    graph.add(node, _SOCX.layout, _literal(record.layout))
-    graph.add(node, _SOCX.titleLine, _line(record.title.line))
-    for partner in record.partners:
-        graph.add(node, _SOCX.partnerLine, _line(partner.line))
+    node = source_iri(record.file, record.title.line)
+    pairs = _source_pairs(graph, record.file, record.title.line)
+    pairs += [(_SOCX.layout, _literal(record.layout)), (_SOCX.titleLine, _line(record.title.line))]
+    pairs += [(_SOCX.partnerLine, _line(partner.line)) for partner in record.partners]
     if record.types:
-        graph.add(node, _SOCX.assistanceTypeLine, _line(record.types.line))
-    for part in record.description:
-        graph.add(node, _SOCX.descriptionLine, _line(part.line))
+        pairs.append((_SOCX.assistanceTypeLine, _line(record.types.line)))
+    pairs += [(_SOCX.descriptionLine, _line(part.line)) for part in record.description]
     if record.start:
-        graph.add(node, _SOCX.startLine, _line(record.start.line))
+        pairs.append((_SOCX.startLine, _line(record.start.line)))
     if record.end:
-        graph.add(node, _SOCX.endLine, _line(record.end.line))
+        pairs.append((_SOCX.endLine, _line(record.end.line)))
+    graph.add_all(node, pairs)
     return node
 
 
@@ -205,21 +207,24 @@ def _add_evidence(graph: TripleSet, action: str, fact: Fact, obj: str) -> None:
     """A qualified statement: which sentence, line, span and rule a fact comes from."""
     prop = FACT_PROPERTIES[fact.kind]
     node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
-    graph.add(action, prop, obj)
-    graph.add(action, _SOCX.evidence, node)
-    graph.add(node, _RDF.type, _SOCX.Evidence)
-    graph.add(node, _RDF.subject, action)
-    graph.add(node, _RDF.predicate, prop)
-    graph.add(node, _RDF.object, obj)
-    graph.add(node, _SOCX.rule, _literal(fact.rule))
-    graph.add(node, _SOCX.sentence, _text(fact.sentence))
-    graph.add(node, _SOCX.sourceFile, _literal(fact.file))
-    graph.add(node, _SOCX.line, _line(fact.line))
-    graph.add(node, _SOCX.charStart, _line(fact.start))
-    graph.add(node, _SOCX.charEnd, _line(fact.end))
-    graph.add(node, _DCTERMS.source, document_iri(fact.file))
-    if fact.detail:
-        graph.add(node, _SOCX.detail, _literal(fact.detail))
+    graph.add_all(action, ((prop, obj), (_SOCX.evidence, node)))
+    graph.add_all(
+        node,
+        (
+            (_RDF.type, _SOCX.Evidence),
+            (_RDF.subject, action),
+            (_RDF.predicate, prop),
+            (_RDF.object, obj),
+            (_SOCX.rule, _literal(fact.rule)),
+            (_SOCX.sentence, _text(fact.sentence)),
+            (_SOCX.sourceFile, _literal(fact.file)),
+            (_SOCX.line, _line(fact.line)),
+            (_SOCX.charStart, _line(fact.start)),
+            (_SOCX.charEnd, _line(fact.end)),
+            (_DCTERMS.source, document_iri(fact.file)),
+            *(((_SOCX.detail, _literal(fact.detail)),) if fact.detail else ()),
+        ),
+    )
 
 
 def add_action(
@@ -285,7 +290,9 @@ def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, str], named:
 
 
 def _add_news_source(graph: TripleSet, record: NewsRecord) -> str:
-    return _add_source(graph, record.title.file, record.title.line)
+    node = source_iri(record.title.file, record.title.line)
+    graph.add_all(node, _source_pairs(graph, record.title.file, record.title.line))
+    return node
 
 
 @cache

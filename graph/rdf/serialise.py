@@ -61,8 +61,8 @@ def from_ntriples(source: str | bytes | Path, output: BinaryIO | Path, fmt: str)
     ``json-ld`` or ``nt``) to ``output``, in their order, with the project's prefixes."""
     from pyoxigraph import RdfFormat, parse, serialize
 
-    # lenient: the N-Triples are the build's own, already checked term by term; the strict parser
-    # spends most of its time validating IRIs again
+    # lenient: the N-Triples are the build's own (IRIs it minted or read from the ontology, literals
+    # pyoxigraph made); the strict parser spends most of its time validating the IRIs again
     if isinstance(source, Path):
         parsed = parse(path=str(source), format=RdfFormat.N_TRIPLES, lenient=True)
     else:

@@ -148,6 +148,19 @@ def _number(term: str) -> Decimal | None:
         return None
 
 
+def _memo(test: Callable[[str], bool]) -> Callable[[str], bool]:
+    """``test`` computed once per term: values repeat (line numbers, file names, classes)."""
+    known: dict[str, bool] = {}
+
+    def cached(term: str) -> bool:
+        verdict = known.get(term)
+        if verdict is None:
+            verdict = known[term] = test(term)
+        return verdict
+
+    return cached
+
+
 def _string(term: str) -> str:
     """The string form of a value for sh:minLength and sh:pattern (a literal's lexical form, an IRI)."""
     return terms.lexical(term)
@@ -488,12 +501,12 @@ class Shapes:
     # node and its value nodes, records failures (focus nodes) and results (by focus node).
 
     def _c_minCount(self, shape: _Shape) -> Check:
-        return self._count_check(shape, SH.minCount, "Less", lambda n, limit: n < limit)
+        return self._count_check(shape, SH.minCount, "Less")
 
     def _c_maxCount(self, shape: _Shape) -> Check:
-        return self._count_check(shape, SH.maxCount, "More", lambda n, limit: n > limit)
+        return self._count_check(shape, SH.maxCount, "More")
 
-    def _count_check(self, shape: _Shape, predicate: URIRef, word: str, fails: Callable[[int, int], bool]) -> Check:
+    def _count_check(self, shape: _Shape, predicate: URIRef, word: str) -> Check:
         if not shape.is_property_shape:
             raise _malformed(shape.node, f"{_curie(predicate)} belongs on a property shape, not a node shape")
         value = self._one(shape.node, predicate)
@@ -508,16 +521,19 @@ class Shapes:
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if predicate == SH.minCount and limit == 0:
                 return
-            for focus, nodes in values.items():
-                if fails(len(nodes), limit):
-                    run.fail(
-                        shape,
-                        focus,
-                        lambda f=focus: f"{word} than {limit} values on {run.data_words(f)}->{path_words}",
-                        failed,
-                        reports,
-                        component,
-                    )
+            if predicate == SH.minCount:
+                wrong = [focus for focus, nodes in values.items() if len(nodes) < limit]
+            else:
+                wrong = [focus for focus, nodes in values.items() if len(nodes) > limit]
+            for focus in wrong:
+                run.fail(
+                    shape,
+                    focus,
+                    lambda f=focus: f"{word} than {limit} values on {run.data_words(f)}->{path_words}",
+                    failed,
+                    reports,
+                    component,
+                )
 
         return check
 
@@ -533,9 +549,12 @@ class Shapes:
             data = run.data
             for rule in classes:
                 kinds = data.subclasses(rule)
+                outside = _memo(
+                    lambda value, kinds=kinds: terms.is_literal(value) or kinds.isdisjoint(data.types(value))
+                )
                 for focus, nodes in values.items():
                     for value in nodes:
-                        if terms.is_literal(value) or kinds.isdisjoint(data.types(value)):
+                        if outside(value):
                             run.fail(shape, focus, lambda: text, failed, reports, "Class", value)
 
         return check
@@ -543,7 +562,7 @@ class Shapes:
     def _c_datatype(self, shape: _Shape) -> Check:
         rule = self._one(shape.node, SH.datatype)
         text = f"Value is not Literal with datatype {self.words(rule)}"
-        fits = _datatype_test(str(rule))
+        fits = _memo(_datatype_test(str(rule)))
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for focus, nodes in values.items():
@@ -602,12 +621,14 @@ class Shapes:
         least = self._count(shape.node, SH.minLength)
         text = f"String length not >= {self.words(rule)}"
 
+        short = _memo(lambda value: terms.is_blank(value) or len(_string(value)) < least)
+
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if least == 0:
                 return
             for focus, nodes in values.items():
                 for value in nodes:
-                    if terms.is_blank(value) or len(_string(value)) < least:
+                    if short(value):
                         run.fail(shape, focus, lambda: text, failed, reports, "MinLength", value)
 
         return check
@@ -629,9 +650,10 @@ class Shapes:
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for regex in compiled:
+                unmatched = _memo(lambda value, regex=regex: terms.is_blank(value) or not regex.search(_string(value)))
                 for focus, nodes in values.items():
                     for value in nodes:
-                        if terms.is_blank(value) or not regex.search(_string(value)):
+                        if unmatched(value):
                             run.fail(shape, focus, lambda: text, failed, reports, "Pattern", value)
 
         return check
@@ -643,11 +665,16 @@ class Shapes:
             raise _malformed(shape.node, f"sh:minInclusive must be a number, not {rule!r}")
         text = f"Value is not >= {self.words(rule)}"
 
+        def smaller(value: str) -> bool:
+            number = _number(value)
+            return number is None or number.is_nan() or number < bound
+
+        below = _memo(smaller)
+
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for focus, nodes in values.items():
                 for value in nodes:
-                    number = _number(value)
-                    if number is None or number.is_nan() or number < bound:
+                    if below(value):
                         run.fail(shape, focus, lambda: text, failed, reports, "MinInclusive", value)
 
         return check

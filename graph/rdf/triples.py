@@ -59,29 +59,35 @@ class TripleSet:
 
     def add(self, s: str, p: str, o: str) -> None:
         """Add a triple of term text (see :mod:`graph.rdf.terms`)."""
+        self.add_all(s, ((p, o),))
+
+    def add_all(self, s: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add the triples of one subject: its (predicate, object) pairs."""
         predicates = self._spo.get(s)
         if predicates is None:
             predicates = self._spo[s] = {}
-        objects = predicates.get(p)
-        if objects is None:
-            predicates[p] = [o]
-            having = self._having.get(p)
-            if having is None:
-                self._having[p] = [s]
+        having, pos = self._having, self._pos
+        for p, o in pairs:
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+                subjects = having.get(p)
+                if subjects is None:
+                    having[p] = [s]
+                else:
+                    subjects.append(s)
+            elif o in objects:
+                continue
+            elif type(objects) is list and len(objects) >= SHORT:
+                predicates[p] = dict.fromkeys(objects)
+                predicates[p][o] = None
+            elif type(objects) is list:
+                objects.append(o)
             else:
-                having.append(s)
-        elif o in objects:
-            return
-        elif type(objects) is list and len(objects) >= SHORT:
-            predicates[p] = dict.fromkeys(objects)
-            predicates[p][o] = None
-        elif type(objects) is list:
-            objects.append(o)
-        else:
-            objects[o] = None
-        self._count += 1
-        if p in self._pos:
-            self._pos[p].setdefault(o, {})[s] = None
+                objects[o] = None
+            self._count += 1
+            if p in pos:
+                pos[p].setdefault(o, {})[s] = None
 
     def to_rdflib(self) -> Graph:
         graph = Graph(bind_namespaces="none")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +21,7 @@ from graph.read.assistance import AssistanceTypeMatcher
 from graph.read.merge import merge_documents
 from graph.read.reader import DocumentReader, read_document
 from graph.read.records import Document
+from graph.workers import ForkedPool, can_fork
 
 GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
@@ -50,9 +49,7 @@ _WORKER_GRAPH: list[TripleSet] = []  # the graph a writer process was forked wit
 
 
 def _start_writer(graph: TripleSet) -> None:
-    """Set up a writer process: the graph it shares with its parent (copy on write), and no Ctrl-C
-    of its own (the parent decides, and stops it)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Set up a writer process: the graph it shares with its parent (copy on write)."""
     _WORKER_GRAPH[:] = [graph]
 
 
@@ -67,23 +64,13 @@ def _in_worker(task: Callable, *args):
         raise SocieuxError(f"{type(error).__name__}: {error}") from None
 
 
-def _writer_pool(graph: TripleSet, workers: int) -> Executor:
+def _writer_pool(graph: TripleSet, workers: int) -> ForkedPool | ThreadPoolExecutor:
     """Writer processes forked with the graph (inherited through the fork, not copied); a thread
     where processes cannot be forked."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_writer, initargs=(graph,))
+    if can_fork():
+        return ForkedPool(workers, _start_writer, (graph,))
     _WORKER_GRAPH[:] = [graph]
     return ThreadPoolExecutor(1)
-
-
-def _stop(pool: Executor, processes: set) -> None:
-    """Stop a pool whose work is moot (this process failed or was interrupted): its processes are
-    the children that appeared when it started."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-        process.join()
 
 
 @dataclass
@@ -131,24 +118,27 @@ def build(
     clash = {n for n in names if names.count(n) > 1}
     if clash:
         raise InputError(sorted(clash)[0], "two input documents share this file name; sources would be ambiguous")
+    from graph.extract.run import Extractor, news_countries
+
     matcher = AssistanceTypeMatcher.default()
     reader = DocumentReader(matcher)
     documents = []
-    for path in files:
-        doc = read_document(path, reader)
+    # on large inputs, worker processes extract each document's texts while the next ones are read
+    with Extractor.for_documents(files, jobs) as extractor:
+        for path in files:
+            doc = read_document(path, reader)
+            progress(
+                f"read {doc.file}: {len(doc.actions)} action entries, {len(doc.news)} news entries, "
+                f"{doc.non_blank_lines} non-blank lines"
+            )
+            documents.append(doc)
+            extractor.read_ahead(doc)
+        merged = merge_documents(documents, matcher)
         progress(
-            f"read {doc.file}: {len(doc.actions)} action entries, {len(doc.news)} news entries, "
-            f"{doc.non_blank_lines} non-blank lines"
+            f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
+            f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
         )
-        documents.append(doc)
-    merged = merge_documents(documents, matcher)
-    progress(
-        f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
-        f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
-    )
-    from graph.extract.run import extract, news_countries
-
-    extraction = extract(merged.actions, progress, jobs=jobs)
+        extraction = extractor.extract(merged.actions, progress)
     extraction.news_countries = news_countries(merged.news)
     graph = build_graph(merged, extraction)
     progress(f"mapped: {len(graph)} triples")
@@ -193,10 +183,8 @@ def write_outputs(
     made: dict[str, list[str]] = {nt.name: [nt.name]}  # what each job wrote
     jobs: dict[Future, str] = {}
     loading: Future | None = None
-    before = set(multiprocessing.active_children())
-    workers = _writer_pool(result.triples, 2 if network else 1)
-    loader = ThreadPoolExecutor(1, thread_name_prefix="socieux-kg-store")
-    try:
+    # (on an error the workers are stopped first, then the store's loading is waited for)
+    with ThreadPoolExecutor(1) as loader, _writer_pool(result.triples, 2 if network else 1) as workers:
         if network:  # first: it needs only the graph, and the forks happen before the loading thread starts
             jobs[workers.submit(_in_worker, _write_network, out)] = "network"
         files.write_atomic(nt, serialise.ntriples_chunks(result.triples))
@@ -216,12 +204,6 @@ def write_outputs(
         if loading is not None:
             loading.result()  # raises what the load raised
             progress(f"wrote {out / 'store'}")
-    except BaseException:
-        _stop(workers, set(multiprocessing.active_children()) - before)
-        raise
-    finally:
-        workers.shutdown(wait=True)
-        loader.shutdown(wait=True)
     order = ("socieux.ttl", "socieux.nt", "socieux.jsonld", "network")
     written = [out / name for key in order for name in made.get(key, ())]
     result.report.outputs = [p.relative_to(out).as_posix() for p in written]

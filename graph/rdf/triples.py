@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from graph.rdf.terms import from_rdflib, to_rdflib
@@ -143,6 +143,8 @@ class TripleSet:
         return node
 
     def _text(self, node: Node) -> str:
+        if type(node) is URIRef:  # the usual case, and cheaper than hashing an rdflib term
+            return f"<{node}>"
         text = self._texts.get(node)
         if text is None:
             text = self._texts[node] = from_rdflib(node)
@@ -197,9 +199,10 @@ class TripleSet:
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
         if subject is not None and predicate is not None:
-            node = self._node
+            nodes = self._nodes
             for obj in list(self.objects_of(self._text(subject), self._text(predicate))):
-                yield node(obj)
+                found = nodes.get(obj)
+                yield found if found is not None else self._node(obj)
             return
         for _, _, o in self.triples((subject, predicate, None)):
             yield o

@@ -148,19 +148,6 @@ def _number(term: str) -> Decimal | None:
         return None
 
 
-def _memo(test: Callable[[str], bool]) -> Callable[[str], bool]:
-    """``test`` computed once per term: values repeat (line numbers, file names, classes)."""
-    known: dict[str, bool] = {}
-
-    def cached(term: str) -> bool:
-        verdict = known.get(term)
-        if verdict is None:
-            verdict = known[term] = test(term)
-        return verdict
-
-    return cached
-
-
 def _string(term: str) -> str:
     """The string form of a value for sh:minLength and sh:pattern (a literal's lexical form, an IRI)."""
     return terms.lexical(term)
@@ -335,7 +322,21 @@ class _Result:
         self.value = value
 
 
-Values = dict[str, Iterable[str]]
+class Values(dict):
+    """Focus node → its value nodes. ``identity``: each focus node is its own value (a node shape);
+    :meth:`distinct`: every value node once, computed on first use and shared by the checks."""
+
+    def __init__(self, pairs: dict[str, Iterable[str]], identity: bool = False) -> None:
+        super().__init__(pairs)
+        self.identity = identity
+        self._distinct: list[str] | None = None
+
+    def distinct(self) -> list[str]:
+        if self._distinct is None:
+            self._distinct = list(self) if self.identity else list(dict.fromkeys(v for n in self.values() for v in n))
+        return self._distinct
+
+
 Failed = set[str]
 Reports = dict[str, list[_Result]]
 Check = Callable[["Validation", Values, Failed, Reports], None]
@@ -549,26 +550,19 @@ class Shapes:
             data = run.data
             for rule in classes:
                 kinds = data.subclasses(rule)
-                outside = _memo(
-                    lambda value, kinds=kinds: terms.is_literal(value) or kinds.isdisjoint(data.types(value))
-                )
-                for focus, nodes in values.items():
-                    for value in nodes:
-                        if outside(value):
-                            run.fail(shape, focus, lambda: text, failed, reports, "Class", value)
+                outside = {v for v in values.distinct() if terms.is_literal(v) or kinds.isdisjoint(data.types(v))}
+                run.fail_values(shape, values, outside, lambda v: text, failed, reports, "Class")
 
         return check
 
     def _c_datatype(self, shape: _Shape) -> Check:
         rule = self._one(shape.node, SH.datatype)
         text = f"Value is not Literal with datatype {self.words(rule)}"
-        fits = _memo(_datatype_test(str(rule)))
+        fits = _datatype_test(str(rule))
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if not fits(value):
-                        run.fail(shape, focus, lambda: text, failed, reports, "Datatype", value)
+            wrong = {v for v in values.distinct() if not fits(v)}
+            run.fail_values(shape, values, wrong, lambda v: text, failed, reports, "Datatype")
 
         return check
 
@@ -601,18 +595,16 @@ class Shapes:
         members = {from_rdflib(item) for item in items}
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if value not in members:
-                        run.fail(
-                            shape,
-                            focus,
-                            lambda v=value: f"Value {run.data_words(v)} not in list {listed}",
-                            failed,
-                            reports,
-                            "In",
-                            value,
-                        )
+            outside = {v for v in values.distinct() if v not in members}
+            run.fail_values(
+                shape,
+                values,
+                outside,
+                lambda v: f"Value {run.data_words(v)} not in list {listed}",
+                failed,
+                reports,
+                "In",
+            )
 
         return check
 
@@ -621,15 +613,11 @@ class Shapes:
         least = self._count(shape.node, SH.minLength)
         text = f"String length not >= {self.words(rule)}"
 
-        short = _memo(lambda value: terms.is_blank(value) or len(_string(value)) < least)
-
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if least == 0:
                 return
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if short(value):
-                        run.fail(shape, focus, lambda: text, failed, reports, "MinLength", value)
+            short = {v for v in values.distinct() if terms.is_blank(v) or len(_string(v)) < least}
+            run.fail_values(shape, values, short, lambda v: text, failed, reports, "MinLength")
 
         return check
 
@@ -650,11 +638,8 @@ class Shapes:
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for regex in compiled:
-                unmatched = _memo(lambda value, regex=regex: terms.is_blank(value) or not regex.search(_string(value)))
-                for focus, nodes in values.items():
-                    for value in nodes:
-                        if unmatched(value):
-                            run.fail(shape, focus, lambda: text, failed, reports, "Pattern", value)
+                unmatched = {v for v in values.distinct() if terms.is_blank(v) or not regex.search(_string(v))}
+                run.fail_values(shape, values, unmatched, lambda v: text, failed, reports, "Pattern")
 
         return check
 
@@ -669,13 +654,9 @@ class Shapes:
             number = _number(value)
             return number is None or number.is_nan() or number < bound
 
-        below = _memo(smaller)
-
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if below(value):
-                        run.fail(shape, focus, lambda: text, failed, reports, "MinInclusive", value)
+            below = {v for v in values.distinct() if smaller(v)}
+            run.fail_values(shape, values, below, lambda v: text, failed, reports, "MinInclusive")
 
         return check
 
@@ -690,6 +671,14 @@ class Shapes:
                 if outcome is None:
                     continue
                 sub_failed, sub_reports = outcome
+                if values.identity:  # a node shape's property: the focus nodes' own results
+                    if not member.allowed:
+                        failed.update(sub_failed)
+                    for focus, found in sub_reports.items():
+                        reports.setdefault(focus, []).extend(found)
+                    continue
+                if not sub_failed and not sub_reports:
+                    continue
                 for focus, nodes in values.items():
                     for value in nodes:
                         if value in sub_failed and not member.allowed:
@@ -716,6 +705,8 @@ class Shapes:
                 if outcome is None:
                     continue
                 sub_failed, sub_reports = outcome
+                if not sub_failed and not sub_reports:
+                    continue
                 for focus, nodes in values.items():
                     for value in nodes:
                         details = sub_reports.get(value, [])
@@ -833,15 +824,33 @@ class Validation:
         text = shape.message if shape.message is not None else message()
         reports.setdefault(focus, []).append(_Result(shape, focus, text, details or [], component, value))
 
+    def fail_values(
+        self,
+        shape: _Shape,
+        values: Values,
+        wrong: set[str],
+        message: Callable[[str], str],
+        failed: Failed,
+        reports: Reports,
+        component: str,
+    ) -> None:
+        """A result for each focus node and each of its values in ``wrong``."""
+        if not wrong:
+            return
+        for focus, nodes in values.items():
+            for value in nodes:
+                if value in wrong:
+                    self.fail(shape, focus, lambda v=value: message(v), failed, reports, component, value)
+
     def values(self, shape: _Shape, foci: Iterable[str]) -> Values:
         if shape.predicate is None:
-            return {focus: (focus,) for focus in foci}
+            return Values({focus: (focus,) for focus in foci}, identity=True)
         predicate = shape.predicate
         if shape.inverse:
             index = self.data.triples.by_object(predicate)
-            return {focus: index.get(focus, ()) for focus in foci}
-        spo = self.data.index
-        return {focus: spo.get(focus, {}).get(predicate, ()) for focus in foci}
+            return Values({focus: index.get(focus, ()) for focus in foci})
+        spo, empty = self.data.index, {}
+        return Values({focus: spo.get(focus, empty).get(predicate, ()) for focus in foci})
 
     def evaluate(self, shape: _Shape, foci: Iterable[str]) -> tuple[Failed, Reports]:
         """The focus nodes that fail a constraint of ``shape`` and the results, by focus node."""
@@ -854,7 +863,7 @@ class Validation:
 
     def each_value(self, shape: _Shape, values: Values) -> tuple[Failed, Reports] | None:
         """``shape`` evaluated on every value node, each once (``None`` when there are none)."""
-        distinct = list(dict.fromkeys(v for nodes in values.values() for v in nodes))
+        distinct = values.distinct()
         return self.evaluate(shape, distinct) if distinct else None
 
     def targets(self, shape: _Shape) -> list[str]:

@@ -124,9 +124,15 @@ def _text(value: str, lang: str | None = "en") -> str:
     return _literal(value, lang=lang or None)
 
 
+_NUMBERS: dict[int, str] = {}
+
+
 def _line(number: int) -> str:
     """A line number or character offset: an xsd:integer (the shapes say which are at least 1)."""
-    return _literal(number, datatype=_INTEGER)
+    literal = _NUMBERS.get(number)
+    if literal is None:
+        literal = _NUMBERS[number] = terms.literal(number, datatype=_INTEGER)
+    return literal
 
 
 def _add_document(graph: TripleSet, file: str) -> str:
@@ -234,6 +240,7 @@ def add_action(
     extraction: Extraction,
     countries: dict[str, str],
     codes: dict[str, str],
+    institution_iris: dict[int, str] | None = None,
 ) -> str:
     node = action_iri(action)
     facts = extraction.facts[action.key]
@@ -243,7 +250,8 @@ def add_action(
     if action.description:
         graph.add(node, _DCTERMS.description, _text(action.description))
     for institution, mention in zip(institutions, action.partners, strict=True):
-        graph.add(node, _SOCX.partnerInstitution, institution_iri(institution))
+        known = institution_iris.get(id(institution)) if institution_iris is not None else None
+        graph.add(node, _SOCX.partnerInstitution, known or institution_iri(institution))
         graph.add(node, _SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language))
         if mention.name.acronym:
             graph.add(node, _SOCX.partnerInstitutionAcronym, _literal(mention.name.acronym))
@@ -354,15 +362,15 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
         own = extraction.facts[action.key].action_code
         if own is not None:
             codes.setdefault(own.value, action_iri(action))
-    done: set[int] = set()
+    iris: dict[int, str] = {}  # each institution's IRI, by id (working out its name takes a while)
     for action in merged.actions:
         for institution in extraction.institutions[action.key]:
-            if id(institution) not in done:
-                done.add(id(institution))
-                add_institution(graph, institution, countries)
+            if id(institution) not in iris:
+                iris[id(institution)] = add_institution(graph, institution, countries)
     for action in merged.actions:
-        add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes)
+        add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes, iris)
     for item in merged.news:
         add_news(graph, item, countries, extraction.news_countries.get(item.key, []))
     _LITERALS.clear()  # the graph holds the literals; the index of them is no longer needed
+    _NUMBERS.clear()
     return graph

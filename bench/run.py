@@ -179,6 +179,20 @@ def extraction(corpus: Path) -> dict:
     }
 
 
+def other_checks(work: Path) -> dict:
+    """Checks from earlier issues, cheap enough to keep: a cold seed build against importing spaCy
+    and rdflib (at most 3 x), and `socieux-kg --help` (under 0.5 s)."""
+    seeds, _, _ = timed([sys.executable, "-m", "graph", "build", "--out", str(work / "out-seeds"), "-q"])
+    imports, _, _ = timed([sys.executable, "-c", "import spacy, rdflib"])
+    help_s, _, _ = timed([str(Path(sys.executable).with_name("socieux-kg")), "--help"])
+    return {
+        "cold_seed_build_s": round(seeds, 2),
+        "import_spacy_rdflib_s": round(imports, 2),
+        "cold_seed_build_ratio": round(seeds / imports, 1),
+        "help_s": round(help_s, 3),
+    }
+
+
 def tenth(corpus: Path, folder: Path) -> Path:
     """Every tenth document of a corpus (by name), linked into ``folder``: a tenth of its volume."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,6 +230,7 @@ def main() -> None:
     results["small"] = build(small, args.work / "out-small")
     print(f"small: {_row(results['small'])}", flush=True)
     results["extraction"] = extraction(args.corpus)
+    results["other"] = other_checks(args.work)
     results["load_after"] = load()
     large, small_run, e = results["large"], results["small"], results["extraction"]
     measured = {
@@ -259,6 +274,12 @@ def report(results: dict) -> None:
     print(f"\n{'target':40} {'limit':>7} {'measured':>9}  met")
     for row in results["targets"]:
         print(f"{row['target']:40} {row['limit']:>7} {row['measured']:>9}  {'yes' if row['met'] else 'NO'}")
+    o = results["other"]
+    print(
+        f"\nearlier checks: cold seed build {o['cold_seed_build_s']} s = {o['cold_seed_build_ratio']} x "
+        f"`import spacy, rdflib` ({o['import_spacy_rdflib_s']} s; target 3 x); `socieux-kg --help` {o['help_s']} s "
+        "(target 0.5 s)"
+    )
     print(f"\nload average before {results['load_before']}, after {results['load_after']}")
 
 

@@ -198,14 +198,11 @@ class TripleSet:
                 yield s
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        if subject is not None and predicate is not None:
-            nodes = self._nodes
-            for obj in list(self.objects_of(self._text(subject), self._text(predicate))):
-                found = nodes.get(obj)
-                yield found if found is not None else self._node(obj)
-            return
-        for _, _, o in self.triples((subject, predicate, None)):
-            yield o
+        if subject is not None and predicate is not None:  # the usual call: one list, no generator frame
+            nodes, node = self._nodes, self._node
+            found = self.objects_of(self._text(subject), self._text(predicate))
+            return iter([nodes[o] if o in nodes else node(o) for o in found])
+        return (o for _, _, o in self.triples((subject, predicate, None)))
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
         node = self._node

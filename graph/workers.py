@@ -45,9 +45,15 @@ class ForkedPool:
             self._executor.shutdown(wait=True)
             return
         self._executor.shutdown(wait=False, cancel_futures=True)
-        for process in set(multiprocessing.active_children()) - self._before:  # this pool's workers
-            process.kill()
-            process.join()
+        # this pool's workers are the children that appeared since it started; the executor's own
+        # thread may be stopping or replacing one meanwhile, so look again until none is left
+        for _ in range(10):
+            left = set(multiprocessing.active_children()) - self._before
+            if not left:
+                break
+            for process in left:
+                process.kill()
+                process.join()
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:

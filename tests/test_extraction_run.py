@@ -51,3 +51,25 @@ def test_a_repeated_description_is_read_once_and_its_facts_keep_each_action_s_so
         assert facts.partner_country is not None and facts.partner_country.value == "PER"
         sources |= {(f.file, f.line) for f in facts.expert_countries}
     assert sources == {("a.txt", 5), ("b.txt", 11)}
+
+
+def test_a_bad_document_read_while_workers_extract_stops_them_and_names_the_file(tmp_path, monkeypatch):
+    """With the workers already extracting the first documents, an unreadable one later on is the
+    usual one-line error, and no worker process is left behind."""
+    import multiprocessing
+    import shutil
+
+    import pytest
+
+    from graph.build import build
+    from graph.errors import InputError
+    from tests.conftest import SEED_FILES
+
+    for path in SEED_FILES:
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "zz-broken.txt").write_bytes(SEED_FILES[1].read_bytes() + b"\x00\x01")
+    monkeypatch.setattr(run, "PARALLEL_BYTES", 0)  # workers whatever the size
+    before = set(multiprocessing.active_children())
+    with pytest.raises(InputError, match=r"zz-broken\.txt:\d+: binary data"):
+        build([tmp_path], validate=False, jobs=2)
+    assert set(multiprocessing.active_children()) <= before

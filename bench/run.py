@@ -1,25 +1,30 @@
-"""The scale benchmark: build time and peak memory at several scales, extraction against a bare
-tokenizer pass, named queries on Oxigraph against rdflib, a cold seed build against importing spaCy
-and rdflib, and `socieux-kg --help`. Prints a table and writes bench/results.json.
+"""The build benchmark of issue 12, from one run: the default build of a large corpus (100 times the
+seeds) against its targets, wall time, peak memory, scaling and extraction against a bare tokenizer.
 
-    python bench/run.py [--scales 1 10 100] [--work /tmp/socieux-bench] [--build-flags=--no-validate]
+    python bench/run.py                      # bench/generate.py writes 100 x the seeds into --work
+    python bench/run.py CORPUS               # any folder of seed documents, e.g. the shared corpus:
+                                             # python ../shared/bench/make_scale.py seeds 100 /tmp/c100
+    python bench/run.py CORPUS --small SMALL # the small corpus for the scaling ratio (default: every
+                                             # tenth document of CORPUS, a tenth of the volume)
 
-Workloads: bench/generate.py corpora of SCALE times the seed volume (218 actions, 43 news items
-per unit, about 8% of actions repeated across documents); each build is a fresh process running
-`python -m graph build CORPUS --out OUT -q` with the default options (validation, network views,
-store) unless --build-flags says otherwise. Queries: every named query, median of 3 runs on the
-store at the largest scale; rdflib's memory store against the build's Oxigraph store of the same
-graph at --compare-scale (10). Extraction: the spaCy pass and rules over every title, partner and
-description line of the compare-scale corpus, against `nlp.tokenizer.pipe` over the same texts.
+Each build is a fresh `python -m graph build CORPUS --out OUT` with the default options (validation,
+network views and files, statistics, store), as a user runs it; its progress lines give the stages'
+times. Peak memory is the largest sum, sampled every 50 ms, of the proportional set sizes of the
+build and its worker processes (a page two processes share counts half in each). Extraction: the
+build's extraction (`graph.extract.run.extract`, default worker processes) of the large corpus's
+merged actions, against spaCy's bare tokenizer (`nlp.tokenizer.pipe`) over the same texts, each in a
+fresh process with the pipeline loaded beforehand; also the extraction in one process over the
+distinct texts against the tokenizer over those (what our pipeline costs per text). The machine is
+shared: the load average before and after is printed with the results, which go to
+bench/results.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import shlex
+import re
 import subprocess
 import sys
 import time
@@ -28,255 +33,254 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate  # noqa: E402
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MIB = 2**20
+
+TARGETS = (
+    ("build wall at 100 x, s", "wall_s", 40),
+    ("build peak memory at 100 x, MiB", "peak_mib", 3072),
+    ("time(100 x) / time(10 x)", "scaling", 11),
+    ("extraction / bare tokenizer", "extraction_ratio", 3),
+)
 
 
-def _tree_rss(root: int) -> int:
-    """Memory (bytes) of a process and all its descendants (worker processes included): the sum of
-    their proportional set sizes (a page shared by two processes counts half in each), or of their
-    resident sizes where the kernel gives no PSS."""
+def _tree(root: int) -> list[int]:
+    """A process and all its descendants."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            parents[int(entry.name)] = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * PAGE
-        except (OSError, IndexError, ValueError):
-            continue
-    tree, frontier = {root}, [root]
+        if entry.name.isdigit():
+            try:
+                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = [root], [root]
     while frontier:
         parent = frontier.pop()
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
-        tree.update(children)
+        tree += children
         frontier += children
-    return sum(_pss(pid, rss.get(pid, 0)) for pid in tree)
+    return tree
 
 
-def _pss(pid: int, rss: int) -> int:
+def _pss(pid: int) -> int:
+    """The proportional set size of a process, in bytes (0 once it is gone)."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return rss
+    return 0
 
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def timed(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (MiB) of a command: the largest sum, sampled every 50 ms, of
-    the resident memory of its process and the worker processes it starts."""
+def timed(command: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak memory (MiB: the largest sum of the PSS of the process and its
+    descendants, sampled every 50 ms) and the standard error of a command."""
     started = time.perf_counter()
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
         peak = 0
         while child.poll() is None:
-            peak = max(peak, _tree_rss(child.pid))
+            peak = max(peak, sum(_pss(pid) for pid in _tree(child.pid)))
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
         stderr = child.stderr.read()
-        if child.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed: {stderr[-500:]}")
-    return elapsed, peak // 2**20
+        if child.returncode not in (0,):
+            raise SystemExit(f"{' '.join(command)} failed ({child.returncode}): {stderr[-800:]}")
+    return elapsed, peak // MIB, stderr
 
 
-def extraction_against_tokenizer(corpus: Path) -> dict:
-    from graph.build import find_seed_files
-    from graph.extract.nlp import load_nlp
-    from graph.extract.run import extract
-    from graph.read.merge import merge_documents
-    from graph.read.reader import DocumentReader, read_document
+PROGRESS = re.compile(r"^\s+(\d+\.\d) s  (.*)$")
 
-    reader = DocumentReader()
-    documents = [read_document(p, reader) for p in find_seed_files([corpus])]
-    actions = merge_documents(documents, reader.matcher).actions
-    texts = [f.value for a in actions for f in [a.first.title, *a.first.partners, *a.first.description]]
-    nlp = load_nlp()
-    gc.disable()  # as in a build
-    started = time.perf_counter()
-    tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=256))
-    bare = time.perf_counter() - started
-    started = time.perf_counter()
-    extract(actions, jobs=1)
-    one = time.perf_counter() - started
-    started = time.perf_counter()
-    extract(actions)
-    full = time.perf_counter() - started
-    gc.enable()
+
+def stages(stderr: str) -> list[tuple[float, str]]:
+    """The timeline of a build from its progress lines: when (seconds from the start) each stage
+    ended; the network outputs as one line (their worker reports them together)."""
+    found: list[tuple[float, str]] = []
+    for line in stderr.splitlines():
+        match = PROGRESS.match(line)
+        if not match or match.group(2).startswith("read "):
+            continue
+        at, what = float(match.group(1)), match.group(2).split(":")[0]
+        if re.search(r"/(views|network|stats)/", what):
+            if found and found[-1][1] == "network outputs":
+                continue
+            what = "network outputs"
+        found.append((at, what.removeprefix("wrote ").rsplit("/", 1)[-1]))
+    return found
+
+
+def build(corpus: Path, out: Path) -> dict:
+    wall, peak, stderr = timed([sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out)])
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))["counts"]
     return {
-        "tokens": tokens,
-        "tokenizer_s": round(bare, 2),
-        "extraction_one_process_s": round(one, 2),
-        "extraction_s": round(full, 2),
-        "ratio": round(full / bare, 1),
-        "ratio_one_process": round(one / bare, 1),
-        "tokens_per_s": round(tokens / bare),
+        "corpus": str(corpus),
+        "documents": len(list(corpus.glob("*.txt"))),
+        "actions": report["actions"],
+        "triples": report["triples"],
+        "wall_s": round(wall, 1),
+        "peak_mib": peak,
+        "stages": stages(stderr),
     }
 
 
-PARAMS = {
-    "country": {"country": "PER"},
-    "institution": {"institution": "MLSP"},
-    "edge-evidence": {"property": "expertCountry", "value": "FRA"},
-}
+EXTRACTION = """
+import json, sys, time
+from pathlib import Path
+from graph.collector import collector_paused
+from graph.build import find_seed_files
+from graph.extract.facts import action_texts
+from graph.extract.nlp import load_nlp
+from graph.extract.run import _findings, extract
+from graph.read.merge import merge_documents
+from graph.read.reader import DocumentReader, read_document
+
+with collector_paused():  # as in a build
+    reader = DocumentReader()
+    documents = [read_document(p, reader) for p in find_seed_files([Path(sys.argv[1])])]
+    actions = merge_documents(documents, reader.matcher).actions
+    texts = [(name, where.value) for action in actions for name, where in action_texts(action)]
+    distinct = list(dict.fromkeys(texts))
+    nlp = load_nlp()
+    started = time.perf_counter()
+    if sys.argv[2] == "tokenizer":
+        tokens = sum(len(doc) for doc in nlp.tokenizer.pipe((text for _, text in texts), batch_size=256))
+    elif sys.argv[2] == "tokenizer-distinct":
+        tokens = sum(len(doc) for doc in nlp.tokenizer.pipe((text for _, text in distinct), batch_size=256))
+    elif sys.argv[2] == "extraction":
+        tokens = len(extract(actions).facts)
+    else:  # one process, every distinct text: the pipeline's cost per text
+        tokens = len(_findings(distinct))
+    print(json.dumps({"seconds": time.perf_counter() - started, "count": tokens, "texts": len(texts),
+                      "distinct": len(distinct)}))
+"""
 
 
-def _median_time(run, *args, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run(*args)
-        times.append(time.perf_counter() - started)
-    return sorted(times)[len(times) // 2]
-
-
-def queries(large: Path, small: Path) -> list[dict]:
-    """Each named query on the default store (Oxigraph, the build's store/) at the largest scale,
-    and on both Oxigraph and rdflib's memory store at a smaller scale (rdflib cannot load the largest
-    graph in reasonable time: it parses about 20,000 triples a second)."""
-    from graph.sparql.query import load_graph, named_queries, run_query
-    from graph.sparql.store import open_store, run_query_store, store_for
-
-    large_store = open_store(store_for(large))
-    small_store = open_store(store_for(small))
-    graph = load_graph(small)
-    rows = []
-    for name, query in named_queries().items():
-        params = PARAMS.get(name)
-        at_large = _median_time(run_query_store, large_store, query, params)
-        oxigraph = _median_time(run_query_store, small_store, query, params)
-        rdflib = _median_time(run_query, graph, query, params, repeat=1)
-        rows.append(
-            {
-                "query": name,
-                "oxigraph_large_s": round(at_large, 3),
-                "oxigraph_small_s": round(oxigraph, 4),
-                "rdflib_small_s": round(rdflib, 3),
-                "speed_up": round(rdflib / oxigraph, 1) if oxigraph else None,
-            }
+def extraction(corpus: Path) -> dict:
+    """The build's extraction against a bare tokenizer pass over the same texts, each in a fresh process."""
+    runs = {}
+    for what in ("tokenizer", "extraction", "tokenizer-distinct", "one-process-distinct"):
+        done = subprocess.run(
+            [sys.executable, "-c", EXTRACTION, str(corpus), what], cwd=ROOT, capture_output=True, text=True
         )
-    return rows
+        if done.returncode != 0:
+            raise SystemExit(f"extraction benchmark ({what}) failed: {done.stderr[-800:]}")
+        runs[what] = json.loads(done.stdout.splitlines()[-1])
+    return {
+        "texts": runs["tokenizer"]["texts"],
+        "distinct_texts": runs["tokenizer"]["distinct"],
+        "tokens": runs["tokenizer"]["count"],
+        "tokenizer_s": round(runs["tokenizer"]["seconds"], 2),
+        "extraction_s": round(runs["extraction"]["seconds"], 2),
+        "ratio": round(runs["extraction"]["seconds"] / runs["tokenizer"]["seconds"], 1),
+        "tokenizer_distinct_s": round(runs["tokenizer-distinct"]["seconds"], 2),
+        "one_process_distinct_s": round(runs["one-process-distinct"]["seconds"], 2),
+        "ratio_per_text": round(runs["one-process-distinct"]["seconds"] / runs["tokenizer-distinct"]["seconds"], 1),
+    }
 
 
-TARGETS = """\
-scale 100 wall time (s) <= 40
-scale 100 peak memory (MiB) <= 3072
-extraction / bare tokenizer <= 3
-time(100) / time(10) <= 12
-slowest query at scale 100, Oxigraph (s) <= 0.5
-smallest query speed-up, rdflib / Oxigraph <= -20
-cold seed build / import spacy, rdflib <= 3
-socieux-kg --help (s) <= 0.5"""
+def other_checks(work: Path) -> dict:
+    """Checks from earlier issues, cheap enough to keep: a cold seed build against importing spaCy
+    and rdflib (at most 3 x), and `socieux-kg --help` (under 0.5 s)."""
+    seeds, _, _ = timed([sys.executable, "-m", "graph", "build", "--out", str(work / "out-seeds"), "-q"])
+    imports, _, _ = timed([sys.executable, "-c", "import spacy, rdflib"])
+    help_s, _, _ = timed([str(Path(sys.executable).with_name("socieux-kg")), "--help"])
+    return {
+        "cold_seed_build_s": round(seeds, 2),
+        "import_spacy_rdflib_s": round(imports, 2),
+        "cold_seed_build_ratio": round(seeds / imports, 1),
+        "help_s": round(help_s, 3),
+    }
+
+
+def tenth(corpus: Path, folder: Path) -> Path:
+    """Every tenth document of a corpus (by name), linked into ``folder``: a tenth of its volume."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    for document in sorted(corpus.glob("*.txt"))[::10]:
+        (folder / document.name).symlink_to(document.resolve())
+    return folder
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/socieux-bench"))
-    parser.add_argument("--build-flags", default="", help="extra flags for socieux-kg build, e.g. --no-validate")
-    parser.add_argument("--query-scale", type=int, default=None, help="scale whose store the queries run on")
-    parser.add_argument("--compare-scale", type=int, default=10, help="scale where rdflib and Oxigraph are compared")
-    args = parser.parse_args()
-    python = sys.executable
-    results: dict = {"scales": {}, "build_flags": args.build_flags, "machine": machine()}
-    for scale in sorted(set(args.scales) | {args.compare_scale}):
-        corpus = args.work / f"scale-{scale}"
-        manifest = generate(scale, corpus)
-        out = args.work / f"out-{scale}"
-        wall, peak = timed(
-            [python, "-m", "graph", "build", str(corpus), "--out", str(out), "-q", *shlex.split(args.build_flags)]
-        )
-        report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))["counts"]
-        results["scales"][scale] = {
-            "wall_s": round(wall, 1),
-            "peak_mib": peak,
-            "manifest": manifest,
-            "actions": report["actions"],
-            "triples": report["triples"],
-        }
-        print(
-            f"scale {scale}: {report['actions']} actions, {report['triples']} triples, {wall:.1f} s, {peak} MiB",
-            flush=True,
-        )
-    scales = sorted(results["scales"])
-    if len(scales) >= 2:
-        results["growth"] = round(results["scales"][scales[-1]]["wall_s"] / results["scales"][scales[-2]]["wall_s"], 1)
-    results["extraction"] = extraction_against_tokenizer(args.work / f"scale-{args.compare_scale}")
-    query_scale = args.query_scale or scales[-1]
-    results["queries"] = queries(
-        args.work / f"out-{query_scale}" / "socieux.ttl", args.work / f"out-{args.compare_scale}" / "socieux.ttl"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument(
+        "corpus", nargs="?", type=Path, help="folder of seed documents (default: bench/generate.py 100)"
     )
-    results["query_scale"] = query_scale
-    results["compare_scale"] = args.compare_scale
-    seeds_wall, _ = timed([python, "-m", "graph", "build", "--out", str(args.work / "out-seeds"), "-q"])
-    imports_wall, _ = timed([python, "-c", "import spacy, rdflib"])
-    help_wall, _ = timed([str(Path(python).with_name("socieux-kg")), "--help"])
-    results["cold_seed_build"] = {
-        "build_s": round(seeds_wall, 2),
-        "import_spacy_rdflib_s": round(imports_wall, 2),
-        "ratio": round(seeds_wall / imports_wall, 1),
+    parser.add_argument("--small", type=Path, help="corpus for the scaling ratio (default: every tenth document)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/socieux-bench"), help="folder for corpora and outputs")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.corpus is None:
+        from bench.generate import generate
+
+        args.corpus = args.work / "generated-100"
+        generate(100, args.corpus)
+    small = args.small or tenth(args.corpus, args.work / "tenth")
+    results: dict = {"machine": machine(), "load_before": load()}
+    print(f"machine: {results['machine']}; load average {results['load_before']}", flush=True)
+    results["large"] = build(args.corpus, args.work / "out-large")
+    print(f"large: {_row(results['large'])}", flush=True)
+    results["small"] = build(small, args.work / "out-small")
+    print(f"small: {_row(results['small'])}", flush=True)
+    results["extraction"] = extraction(args.corpus)
+    results["other"] = other_checks(args.work)
+    results["load_after"] = load()
+    large, small_run, e = results["large"], results["small"], results["extraction"]
+    measured = {
+        "wall_s": large["wall_s"],
+        "peak_mib": large["peak_mib"],
+        "scaling": round(large["wall_s"] / small_run["wall_s"], 1),
+        "extraction_ratio": e["ratio"],
     }
-    results["help_s"] = round(help_wall, 3)
-    report_table(results)
+    results["targets"] = [
+        {"target": name, "limit": limit, "measured": measured[key], "met": measured[key] <= limit}
+        for name, key, limit in TARGETS
+    ]
+    report(results)
     (Path(__file__).with_name("results.json")).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+def _row(run: dict) -> str:
+    return (
+        f"{run['documents']} documents, {run['actions']} actions, {run['triples']} triples: "
+        f"{run['wall_s']} s, {run['peak_mib']} MiB"
+    )
+
+
 def machine() -> dict:
-    import os
     import platform
 
     return {"processors": len(os.sched_getaffinity(0)), "python": platform.python_version()}
 
 
-def report_table(results: dict) -> None:
-    scales = sorted(results["scales"])
-    print("\nscale  actions  triples    wall s  peak MiB")
-    for scale in scales:
-        row = results["scales"][scale]
-        print(f"{scale:5}  {row['actions']:7}  {row['triples']:8}  {row['wall_s']:7.1f}  {row['peak_mib']:8}")
-    q = results["queries"]
+def report(results: dict) -> None:
+    print("\nthe large build's progress (seconds from the start when each stage ended)")
+    for at, name in results["large"]["stages"]:
+        print(f"  {at:6.1f}  {name}")
+    e = results["extraction"]
     print(
-        f"\nquery                      Oxigraph s (scale {results['query_scale']})  "
-        f"Oxigraph / rdflib s (scale {results['compare_scale']})  rdflib/Oxigraph"
+        f"\nextraction {e['extraction_s']} s against the bare tokenizer {e['tokenizer_s']} s over the same "
+        f"{e['texts']} texts ({e['tokens']} tokens); per text, in one process over the {e['distinct_texts']} "
+        f"distinct texts: {e['one_process_distinct_s']} s against {e['tokenizer_distinct_s']} s "
+        f"({e['ratio_per_text']} x)"
     )
-    for row in q:
-        print(
-            f"{row['query']:26} {row['oxigraph_large_s']:10.3f}  "
-            f"{row['oxigraph_small_s']:10.4f} / {row['rdflib_small_s']:7.3f}  {row['speed_up']:8}"
-        )
-    e, c = results["extraction"], results["cold_seed_build"]
-    largest = results["scales"][scales[-1]]
-    measured = [
-        largest["wall_s"] if scales[-1] == 100 else None,
-        largest["peak_mib"] if scales[-1] == 100 else None,
-        e["ratio"],
-        results.get("growth") if scales[-2:] == [10, 100] else None,
-        max(row["oxigraph_large_s"] for row in q) if results["query_scale"] == 100 else None,
-        -min(row["speed_up"] or 0 for row in q),
-        c["ratio"],
-        results["help_s"],
-    ]
-    print("\ntarget                                              measured   met")
-    results["targets"] = []
-    for line, value in zip(TARGETS.splitlines(), measured, strict=True):
-        name, limit = line.rsplit(" <= ", 1)
-        limit_value = float(limit)
-        met = None if value is None else value <= limit_value
-        shown = "-" if value is None else f"{abs(value):g}"
-        bound = f">= {-limit_value:g}" if limit_value < 0 else f"<= {limit_value:g}"
-        print(f"{name + ' ' + bound:52} {shown:>8}   {'-' if met is None else 'yes' if met else 'NO'}")
-        results["targets"].append(
-            {"target": f"{name} {bound}", "measured": None if value is None else abs(value), "met": met}
-        )
+    print(f"\n{'target':40} {'limit':>7} {'measured':>9}  met")
+    for row in results["targets"]:
+        print(f"{row['target']:40} {row['limit']:>7} {row['measured']:>9}  {'yes' if row['met'] else 'NO'}")
+    o = results["other"]
     print(
-        f"\nextraction {e['extraction_s']} s ({e['extraction_one_process_s']} s in one process) vs bare "
-        f"tokenizer {e['tokenizer_s']} s "
-        f"({e['tokens']} tokens); cold seed build {c['build_s']} s vs imports {c['import_spacy_rdflib_s']} s"
+        f"\nearlier checks: cold seed build {o['cold_seed_build_s']} s = {o['cold_seed_build_ratio']} x "
+        f"`import spacy, rdflib` ({o['import_spacy_rdflib_s']} s; target 3 x); `socieux-kg --help` {o['help_s']} s "
+        "(target 0.5 s)"
     )
+    print(f"\nload average before {results['load_before']}, after {results['load_after']}")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-import json
-import os
-import signal
-import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,85 +12,65 @@ from rdflib import Graph
 
 from graph import files
 from graph.build_report import BuildReport
+from graph.collector import collector_paused
 from graph.errors import InputError, OutputError, SocieuxError
+from graph.rdf import serialise
 from graph.rdf.mapping import build_graph
 from graph.rdf.triples import TripleSet
 from graph.read.assistance import AssistanceTypeMatcher
 from graph.read.merge import merge_documents
 from graph.read.reader import DocumentReader, read_document
 from graph.read.records import Document
+from graph.workers import ForkedPool, can_fork
 
 GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: the build makes millions of long-lived objects and
-    no reference cycles worth collecting, and every full collection walks all of them (at a hundred
-    times the seeds the collector cost more time than the work)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _write_network(triples: TripleSet, out: Path, progress: Callable[[str], None]) -> list[str]:
-    """Write the network outputs into ``out``; their names, in order."""
+def _write_network(out: Path) -> list[str]:
+    """Write the network outputs into ``out`` (in a worker process: the graph is the one it was
+    forked with); their names, in order."""
     from graph.network.outputs import network_outputs  # networkx and the page templates: only when asked
 
     names = []
-    for name, text in network_outputs(triples).items():
+    for name, text in network_outputs(_WORKER_GRAPH[0]).items():
         files.write_atomic(out / name, text)
-        progress(f"wrote {out / name}")
         names.append(name)
     return names
 
 
-class _Forked:
-    """A call run in a forked child process, which sees this process's memory as it was (copy on
-    write); ``result()`` waits for it and gives its (JSON) value or raises its error."""
+def _write_serialisation(ntriples: Path, target: Path, fmt: str) -> list[str]:
+    """Write the graph as ``fmt`` from its N-Triples (in a worker process); the file's name."""
+    files.write_atomic_with(target, lambda stream: serialise.from_ntriples(ntriples, stream, fmt))
+    return [target.name]
 
-    def __init__(self, function: Callable, *args) -> None:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: no Ctrl-C of its own (the parent decides), no return to the caller
-            os.close(read)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            code = 0
-            try:
-                payload = {"value": function(*args)}
-            except BaseException as error:  # noqa: BLE001 - handed to the parent
-                payload, code = {"error": str(error), "output": isinstance(error, OutputError)}, 1
-            try:
-                with os.fdopen(write, "w", encoding="utf-8") as stream:
-                    json.dump(payload, stream)
-                sys.stdout.flush()
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._pid, self._read = pid, read
 
-    def result(self):
-        with os.fdopen(self._read, encoding="utf-8") as stream:
-            text = stream.read()
-        os.waitpid(self._pid, 0)
-        payload = json.loads(text) if text else {"error": "the network worker process died", "output": False}
-        if "error" in payload:
-            raise (OutputError if payload["output"] else SocieuxError)(payload["error"])
-        return payload["value"]
+_WORKER_GRAPH: list[TripleSet] = []  # the graph a writer process was forked with
 
-    def cancel(self) -> None:
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-        except OSError:
-            pass
-        os.close(self._read)
+
+def _start_writer(graph: TripleSet) -> None:
+    """Set up a writer process: the graph it shares with its parent (copy on write)."""
+    _WORKER_GRAPH[:] = [graph]
+
+
+def _in_worker(task: Callable, *args):
+    """Run a writer task, handing errors back as the one-line errors the command line reports
+    (they cross a process boundary, so only their text)."""
+    try:
+        return task(*args)
+    except OutputError as error:
+        raise OutputError(str(error)) from None
+    except Exception as error:  # noqa: BLE001 - reported by the parent, as one line
+        raise SocieuxError(f"{type(error).__name__}: {error}") from None
+
+
+def _writer_pool(graph: TripleSet, workers: int) -> ForkedPool | ThreadPoolExecutor:
+    """Writer processes forked with the graph (inherited through the fork, not copied); a thread
+    where processes cannot be forked."""
+    if can_fork():
+        return ForkedPool(workers, _start_writer, (graph,))
+    _WORKER_GRAPH[:] = [graph]
+    return ThreadPoolExecutor(1)
 
 
 @dataclass
@@ -144,42 +118,47 @@ def build(
     clash = {n for n in names if names.count(n) > 1}
     if clash:
         raise InputError(sorted(clash)[0], "two input documents share this file name; sources would be ambiguous")
+    from graph.extract.run import Extractor, news_countries
+
     matcher = AssistanceTypeMatcher.default()
     reader = DocumentReader(matcher)
     documents = []
-    for path in files:
-        doc = read_document(path, reader)
+    # on large inputs, worker processes extract each document's texts while the next ones are read
+    with Extractor.for_documents(files, jobs) as extractor:
+        for path in files:
+            doc = read_document(path, reader)
+            progress(
+                f"read {doc.file}: {len(doc.actions)} action entries, {len(doc.news)} news entries, "
+                f"{doc.non_blank_lines} non-blank lines"
+            )
+            documents.append(doc)
+            extractor.read_ahead(doc)
+        merged = merge_documents(documents, matcher)
         progress(
-            f"read {doc.file}: {len(doc.actions)} action entries, {len(doc.news)} news entries, "
-            f"{doc.non_blank_lines} non-blank lines"
+            f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
+            f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
         )
-        documents.append(doc)
-    merged = merge_documents(documents, matcher)
-    progress(
-        f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
-        f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
-    )
-    from graph.extract.run import extract, news_countries
-
-    extraction = extract(merged.actions, progress, jobs=jobs)
+        extraction = extractor.extract(merged.actions, progress)
     extraction.news_countries = news_countries(merged.news)
     graph = build_graph(merged, extraction)
     progress(f"mapped: {len(graph)} triples")
     report = BuildReport(documents, merged, len(graph), extraction=extraction)
+    result = BuildResult(documents, graph, report)
     if validate:
-        from graph.rdf.validate import validate as shacl
+        _validate(result, progress)
+    return result
 
-        report.conforms, violations = shacl(graph)
-        report.violations = len(violations)
-        progress(
-            "validated: "
-            + (
-                "the graph conforms to ontology/shapes.ttl"
-                if report.conforms
-                else f"{len(violations)} SHACL violations"
-            )
-        )
-    return BuildResult(documents, graph, report)
+
+def _validate(result: BuildResult, progress: Callable[[str], None]) -> None:
+    """Validate the graph against ontology/shapes.ttl, into the report."""
+    from graph.rdf.validate import validate as shacl
+
+    result.report.conforms, violations = shacl(result.triples)
+    result.report.violations = len(violations)
+    outcome = (
+        "the graph conforms to ontology/shapes.ttl" if result.report.conforms else f"{len(violations)} SHACL violations"
+    )
+    progress(f"validated: {outcome}")
 
 
 @collector_paused()
@@ -188,52 +167,54 @@ def write_outputs(
     out: Path,
     network: bool = True,
     store: bool = True,
+    validate: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
     """Write the graph in each serialisation, the network views and files, the build report and the
-    Oxigraph store into ``out``, each file atomically as soon as it is made (so that only one is
-    held in memory)."""
-    from graph.rdf import serialise
+    Oxigraph store into ``out``, each file atomically; ``validate``: validate the graph meanwhile
+    (when :func:`build` did not), for the report.
 
+    The work is spread over the processors: the network outputs are made by a worker process forked
+    with the graph (it shares its memory), Turtle and JSON-LD by another from the N-Triples, which
+    this process writes first; Oxigraph loads the store from them in a thread (outside the GIL)
+    while this process validates."""
     files.check_writable(out)
-    written = []
-
-    def write(name: str, data) -> None:
-        files.write_atomic(out / name, data)
-        written.append(out / name)
-        progress(f"wrote {out / name}")
-
-    # The network views, Gephi files and statistics are made by a forked worker process (it shares
-    # the graph's memory) while this one writes the serialisations; Oxigraph loads the store from
-    # the N-Triples in a thread, outside the GIL.
-    views = None
-    if network:
-        views = _Forked(_write_network, result.triples, out, progress) if hasattr(os, "fork") else None
-    loading, loader = None, ThreadPoolExecutor(1, thread_name_prefix="socieux-kg-store")
-    try:
-        write("socieux.ttl", serialise.turtle_chunks(result.triples))
-        write("socieux.nt", serialise.ntriples_chunks(result.triples))
+    nt = out / "socieux.nt"
+    made: dict[str, list[str]] = {nt.name: [nt.name]}  # what each job wrote
+    jobs: dict[Future, str] = {}
+    loading: Future | None = None
+    # (on an error the workers are stopped first, then the store's loading is waited for)
+    with ThreadPoolExecutor(1) as loader, _writer_pool(result.triples, 2 if network else 1) as workers:
+        if network:  # first: it needs only the graph, and the forks happen before the loading thread starts
+            jobs[workers.submit(_in_worker, _write_network, out)] = "network"
+        files.write_atomic(nt, serialise.ntriples_chunks(result.triples))
+        progress(f"wrote {nt}")
+        for name, fmt in (("socieux.ttl", "turtle"), ("socieux.jsonld", "json-ld")):
+            jobs[workers.submit(_in_worker, _write_serialisation, nt, out / name, fmt)] = name
         if store:
             from graph.sparql.store import write_store
 
-            loading = loader.submit(write_store, out / "socieux.nt", out / "store")
-        write("socieux.jsonld", serialise.jsonld_chunks(result.triples))
-        if network:
-            names = views.result() if views is not None else _write_network(result.triples, out, progress)
-            views = None
-            written.extend(out / name for name in names)
-    finally:
-        if views is not None:  # this process failed or was interrupted: the worker's work is moot
-            views.cancel()
-        loader.shutdown(wait=True)
+            loading = loader.submit(write_store, nt, out / "store", lenient=True)
+        if validate:
+            _validate(result, progress)
+        for job in as_completed(jobs):
+            made[jobs[job]] = job.result()  # raises what the worker raised
+            for name in made[jobs[job]]:
+                progress(f"wrote {out / name}")
         if loading is not None:
             loading.result()  # raises what the load raised
-    if store:
-        progress(f"wrote {out / 'store'}")
+            progress(f"wrote {out / 'store'}")
+    order = ("socieux.ttl", "socieux.nt", "socieux.jsonld", "network")
+    written = [out / name for key in order for name in made.get(key, ())]
     result.report.outputs = [p.relative_to(out).as_posix() for p in written]
     result.report.outputs += [*REPORT_FILES, *(["store/ (Oxigraph)"] if store else [])]
-    write("build-report.md", result.report.to_markdown())
-    write("build-report.json", result.report.to_json())
+    for name, text in (
+        ("build-report.md", result.report.to_markdown()),
+        ("build-report.json", result.report.to_json()),
+    ):
+        files.write_atomic(out / name, text)
+        written.append(out / name)
+        progress(f"wrote {out / name}")
     if store:
         written.append(out / "store")
     return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -106,10 +105,6 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
     from graph.files import check_writable
 
     started = time.perf_counter()
-    # No cyclic garbage collection in this process: the build makes no cycles worth collecting, and
-    # a full collection over its millions of objects, due once the build would re-enable it, costs
-    # seconds on large inputs (the process ends when the build does).
-    gc.disable()
     paths = list(files) or [DEFAULT_SEEDS]
     if not files and not DEFAULT_SEEDS.is_dir():
         _fail(f"{DEFAULT_SEEDS}/: no such folder; run from the project folder or name the seed files")
@@ -122,8 +117,9 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        result = run_build(paths, validate=validate, progress=progress, jobs=jobs)
-        write_outputs(result, out, network=network, progress=progress)
+        # validated while the files are written (write_outputs), not before
+        result = run_build(paths, validate=False, progress=progress, jobs=jobs)
+        write_outputs(result, out, network=network, validate=validate, progress=progress)
     except SocieuxError as error:
         _fail(error)
         return

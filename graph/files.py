@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from graph.errors import OutputError
 
@@ -61,3 +62,26 @@ def check_writable(folder: Path, create: bool = True) -> None:
         raise OutputError(f"{folder}: not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{folder}: the output folder is not writable")
+
+
+def write_atomic_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:
+    """As :func:`write_atomic`, for a writer that takes a binary stream (a serialiser that writes
+    its output itself)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"{path.parent}: cannot write there: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            writer(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

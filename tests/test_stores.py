@@ -23,7 +23,7 @@ import pytest
 
 from bench.stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, free_port, start_oxigraph, start_virtuoso
 from graph.errors import SocieuxError
-from graph.rdf.serialise import ntriples_chunks, turtle_chunks
+from graph.rdf.serialise import ntriples, turtle
 from graph.sparql.push import chunks, push
 from graph.sparql.query import NamedQuery, named_queries
 from graph.sparql.remote import Endpoint
@@ -44,8 +44,8 @@ LOGIN = {"SOCIEUX_KG_PUSH_USER": VIRTUOSO_USER, "SOCIEUX_KG_PUSH_PASSWORD": VIRT
 def seed_files(seed_build, tmp_path_factory):
     """The seed graph as N-Triples and Turtle, and the local Oxigraph store the answers are compared with."""
     folder = tmp_path_factory.mktemp("seed-graph")
-    (folder / "socieux.nt").write_text("".join(ntriples_chunks(seed_build.triples)), encoding="utf-8")
-    (folder / "socieux.ttl").write_text("".join(turtle_chunks(seed_build.triples)), encoding="utf-8")
+    (folder / "socieux.nt").write_text(ntriples(seed_build.triples), encoding="utf-8")
+    (folder / "socieux.ttl").write_text(turtle(seed_build.triples), encoding="utf-8")
     write_store(folder / "socieux.nt", folder / "store")
     return folder
 

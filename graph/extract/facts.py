@@ -70,10 +70,15 @@ def evidence_record(action: Action) -> ActionRecord:
     return max(action.records, key=lambda r: (len(r.description_text), -action.records.index(r)))
 
 
-def action_texts(action: Action) -> list[tuple[str, Field]]:
-    record = evidence_record(action)
+def record_texts(record: ActionRecord) -> list[tuple[str, Field]]:
+    """The fields of a record the extraction reads, with their names."""
     texts = [("title", record.title)] + [("partner", p) for p in record.partners]
     return texts + [("description", d) for d in record.description]
+
+
+def action_texts(action: Action) -> list[tuple[str, Field]]:
+    """The fields the facts of an action are read from: those of its evidence record."""
+    return record_texts(evidence_record(action))
 
 
 def _first_per_value(facts: list[Fact]) -> list[Fact]:

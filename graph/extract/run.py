@@ -1,19 +1,35 @@
-"""Run the extraction over merged actions: one ``nlp.pipe`` pass over every title, partner line
-and description line, then the per-action decisions and the merging of institutions."""
+"""Run the extraction over merged actions: one ``nlp.pipe`` pass over every distinct title, partner
+line and description line, then the per-action decisions and the merging of institutions.
+
+On large inputs the spaCy pass runs in worker processes and begins while the documents are still
+being read (:class:`Extractor`): each document's texts go to the workers as soon as it is read, so
+reading and merging (one processor) and the spaCy pass (the others) run side by side.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from graph.extract.facts import ActionFacts, ResolvedInstitution, action_texts, decide, resolve_institutions
+from graph.extract.facts import (
+    ActionFacts,
+    ResolvedInstitution,
+    action_texts,
+    decide,
+    record_texts,
+    resolve_institutions,
+)
 from graph.extract.findings import Finding
 from graph.extract.nlp import load_nlp
 from graph.read.merge import Action, NewsItem
-from graph.read.records import Anomaly, Field
+from graph.read.records import Anomaly, Document, Field
+from graph.workers import ForkedPool, can_fork
+
+Text = tuple[str, str]  # (field name, text)
 
 
 @dataclass
@@ -38,6 +54,7 @@ def news_countries(news: list[NewsItem]) -> dict[str, list[str]]:
 
 
 PARALLEL_TEXTS = 5_000  # below this many texts one process is faster than starting workers
+PARALLEL_BYTES = 1_000_000  # documents of this size hold about that many texts
 
 
 def default_jobs() -> int:
@@ -48,7 +65,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _findings(texts: list[tuple[str, str]]) -> list[list[Finding]]:
+def _findings(texts: list[Text]) -> list[list[Finding]]:
     """The findings of each (field name, text), in order."""
     nlp = load_nlp()
 
@@ -61,14 +78,82 @@ def _findings(texts: list[tuple[str, str]]) -> list[list[Finding]]:
     return [doc._.findings or [] for doc in nlp.pipe(docs(), batch_size=256)]
 
 
-def _findings_parallel(texts: list[tuple[str, str]], jobs: int) -> list[list[Finding]]:
-    """As :func:`_findings`, in ``jobs`` forked worker processes that share the loaded pipeline;
-    the pieces come back in order, so the result is the same as in one process."""
-    load_nlp()  # loaded before the fork, inherited by the workers
-    size = -(-len(texts) // (jobs * 4))
-    pieces = [texts[start : start + size] for start in range(0, len(texts), size)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [findings for piece in pool.map(_findings, pieces, chunksize=1) for findings in piece]
+class Extractor:
+    """The extraction of one build. With worker processes (forked with the loaded pipeline, which
+    they share copy on write), :meth:`read_ahead` hands a document's texts to them while the next
+    documents are read; :meth:`extract` then waits for their findings and reads whatever is left.
+    Each distinct (field, text) is read once: the pipeline reads a text on its own, so the same text
+    in the same field gives the same findings wherever it stands (an action repeated in several
+    documents, a description or partner line shared by several actions). Use it as a context
+    manager: leaving it stops the workers."""
+
+    def __init__(self, jobs: int | None = None, parallel: bool = True) -> None:
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self._parallel = parallel and self.jobs > 1 and can_fork()
+        self._pool: ForkedPool | None = None
+        self._pending: list[tuple[list[Text], Future]] = []
+        self._found: dict[Text, list[Finding]] = {}
+        self._asked: set[Text] = set()
+
+    @classmethod
+    def for_documents(cls, paths: Iterable[Path], jobs: int | None = None) -> Extractor:
+        """An extractor with workers when the documents are large enough to be worth them."""
+        size = sum(path.stat().st_size for path in paths if path.is_file())
+        return cls(jobs, parallel=size >= PARALLEL_BYTES)
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(*failure)
+            self._pool = None
+
+    def _workers(self) -> ForkedPool:
+        if self._pool is None:
+            load_nlp()  # loaded before the fork, inherited by the workers
+            self._pool = ForkedPool(self.jobs)
+        return self._pool
+
+    def _submit(self, texts: list[Text]) -> None:
+        self._asked.update(texts)
+        self._pending.append((texts, self._workers().submit(_findings, texts)))
+
+    def read_ahead(self, document: Document) -> None:
+        """Hand the texts of a document's action records to the workers (with workers only)."""
+        if not self._parallel:
+            return
+        texts = [(name, where.value) for record in document.actions for name, where in record_texts(record)]
+        new = [text for text in dict.fromkeys(texts) if text not in self._asked]
+        if new:
+            self._submit(new)
+
+    def findings(self, texts: list[Text]) -> dict[Text, list[Finding]]:
+        """The findings of each distinct text: from the workers, or read now."""
+        missing = [text for text in dict.fromkeys(texts) if text not in self._asked]
+        if self._parallel and len(missing) >= PARALLEL_TEXTS // 5:
+            size = -(-len(missing) // (self.jobs * 4))
+            for start in range(0, len(missing), size):
+                self._submit(missing[start : start + size])
+        elif missing:
+            self._asked.update(missing)
+            self._found.update(zip(missing, _findings(missing), strict=True))
+        for asked, future in self._pending:
+            self._found.update(zip(asked, future.result(), strict=True))
+        self._pending = []
+        return self._found
+
+    def extract(self, actions: list[Action], progress: Callable[[str], None] = lambda message: None) -> Extraction:
+        """Facts of every action, with evidence, and the merged partner institutions."""
+        items: list[tuple[int, str, Field]] = [
+            (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
+        ]
+        per_text = self.findings([(name, where.value) for _, name, where in items])
+        found: dict[int, list[tuple[str, Field, Finding]]] = defaultdict(list)
+        for index, name, where in items:
+            for finding in per_text[name, where.value]:
+                found[index].append((name, where, finding))
+        return _decide(actions, found, progress)
 
 
 def extract(
@@ -76,19 +161,14 @@ def extract(
 ) -> Extraction:
     """Facts of every action, with evidence, and the merged partner institutions. ``jobs``: worker
     processes for the spaCy pass over large inputs (default: one per processor)."""
-    items: list[tuple[int, str, Field]] = [
-        (index, name, where) for index, action in enumerate(actions) for name, where in action_texts(action)
-    ]
-    texts = [(name, where.value) for _, name, where in items]
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs > 1 and len(texts) >= PARALLEL_TEXTS and "fork" in multiprocessing.get_all_start_methods():
-        per_text = _findings_parallel(texts, jobs)
-    else:
-        per_text = _findings(texts)
-    found: dict[int, list[tuple[str, Field, Finding]]] = defaultdict(list)
-    for (index, name, where), findings in zip(items, per_text, strict=True):
-        for finding in findings:
-            found[index].append((name, where, finding))
+    texts = {(name, where.value) for action in actions for name, where in action_texts(action)}
+    with Extractor(jobs, parallel=len(texts) >= PARALLEL_TEXTS) as extractor:
+        return extractor.extract(actions, progress)
+
+
+def _decide(
+    actions: list[Action], found: dict[int, list[tuple[str, Field, Finding]]], progress: Callable[[str], None]
+) -> Extraction:
     facts: dict[str, ActionFacts] = {}
     anomalies: list[Anomaly] = []
     for index, action in enumerate(actions):

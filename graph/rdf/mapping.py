@@ -2,7 +2,9 @@
 
 IRIs are built from what identifies a thing in the data (an action's title, partner and the start
 of its description; a document's file name and a line), never from its position in a build, so
-they are the same in every build and do not change when another document is added.
+they are the same in every build and do not change when another document is added. Terms are
+N-Triples text (graph/rdf/terms.py): the IRIs minted here are ASCII (slugs, digests, numbers and
+percent-encoded file names), so they are written as they are.
 """
 
 from __future__ import annotations
@@ -10,22 +12,24 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import cache, lru_cache
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.extract.facts import Fact, ResolvedInstitution
 from graph.extract.run import Extraction
 from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
+from graph.rdf import terms
 from graph.rdf.triples import TripleSet
 from graph.read.merge import Action, Merged, NewsItem
 from graph.read.records import ActionRecord, NewsRecord
-from graph.vocab import ontology_dir, reference_graph
+from graph.vocab import ontology_dir
 
 # ---------------------------------------------------------------------------- IRIs
 
 
+@lru_cache(maxsize=100_000)
 def slug(text: str, limit: int = 48) -> str:
     """A readable, ASCII, lower-case IRI segment."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -37,54 +41,54 @@ def _digest(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
-def action_iri(action: Action) -> URIRef:
-    return URIRef(f"{ID}action/{slug(action.title)}-{_digest(action.key)}")
+def action_iri(action: Action) -> str:
+    return f"<{ID}action/{slug(action.title)}-{_digest(action.key)}>"
 
 
-def institution_iri(institution: ResolvedInstitution) -> URIRef:
-    return URIRef(f"{ID}institution/{slug(institution.name.name)}-{_digest(institution.key)}")
+def institution_iri(institution: ResolvedInstitution) -> str:
+    return f"<{ID}institution/{slug(institution.name.name)}-{_digest(institution.key)}>"
 
 
-def organisation_iri(name: str) -> URIRef:
-    return URIRef(f"{ID}organisation/{slug(name)}")
+def organisation_iri(name: str) -> str:
+    return f"<{ID}organisation/{slug(name)}>"
 
 
-def programme_iri(name: str) -> URIRef:
-    return URIRef(f"{ID}programme/{slug(name)}")
+def programme_iri(name: str) -> str:
+    return f"<{ID}programme/{slug(name)}>"
 
 
-def evidence_iri(action: URIRef, kind: str, value: str) -> URIRef:
-    return URIRef(f"{action}/evidence/{kind}/{slug(value, 60)}")
+def evidence_iri(action: str, kind: str, value: str) -> str:
+    return f"{action[:-1]}/evidence/{kind}/{slug(value, 60)}>"
 
 
-def news_iri(item: NewsItem) -> URIRef:
-    return URIRef(f"{ID}news/{slug(item.title)}-{_digest(item.key)}")
+def news_iri(item: NewsItem) -> str:
+    return f"<{ID}news/{slug(item.title)}-{_digest(item.key)}>"
 
 
-def document_iri(file: str) -> URIRef:
-    return URIRef(f"{ID}document/{quote(file, safe='-._~')}")
+@lru_cache(maxsize=4096)
+def document_iri(file: str) -> str:
+    return f"<{ID}document/{quote(file, safe='-._~')}>"
 
 
-def source_iri(file: str, line: int) -> URIRef:
-    return URIRef(f"{document_iri(file)}/line/{line}")
+def source_iri(file: str, line: int) -> str:
+    return f"{document_iri(file)[:-1]}/line/{line}>"
 
 
-def country_iri(alpha3: str) -> URIRef:
-    return COUNTRY[alpha3]
+def country_iri(alpha3: str) -> str:
+    return f"<{COUNTRY}{alpha3}>"
 
 
 # ---------------------------------------------------------------------------- triples
 
 
 class _Terms:
-    """A namespace's terms made once each: rdflib makes a new URIRef on every attribute access of a
-    Namespace, and the mapping asks for the same few dozen millions of times at scale."""
+    """A namespace's terms as term text, each made once."""
 
-    def __init__(self, namespace) -> None:
-        self._namespace = namespace
+    def __init__(self, namespace: object) -> None:
+        self._namespace = str(namespace)
 
-    def __getattr__(self, name: str) -> URIRef:
-        term = getattr(self._namespace, name)
+    def __getattr__(self, name: str) -> str:
+        term = terms.iri(self._namespace + name)
         setattr(self, name, term)
         return term
 
@@ -92,97 +96,102 @@ class _Terms:
 _SOCX = _Terms(SOCX)
 _RDF = _Terms(RDF)
 _RDFS = _Terms(RDFS)
-_XSD = _Terms(XSD)
 _DCTERMS = _Terms(DCTERMS)
 _PROV = _Terms(PROV)
 _SKOS = _Terms(SKOS)
 _ORG = _Terms(ORG)
+_INTEGER = str(XSD.integer)
+_GYEAR = str(XSD.gYear)
 
 
 def new_graph() -> TripleSet:
-    """An empty graph with the project's prefixes bound over rdflib's defaults."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return TripleSet.from_graph(graph)
+    """An empty graph with the project's prefixes."""
+    return TripleSet((prefix, str(namespace)) for prefix, namespace in PREFIXES.items())
 
 
 # Literals repeat (line numbers, file names, rules, a sentence behind several facts); making each
 # once saves most of the cost of minting them.
-_LITERALS: dict[tuple, Literal] = {}
+_LITERALS: dict[tuple, str] = {}
 
 
-def _literal(value: object, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
-    key = (type(value), value, lang, datatype)
+def _literal(value: object, lang: str | None = None, datatype: str | None = None) -> str:
+    key = (value, lang, datatype)
     literal = _LITERALS.get(key)
     if literal is None:
         if len(_LITERALS) > 200_000:
             _LITERALS.clear()
-        literal = _LITERALS[key] = Literal(value, lang=lang, datatype=datatype)
+        literal = _LITERALS[key] = terms.literal(value, language=lang, datatype=datatype)
     return literal
 
 
-def _text(value: str, lang: str | None = "en") -> Literal:
+def _text(value: str, lang: str | None = "en") -> str:
     return _literal(value, lang=lang or None)
 
 
-def _line(number: int) -> Literal:
-    return _literal(number, datatype=_XSD.positiveInteger)
+_NUMBERS: dict[int, str] = {}
 
 
-def _add_document(graph: TripleSet, file: str) -> URIRef:
+def _line(number: int) -> str:
+    """A line number or character offset: an xsd:integer (the shapes say which are at least 1)."""
+    literal = _NUMBERS.get(number)
+    if literal is None:
+        literal = _NUMBERS[number] = terms.literal(number, datatype=_INTEGER)
+    return literal
+
+
+def _add_document(graph: TripleSet, file: str) -> str:
     doc = document_iri(file)
-    graph.add((doc, _RDF.type, _SOCX.SourceDocument))
-    graph.add((doc, _SOCX.sourceFile, _literal(file)))
-    graph.add((doc, _RDFS.label, _literal(file)))
+    graph.add_all(
+        doc, ((_RDF.type, _SOCX.SourceDocument), (_SOCX.sourceFile, _literal(file)), (_RDFS.label, _literal(file)))
+    )
     return doc
 
 
-def _add_source(graph: TripleSet, file: str, line: int) -> URIRef:
-    record = source_iri(file, line)
-    graph.add((record, _RDF.type, _SOCX.SourceRecord))
-    graph.add((record, _RDFS.label, Literal(f"{file}:{line}")))
-    graph.add((record, _SOCX.sourceFile, _literal(file)))
-    graph.add((record, _SOCX.line, _line(line)))
-    graph.add((record, _DCTERMS.isPartOf, _add_document(graph, file)))
-    return record
+def _source_pairs(graph: TripleSet, file: str, line: int) -> list[tuple[str, str]]:
+    """The triples of a source record (file and line), as (predicate, object) pairs."""
+    return [
+        (_RDF.type, _SOCX.SourceRecord),
+        (_RDFS.label, terms.literal(f"{file}:{line}")),
+        (_SOCX.sourceFile, _literal(file)),
+        (_SOCX.line, _line(line)),
+        (_DCTERMS.isPartOf, _add_document(graph, file)),
+    ]
 
 
-def _add_action_source(graph: TripleSet, record: ActionRecord) -> URIRef:
-    node = _add_source(graph, record.file, record.title.line)
-    graph.add((node, _SOCX.layout, _literal(record.layout)))
-    graph.add((node, _SOCX.titleLine, _line(record.title.line)))
-    for partner in record.partners:
-        graph.add((node, _SOCX.partnerLine, _line(partner.line)))
+def _add_action_source(graph: TripleSet, record: ActionRecord) -> str:
+    node = source_iri(record.file, record.title.line)
+    pairs = _source_pairs(graph, record.file, record.title.line)
+    pairs += [(_SOCX.layout, _literal(record.layout)), (_SOCX.titleLine, _line(record.title.line))]
+    pairs += [(_SOCX.partnerLine, _line(partner.line)) for partner in record.partners]
     if record.types:
-        graph.add((node, _SOCX.assistanceTypeLine, _line(record.types.line)))
-    for part in record.description:
-        graph.add((node, _SOCX.descriptionLine, _line(part.line)))
+        pairs.append((_SOCX.assistanceTypeLine, _line(record.types.line)))
+    pairs += [(_SOCX.descriptionLine, _line(part.line)) for part in record.description]
     if record.start:
-        graph.add((node, _SOCX.startLine, _line(record.start.line)))
+        pairs.append((_SOCX.startLine, _line(record.start.line)))
     if record.end:
-        graph.add((node, _SOCX.endLine, _line(record.end.line)))
+        pairs.append((_SOCX.endLine, _line(record.end.line)))
+    graph.add_all(node, pairs)
     return node
 
 
-def add_institution(graph: TripleSet, institution: ResolvedInstitution, countries: dict[str, URIRef]) -> URIRef:
+def add_institution(graph: TripleSet, institution: ResolvedInstitution, countries: dict[str, str]) -> str:
     node = institution_iri(institution)
     name = institution.name
-    graph.add((node, _RDF.type, _SOCX.PartnerInstitution))
-    graph.add((node, _RDF.type, _ORG.Organization))
-    graph.add((node, _SKOS.prefLabel, _text(name.name, name.name_language)))
-    graph.add((node, _RDFS.label, _text(name.name, name.name_language)))
+    graph.add(node, _RDF.type, _SOCX.PartnerInstitution)
+    graph.add(node, _RDF.type, _ORG.Organization)
+    graph.add(node, _SKOS.prefLabel, _text(name.name, name.name_language))
+    graph.add(node, _RDFS.label, _text(name.name, name.name_language))
     for other in institution.names:
         if other.name != name.name:
-            graph.add((node, _SKOS.altLabel, _text(other.name, other.name_language)))
+            graph.add(node, _SKOS.altLabel, _text(other.name, other.name_language))
         if other.original_name:
-            graph.add((node, _SOCX.originalName, _text(other.original_name, other.original_language)))
+            graph.add(node, _SOCX.originalName, _text(other.original_name, other.original_language))
         if other.acronym:
-            graph.add((node, _SOCX.acronym, Literal(other.acronym)))
+            graph.add(node, _SOCX.acronym, _literal(other.acronym))
     for variant in institution.variants:
-        graph.add((node, _SKOS.hiddenLabel, Literal(variant)))
+        graph.add(node, _SKOS.hiddenLabel, _literal(variant))
     if institution.country:
-        graph.add((node, _SOCX.country, countries[institution.country]))
+        graph.add(node, _SOCX.country, countries[institution.country])
     return node
 
 
@@ -205,25 +214,28 @@ RELATION_PROPERTIES = {
 }
 
 
-def _add_evidence(graph: TripleSet, action: URIRef, fact: Fact, obj: URIRef | Literal) -> None:
+def _add_evidence(graph: TripleSet, action: str, fact: Fact, obj: str) -> None:
     """A qualified statement: which sentence, line, span and rule a fact comes from."""
     prop = FACT_PROPERTIES[fact.kind]
     node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
-    graph.add((action, prop, obj))
-    graph.add((action, _SOCX.evidence, node))
-    graph.add((node, _RDF.type, _SOCX.Evidence))
-    graph.add((node, _RDF.subject, action))
-    graph.add((node, _RDF.predicate, prop))
-    graph.add((node, _RDF.object, obj))
-    graph.add((node, _SOCX.rule, _literal(fact.rule)))
-    graph.add((node, _SOCX.sentence, _text(fact.sentence)))
-    graph.add((node, _SOCX.sourceFile, _literal(fact.file)))
-    graph.add((node, _SOCX.line, _line(fact.line)))
-    graph.add((node, _SOCX.charStart, _literal(fact.start, datatype=_XSD.nonNegativeInteger)))
-    graph.add((node, _SOCX.charEnd, _literal(fact.end, datatype=_XSD.nonNegativeInteger)))
-    graph.add((node, _DCTERMS.source, document_iri(fact.file)))
-    if fact.detail:
-        graph.add((node, _SOCX.detail, _literal(fact.detail)))
+    graph.add_all(action, ((prop, obj), (_SOCX.evidence, node)))
+    graph.add_all(
+        node,
+        (
+            (_RDF.type, _SOCX.Evidence),
+            (_RDF.subject, action),
+            (_RDF.predicate, prop),
+            (_RDF.object, obj),
+            (_SOCX.rule, _literal(fact.rule)),
+            (_SOCX.sentence, _text(fact.sentence)),
+            (_SOCX.sourceFile, _literal(fact.file)),
+            (_SOCX.line, _line(fact.line)),
+            (_SOCX.charStart, _line(fact.start)),
+            (_SOCX.charEnd, _line(fact.end)),
+            (_DCTERMS.source, document_iri(fact.file)),
+            *(((_SOCX.detail, _literal(fact.detail)),) if fact.detail else ()),
+        ),
+    )
 
 
 def add_action(
@@ -231,31 +243,33 @@ def add_action(
     action: Action,
     institutions: list[ResolvedInstitution],
     extraction: Extraction,
-    countries: dict[str, URIRef],
-    codes: dict[str, URIRef],
-) -> URIRef:
+    countries: dict[str, str],
+    codes: dict[str, str],
+    institution_iris: dict[int, str] | None = None,
+) -> str:
     node = action_iri(action)
     facts = extraction.facts[action.key]
-    graph.add((node, _RDF.type, _SOCX.Action))
-    graph.add((node, _DCTERMS.title, _text(action.title)))
-    graph.add((node, _RDFS.label, _text(action.title)))
+    graph.add(node, _RDF.type, _SOCX.Action)
+    graph.add(node, _DCTERMS.title, _text(action.title))
+    graph.add(node, _RDFS.label, _text(action.title))
     if action.description:
-        graph.add((node, _DCTERMS.description, _text(action.description)))
+        graph.add(node, _DCTERMS.description, _text(action.description))
     for institution, mention in zip(institutions, action.partners, strict=True):
-        graph.add((node, _SOCX.partnerInstitution, institution_iri(institution)))
-        graph.add((node, _SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language)))
+        known = institution_iris.get(id(institution)) if institution_iris is not None else None
+        graph.add(node, _SOCX.partnerInstitution, known or institution_iri(institution))
+        graph.add(node, _SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language))
         if mention.name.acronym:
-            graph.add((node, _SOCX.partnerInstitutionAcronym, Literal(mention.name.acronym)))
+            graph.add(node, _SOCX.partnerInstitutionAcronym, _literal(mention.name.acronym))
     for concept in action.types.concepts:
-        graph.add((node, _SOCX.assistanceType, URIRef(concept)))
+        graph.add(node, _SOCX.assistanceType, terms.iri(concept))
     for unknown in action.types.unknown:
-        graph.add((node, _SOCX.assistanceTypeText, Literal(unknown)))
+        graph.add(node, _SOCX.assistanceTypeText, _literal(unknown))
     if action.start:
-        graph.add((node, _SOCX.startActivities, Literal(action.start)))
+        graph.add(node, _SOCX.startActivities, _literal(action.start))
     if action.end:
-        graph.add((node, _SOCX.endActivities, Literal(action.end)))
+        graph.add(node, _SOCX.endActivities, _literal(action.end))
     for record in action.records:
-        graph.add((node, _PROV.wasDerivedFrom, _add_action_source(graph, record)))
+        graph.add(node, _PROV.wasDerivedFrom, _add_action_source(graph, record))
     for fact in facts.expert_countries + facts.study_visit_countries:
         _add_evidence(graph, node, fact, countries[fact.value])
     if facts.partner_country:
@@ -265,45 +279,60 @@ def add_action(
     for fact in facts.programmes:
         _add_evidence(graph, node, fact, programme_iri(fact.value))
     for fact in facts.themes:
-        _add_evidence(graph, node, fact, URIRef(fact.value))
+        _add_evidence(graph, node, fact, terms.iri(fact.value))
     if facts.action_code:
-        _add_evidence(graph, node, facts.action_code, Literal(facts.action_code.value))
-        graph.add((node, _SOCX.actionYear, Literal(facts.action_code.value[:4], datatype=_XSD.gYear)))
+        _add_evidence(graph, node, facts.action_code, _literal(facts.action_code.value))
+        graph.add(node, _SOCX.actionYear, _literal(facts.action_code.value[:4], datatype=_GYEAR))
     for fact in facts.related_actions:
-        _add_evidence(graph, node, fact, Literal(fact.value))
+        _add_evidence(graph, node, fact, _literal(fact.value))
         target = codes.get(fact.value)
         if target is not None and target != node:
-            graph.add((node, RELATION_PROPERTIES.get(fact.detail, _SOCX.relatedAction), target))
+            graph.add(node, RELATION_PROPERTIES.get(fact.detail, _SOCX.relatedAction), target)
     return node
 
 
-def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, URIRef], named: list[str]) -> URIRef:
+def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, str], named: list[str]) -> str:
     node = news_iri(item)
-    graph.add((node, _RDF.type, _SOCX.NewsItem))
-    graph.add((node, _DCTERMS.title, _text(item.title)))
-    graph.add((node, _RDFS.label, _text(item.title)))
+    graph.add(node, _RDF.type, _SOCX.NewsItem)
+    graph.add(node, _DCTERMS.title, _text(item.title))
+    graph.add(node, _RDFS.label, _text(item.title))
     for alpha3 in named:
-        graph.add((node, _SOCX.mentionsCountry, countries[alpha3]))
+        graph.add(node, _SOCX.mentionsCountry, countries[alpha3])
     for record in item.records:
-        graph.add((node, _SOCX.newsKind, Literal(record.kind)))
-        graph.add((node, _PROV.wasDerivedFrom, _add_news_source(graph, record)))
+        graph.add(node, _SOCX.newsKind, _literal(record.kind))
+        graph.add(node, _PROV.wasDerivedFrom, _add_news_source(graph, record))
     return node
 
 
-def _add_news_source(graph: TripleSet, record: NewsRecord) -> URIRef:
-    return _add_source(graph, record.title.file, record.title.line)
+def _add_news_source(graph: TripleSet, record: NewsRecord) -> str:
+    node = source_iri(record.title.file, record.title.line)
+    graph.add_all(node, _source_pairs(graph, record.title.file, record.title.line))
+    return node
 
 
-def _add_countries(graph: TripleSet, used: set[str]) -> dict[str, URIRef]:
+@cache
+def reference_triples(file_name: str) -> tuple[tuple[str, str, str], ...]:
+    """The triples of a Turtle file of ``ontology/`` as term text, parsed once per process."""
+    from pyoxigraph import RdfFormat, parse
+
+    path = ontology_dir() / file_name
+    return tuple(
+        (str(t.subject), str(t.predicate), str(t.object)) for t in parse(path=str(path), format=RdfFormat.TURTLE)
+    )
+
+
+def _add_countries(graph: TripleSet, used: set[str]) -> dict[str, str]:
     """The reference data of every country the graph uses, from ontology/countries.ttl."""
-    reference = reference_graph("countries.ttl")
+    by_subject: dict[str, list[tuple[str, str, str]]] = {}
     nodes = {}
-    for node in reference.subjects(_SOCX.isoAlpha3, None):
-        alpha3 = str(reference.value(node, _SOCX.isoAlpha3))
-        nodes[alpha3] = node
+    for triple in reference_triples("countries.ttl"):
+        by_subject.setdefault(triple[0], []).append(triple)
+        if triple[1] == _SOCX.isoAlpha3:
+            nodes[terms.lexical(triple[2])] = triple[0]
+    for alpha3, node in nodes.items():
         if alpha3 in used:
-            for triple in reference.triples((node, None, None)):
-                graph.add(triple)
+            for triple in by_subject[node]:
+                graph.add(*triple)
     return nodes
 
 
@@ -313,31 +342,29 @@ def _add_organisations(graph: TripleSet, names: set[str]) -> None:
     gazetteer = load_gazetteer()
     for name in sorted(names):
         node = organisation_iri(name)
-        graph.add((node, _RDF.type, _SOCX.CooperatingOrganisation))
-        graph.add((node, _RDF.type, _ORG.Organization))
-        graph.add((node, _SKOS.prefLabel, Literal(name)))
-        graph.add((node, _RDFS.label, Literal(name)))
+        graph.add(node, _RDF.type, _SOCX.CooperatingOrganisation)
+        graph.add(node, _RDF.type, _ORG.Organization)
+        graph.add(node, _SKOS.prefLabel, _literal(name))
+        graph.add(node, _RDFS.label, _literal(name))
         for variant in gazetteer.organisations.get(name, ()):
             if variant != name:
-                graph.add((node, _SKOS.altLabel, Literal(variant)))
+                graph.add(node, _SKOS.altLabel, _literal(variant))
 
 
 def _add_programmes(graph: TripleSet, names: set[str]) -> None:
     for name in sorted(names):
         node = programme_iri(name)
-        graph.add((node, _RDF.type, _SOCX.Programme))
-        graph.add((node, _SKOS.prefLabel, Literal(name)))
-        graph.add((node, _RDFS.label, Literal(name)))
+        graph.add(node, _RDF.type, _SOCX.Programme)
+        graph.add(node, _SKOS.prefLabel, _literal(name))
+        graph.add(node, _RDFS.label, _literal(name))
 
 
 def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     """The RDF graph of merged actions, institutions and news, with the reference data they use."""
-    schemes = Graph()
-    for prefix, namespace in PREFIXES.items():
-        schemes.bind(prefix, namespace, override=True, replace=True)
-    schemes.parse(ontology_dir() / "assistance-types.ttl", format="turtle")
-    schemes.parse(ontology_dir() / "themes.ttl", format="turtle")
-    graph = TripleSet.from_graph(schemes)
+    graph = new_graph()
+    for file_name in ("assistance-types.ttl", "themes.ttl"):
+        for triple in reference_triples(file_name):
+            graph.add(*triple)
     facts = extraction.facts.values()
     used = {f.value for fs in facts for f in fs.expert_countries + fs.study_visit_countries}
     used |= {fs.partner_country.value for fs in facts if fs.partner_country}
@@ -351,15 +378,15 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
         own = extraction.facts[action.key].action_code
         if own is not None:
             codes.setdefault(own.value, action_iri(action))
-    done: set[int] = set()
+    iris: dict[int, str] = {}  # each institution's IRI, by id (working out its name takes a while)
     for action in merged.actions:
         for institution in extraction.institutions[action.key]:
-            if id(institution) not in done:
-                done.add(id(institution))
-                add_institution(graph, institution, countries)
+            if id(institution) not in iris:
+                iris[id(institution)] = add_institution(graph, institution, countries)
     for action in merged.actions:
-        add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes)
+        add_action(graph, action, extraction.institutions[action.key], extraction, countries, codes, iris)
     for item in merged.news:
         add_news(graph, item, countries, extraction.news_countries.get(item.key, []))
     _LITERALS.clear()  # the graph holds the literals; the index of them is no longer needed
+    _NUMBERS.clear()
     return graph

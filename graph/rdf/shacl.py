@@ -1,16 +1,17 @@
 """A fast SHACL validator for the subset of SHACL that ``ontology/shapes.ttl`` uses.
 
 pyshacl takes about 15 s to validate a graph of 322k triples: it looks each value up through rdflib
-one focus node at a time and builds a report graph. This validator reads each predicate the shapes
-need once (``graph.triples((None, p, None))``) into dictionaries, then checks every shape against
-all its focus nodes in one pass, so its time is about linear in the size of the graph.
+one focus node at a time and builds a report graph. This validator reads the data graph's own
+indexes (a :class:`graph.rdf.triples.TripleSet`, terms as N-Triples text) and checks every shape
+against all its focus nodes in one pass, so its time is about linear in the size of the graph.
 
-It gives the results pyshacl gives (``inference="none"``, ``advanced=True``, ``allow_warnings=True``)
-as :func:`graph.validate.validate` reads them from pyshacl's report: the same results, severities,
-focus nodes, paths, shape names and messages, with pyshacl's wording where a shape has no
-``sh:message``. That includes two habits of that reading: the results pyshacl nests under an
-``sh:node`` result (``sh:detail``) are listed as results of their own, and a value that several
-focus nodes share is checked, and reported, once for each of them.
+It finds the results pyshacl finds (``inference="none"``, ``advanced=True``, ``allow_warnings=True``):
+the same focus nodes, paths, constraint components, severities and values (a test compares the two
+on the seed graph and on broken graphs). That includes two habits of pyshacl's report as
+:func:`graph.rdf.validate.validate` reads it: the results pyshacl nests under an ``sh:node`` result
+(``sh:detail``) are listed as results of their own, and a value that several focus nodes share is
+checked, and reported, once for each of them. Messages are a shape's ``sh:message`` where it has one,
+else words of our own in the manner of pyshacl's.
 
 Supported, per the SHACL specification and as pyshacl reads it:
 
@@ -20,32 +21,31 @@ Supported, per the SHACL specification and as pyshacl reads it:
   ``sh:Warning`` results do not make a graph non-conforming), ``sh:name`` and ``sh:description``;
 * paths: a predicate IRI or ``[ sh:inversePath IRI ]``;
 * constraints: ``sh:minCount``, ``sh:maxCount``, ``sh:datatype`` (a literal of that datatype whose
-  lexical form rdflib does not flag as ill-typed), ``sh:class``, ``sh:hasValue``, ``sh:in``,
-  ``sh:minLength``, ``sh:pattern`` (a regular-expression search in the string form of the value),
-  ``sh:property``, ``sh:node``, ``sh:not`` and ``sh:or``.
+  lexical form is valid for it, for the XSD datatypes of :data:`LEXICAL_FORMS`), ``sh:class``,
+  ``sh:hasValue``, ``sh:in``, ``sh:minLength``, ``sh:pattern`` (a regular-expression search in the
+  string form of the value), ``sh:minInclusive`` (numbers), ``sh:property``, ``sh:node``, ``sh:not``
+  and ``sh:or``.
 
 Any other term of the SHACL vocabulary in the shapes graph (``sh:maxLength``, ``sh:flags``,
 ``sh:and``, ``sh:sparql``, other kinds of path, ...) raises a :class:`SocieuxError` naming it, as do
 malformed constraints and recursive shapes: nothing is skipped in silence.
-
-The data graph is read only through ``triples``, ``subjects``, ``objects`` and ``len``, so an rdflib
-``Graph`` and the build's lighter :class:`graph.triples.TripleSet` both do. Prefixes for paths and
-messages come from its ``namespace_manager`` or, failing that, its ``namespaces()``.
 """
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
+from graph.collector import collector_paused
 from graph.errors import SocieuxError
+from graph.rdf import terms
+from graph.rdf.terms import from_rdflib
+from graph.rdf.triples import TripleSet
 from graph.rdf.violations import Violation, short_name
 
 SH_CLASS, SH_IN, SH_NOT, SH_OR = SH["class"], SH["in"], SH["not"], SH["or"]
@@ -61,6 +61,7 @@ CONSTRAINTS = frozenset(
         SH_IN,
         SH.minLength,
         SH.pattern,
+        SH.minInclusive,
         SH.property,
         SH.node,
         SH_NOT,
@@ -74,28 +75,88 @@ SUPPORTED_PREDICATES = (
 SUPPORTED_CLASSES = frozenset({SH.NodeShape, SH.PropertyShape})
 ALLOWED_SEVERITIES = frozenset({SH.Info, SH.Warning})  # pyshacl's allow_warnings=True
 
-XSD_WHOLE_INTEGERS = frozenset(
-    XSD[name]
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+# The constraint component each constraint parameter reports its results under.
+COMPONENTS = {
+    SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount",
+    SH.datatype: "Datatype",
+    SH_CLASS: "Class",
+    SH.hasValue: "HasValue",
+    SH_IN: "In",
+    SH.minLength: "MinLength",
+    SH.pattern: "Pattern",
+    SH.minInclusive: "MinInclusive",
+    SH.node: "Node",
+    SH_NOT: "Not",
+    SH_OR: "Or",
+}
+
+_X = str(XSD)
+# whole-number datatypes and their bounds (None: unbounded)
+INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    _X + "integer": (None, None),
+    _X + "long": (-(2**63), 2**63 - 1),
+    _X + "int": (-(2**31), 2**31 - 1),
+    _X + "short": (-(2**15), 2**15 - 1),
+    _X + "byte": (-(2**7), 2**7 - 1),
+    _X + "nonNegativeInteger": (0, None),
+    _X + "positiveInteger": (1, None),
+    _X + "nonPositiveInteger": (None, 0),
+    _X + "negativeInteger": (None, -1),
+    _X + "unsignedLong": (0, 2**64 - 1),
+    _X + "unsignedInt": (0, 2**32 - 1),
+    _X + "unsignedShort": (0, 2**16 - 1),
+    _X + "unsignedByte": (0, 2**8 - 1),
+}
+XSD_WHOLE_INTEGERS = frozenset(URIRef(datatype) for datatype in INTEGER_RANGES)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_FLOAT = re.compile(r"([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)")
+# The lexical forms of the datatypes whose values are checked; a literal of another datatype is taken
+# as well formed, as rdflib takes it.
+LEXICAL_FORMS: dict[str, Callable[[str], bool]] = {
+    _X + "boolean": lambda text: text in ("true", "false", "1", "0"),
+    _X + "decimal": lambda text: _DECIMAL.fullmatch(text) is not None,
+    _X + "double": lambda text: _FLOAT.fullmatch(text) is not None,
+    _X + "float": lambda text: _FLOAT.fullmatch(text) is not None,
+}
+NUMERIC = frozenset({*INTEGER_RANGES, _X + "decimal", _X + "double", _X + "float"})
+
+
+def _well_formed(lexical: str, datatype: str) -> bool:
+    bounds = INTEGER_RANGES.get(datatype)
+    if bounds is not None:
+        if _INTEGER.fullmatch(lexical) is None:
+            return False
+        least, most = bounds
+        value = int(lexical)
+        return (least is None or value >= least) and (most is None or value <= most)
+    test = LEXICAL_FORMS.get(datatype)
+    return test is None or test(lexical)
+
+
+def _number(term: str) -> Decimal | None:
+    """The value of a well-formed numeric literal term, else None."""
+    if not terms.is_literal(term):
+        return None
+    lexical, _, datatype = terms.split_literal(term)
+    if datatype not in NUMERIC or not _well_formed(lexical, datatype):
+        return None
+    try:
+        return Decimal(lexical.replace("INF", "Infinity"))
+    except InvalidOperation:
+        return None
+
+
+def _string(term: str) -> str:
+    """The string form of a value for sh:minLength and sh:pattern (a literal's lexical form, an IRI)."""
+    return terms.lexical(term)
 
 
 def _unsupported(term: str, why: str = "") -> SocieuxError:
     return SocieuxError(
-        f"SHACL shapes: {term} is not supported by the fast validator (graph/shacl.py){': ' + why if why else ''}; "
-        "validate with engine='pyshacl' or teach graph/shacl.py the term"
+        f"SHACL shapes: {term} is not supported by the fast validator (graph/rdf/shacl.py)"
+        f"{': ' + why if why else ''}; validate with engine='pyshacl' or teach graph/rdf/shacl.py the term"
     )
 
 
@@ -108,7 +169,7 @@ def _curie(term: Node) -> str:
     return "sh:" + text[len(str(SH)) :] if text.startswith(str(SH)) else f"<{text}>"
 
 
-# ---------------------------------------------------------------------------- naming, as pyshacl words it
+# ---------------------------------------------------------------------------- naming
 
 
 def _namespaces_of(graph: object) -> list[tuple[str, URIRef]]:
@@ -128,9 +189,10 @@ def _prefix_graph(namespaces: Iterable[tuple[str, object]], base: str, override:
 
 
 class _Words:
-    """pyshacl's ``stringify_node`` over one graph (read through ``triples`` only) and its prefixes."""
+    """Terms of the shapes graph in words, as pyshacl's ``stringify_node`` writes them (a blank
+    node shape as the description of its triples)."""
 
-    def __init__(self, graph: object, manager: NamespaceManager) -> None:
+    def __init__(self, graph: Graph, manager: NamespaceManager) -> None:
         self.graph = graph
         self.manager = manager
         manager.bind("sh", SH, override=False, replace=False)  # as stringify_node does
@@ -149,38 +211,9 @@ class _Words:
         return str(node)
 
     def _literal(self, node: Literal) -> str:
-        value = None if node.value is None else str(node.value)
-        lexical = str(node)
-        if value is not None:
-            at = value.find(" object at 0x")
-            if at > 0:
-                value = value[:at]
-        text = f'"{lexical}" = {value}' if value is not None and value != lexical else f'"{lexical}"'
         lang = f", lang={node.language}" if node.language else ""
-        datatype = ""
-        if node.datatype:
-            datatype = (
-                f", datatype={self(node.datatype) if isinstance(node.datatype, (URIRef, Literal)) else node.datatype}"
-            )
-        return f"Literal({text}{lang}{datatype})"
-
-    def _value(self, subject: Node, predicate: Node) -> Node | None:
-        for _, _, o in self.graph.triples((subject, predicate, None)):
-            return o
-        return None
-
-    def _items(self, head: Node) -> Iterator[Node]:
-        """rdflib's ``Graph.items``."""
-        chain = {head}
-        node: Node | None = head
-        while node:
-            item = self._value(node, RDF.first)
-            if item is not None:
-                yield item
-            node = self._value(node, RDF.rest)
-            if node in chain:
-                raise ValueError("List contains a recursive rdf:rest reference")
-            chain.add(node)
+        datatype = f", datatype={self(node.datatype)}" if node.datatype else ""
+        return f'Literal("{node}"{lang}{datatype})'
 
     def _blank_node(self, node: BNode, recursion: int) -> str:
         if recursion >= 12:
@@ -188,20 +221,48 @@ class _Words:
         if node in self._blank:
             return self._blank[node]
         objects: dict[Node, list[Node]] = {}
-        for _, p, o in self.graph.triples((node, None, None)):
+        for p, o in self.graph.predicate_objects(node):
             objects.setdefault(p, []).append(o)
         if not objects:
             return "[ ]"
         if RDF.first in objects:
-            return "( {} )".format(" ".join(self(item, recursion + 1) for item in self._items(node)))
+            return "( {} )".format(" ".join(self(item, recursion + 1) for item in self.graph.items(node)))
         parts: dict[str, str] = {}
         for p, values in objects.items():
             texts = [self(o, recursion + 1) for o in values]
-            parts[p.n3(namespace_manager=self.manager)] = ", ".join(sorted(texts)) if len(texts) > 1 else texts[0]
-        text = "[ {} ]".format(
-            " ; ".join(f"{p} {o}" for p, o in (sorted(parts.items()) if len(parts) > 1 else parts.items()))
-        )
+            parts[p.n3(namespace_manager=self.manager)] = ", ".join(sorted(texts))
+        text = "[ {} ]".format(" ; ".join(f"{p} {o}" for p, o in sorted(parts.items())))
         self._blank[node] = text
+        return text
+
+
+class _DataWords:
+    """Terms of the data graph in words: IRIs as prefixed names where the graph's prefixes (or
+    rdflib's core ones) give one, literals as in N-Triples with a prefixed datatype."""
+
+    def __init__(self, manager: NamespaceManager) -> None:
+        self.manager = manager
+        self._cache: dict[str, str] = {}
+
+    def _iri(self, iri: str) -> str:
+        try:
+            return URIRef(iri).n3(namespace_manager=self.manager)
+        except Exception:  # noqa: BLE001 - a name we cannot shorten is written out whole
+            return f"<{iri}>"
+
+    def __call__(self, term: str) -> str:
+        text = self._cache.get(term)
+        if text is None:
+            if terms.is_iri(term):
+                text = self._iri(terms.iri_value(term))
+            elif terms.is_literal(term):
+                lexical, language, datatype = terms.split_literal(term)
+                text = f'"{lexical}"' + (f"@{language}" if language else "")
+                if datatype not in (terms.XSD_STRING, terms.RDF_LANGSTRING):
+                    text += "^^" + self._iri(datatype)
+            else:
+                text = term
+            self._cache[term] = text
         return text
 
 
@@ -209,49 +270,24 @@ class _Words:
 
 
 class _Data:
-    """The data graph, each predicate read once into subject → objects and object → subjects."""
+    """The data graph, read through its indexes; ``rdfs:subClassOf*`` closures computed once each."""
 
-    def __init__(self, graph: object) -> None:
-        self.graph = graph
-        self._forward: dict[Node, dict[Node, list[Node]]] = {}
-        self._inverse: dict[Node, dict[Node, list[Node]]] = {}
-        self._kinds: dict[Node, frozenset[Node]] = {}
+    RDF_TYPE = terms.iri(str(RDF.type))
+    SUBCLASS_OF = terms.iri(str(RDFS.subClassOf))
 
-    @staticmethod
-    def _index(pairs: Iterator[tuple[Node, Node]]) -> dict[Node, list[Node]]:
-        index: dict[Node, list[Node]] = {}
-        for key, node in pairs:
-            nodes = index.get(key)
-            if nodes is None:
-                index[key] = [node]
-            else:
-                nodes.append(node)
-        for key, nodes in index.items():  # a graph of several contexts may give a triple twice
-            if len(nodes) > 1:
-                index[key] = list(dict.fromkeys(nodes))
-        return index
+    def __init__(self, triples: TripleSet) -> None:
+        self.triples = triples
+        self.index = triples.subject_index()
+        self._kinds: dict[str, frozenset[str]] = {}
 
-    def forward(self, predicate: Node) -> dict[Node, list[Node]]:
-        """subject → objects of ``predicate``."""
-        return self._cached(self._forward, predicate, inverse=False)
+    def types(self, node: str) -> Iterable[str]:
+        return self.index.get(node, {}).get(self.RDF_TYPE, ())
 
-    def inverse(self, predicate: Node) -> dict[Node, list[Node]]:
-        """object → subjects of ``predicate``."""
-        return self._cached(self._inverse, predicate, inverse=True)
-
-    def _cached(self, cache: dict, predicate: Node, inverse: bool) -> dict[Node, list[Node]]:
-        index = cache.get(predicate)
-        if index is None:
-            triples = self.graph.triples((None, predicate, None))
-            pairs = ((o, s) for s, _, o in triples) if inverse else ((s, o) for s, _, o in triples)
-            index = cache[predicate] = self._index(pairs)
-        return index
-
-    def subclasses(self, cls: Node) -> frozenset[Node]:
+    def subclasses(self, cls: str) -> frozenset[str]:
         """``cls`` and every class below it by ``rdfs:subClassOf*``."""
         found = self._kinds.get(cls)
         if found is None:
-            below = self.inverse(RDFS.subClassOf)
+            below = self.triples.by_object(self.SUBCLASS_OF)
             seen, todo = {cls}, [cls]
             while todo:
                 for sub in below.get(todo.pop(), ()):
@@ -261,8 +297,8 @@ class _Data:
             found = self._kinds[cls] = frozenset(seen)
         return found
 
-    def instances(self, cls: Node) -> Iterator[Node]:
-        typed = self.inverse(RDF.type)
+    def instances(self, cls: str) -> Iterator[str]:
+        typed = self.triples.by_object(self.RDF_TYPE)
         for kind in self.subclasses(cls):
             yield from typed.get(kind, ())
 
@@ -273,18 +309,37 @@ class _Data:
 class _Result:
     """One validation result; ``details`` are the results nested under it (sh:node)."""
 
-    __slots__ = ("shape", "focus", "message", "details")
+    __slots__ = ("shape", "focus", "message", "details", "component", "value")
 
-    def __init__(self, shape: _Shape, focus: Node, message: str, details: list[_Result]) -> None:
+    def __init__(
+        self, shape: _Shape, focus: str, message: str, details: list[_Result], component: str, value: str | None
+    ) -> None:
         self.shape = shape
         self.focus = focus
         self.message = message
         self.details = details
+        self.component = component
+        self.value = value
 
 
-Values = dict[Node, list[Node]]
-Failed = set[Node]
-Reports = dict[Node, list[_Result]]
+class Values(dict):
+    """Focus node → its value nodes. ``identity``: each focus node is its own value (a node shape);
+    :meth:`distinct`: every value node once, computed on first use and shared by the checks."""
+
+    def __init__(self, pairs: dict[str, Iterable[str]], identity: bool = False) -> None:
+        super().__init__(pairs)
+        self.identity = identity
+        self._distinct: list[str] | None = None
+
+    def distinct(self) -> list[str]:
+        if self._distinct is None:
+            self._distinct = list(self) if self.identity else list(dict.fromkeys(v for n in self.values() for v in n))
+        return self._distinct
+
+
+Failed = set[str]
+Reports = dict[str, list[_Result]]
+Check = Callable[["Validation", Values, Failed, Reports], None]
 
 
 class _Shape:
@@ -305,13 +360,13 @@ class _Shape:
     def __init__(self, node: Node) -> None:
         self.node = node
         self.path: Node | None = None  # the sh:path value as written
-        self.predicate: URIRef | None = None
+        self.predicate: str | None = None  # the path's predicate, as term text
         self.inverse = False
         self.severity: Node = SH.Violation
         self.allowed = False
         self.message: str | None = None
-        self.constraints: list[Callable[[Validation, Values, Failed, Reports], None]] = []
-        self.targets: list[tuple[Node, Node]] = []
+        self.constraints: list[Check] = []
+        self.targets: list[tuple[Node, str]] = []
         self.name = self.severity_name = ""
 
     @property
@@ -325,8 +380,8 @@ class Shapes:
     def __init__(self, shapes: Graph) -> None:
         self.graph = shapes
         self._check_vocabulary()
-        # Words and names as pyshacl has them: the shapes' prefixes with sh: bound for its messages,
-        # and rdflib's core prefixes then those for its report (shape and severity names).
+        # the shapes' prefixes with sh: bound for messages; rdflib's core prefixes then those for the
+        # shape and severity names (as pyshacl's report has them)
         words_graph = _prefix_graph(_namespaces_of(shapes), "none", override=True, replace=True)
         self.words = _Words(shapes, words_graph.namespace_manager)
         report = _prefix_graph(words_graph.namespaces(), "core", override=True, replace=False)
@@ -367,11 +422,11 @@ class Shapes:
             raise _malformed(node, f"{_curie(predicate)} needs a list of one or more members")
         return items
 
-    def _count(self, node: Node, predicate: URIRef, kinds: Iterable[URIRef]) -> int:
+    def _count(self, node: Node, predicate: URIRef) -> int:
         value = self._one(node, predicate)
         if not (
             isinstance(value, Literal)
-            and value.datatype in kinds
+            and value.datatype in XSD_WHOLE_INTEGERS
             and not getattr(value, "ill_typed", False)
             and isinstance(value.value, int)
             and value.value >= 0
@@ -412,7 +467,8 @@ class Shapes:
             raise _malformed(node, "a sh:PropertyShape needs a sh:path")
         if path is not None:
             shape.path = path
-            shape.predicate, shape.inverse = self._path(node, path)
+            predicate, shape.inverse = self._path(node, path)
+            shape.predicate = from_rdflib(predicate)
         severity = self._one(node, SH.severity, required=False)
         if severity is not None:
             shape.severity = severity
@@ -420,7 +476,7 @@ class Shapes:
         messages = [str(m) for m in g.objects(node, SH.message)]
         shape.message = min(messages) if messages else None
         for target in TARGETS:
-            shape.targets.extend((target, value) for value in g.objects(node, target))
+            shape.targets.extend((target, from_rdflib(value)) for value in g.objects(node, target))
         present = {p for p in g.predicates(node) if p in CONSTRAINTS}
         for predicate in sorted(present, key=str):
             shape.constraints.append(getattr(self, "_c_" + str(predicate)[len(str(SH)) :])(shape))
@@ -437,21 +493,21 @@ class Shapes:
                 if isinstance(pairs[0][1], URIRef):
                     return pairs[0][1], True
                 raise _unsupported("sh:inversePath of a path other than an IRI", f"the sh:path of {node}")
-            terms = ", ".join(sorted(_curie(p) for p, _ in pairs)) or "an empty path"
-            raise _unsupported(f"the path {terms}", f"the sh:path of {node}")
+            terms_text = ", ".join(sorted(_curie(p) for p, _ in pairs)) or "an empty path"
+            raise _unsupported(f"the path {terms_text}", f"the sh:path of {node}")
         raise _malformed(node, f"sh:path must be an IRI or [ sh:inversePath IRI ], not {path!r}")
 
     # ------------------------------------------------------------------ constraints
     # Each _c_<name> reads the parameters of one constraint and returns a check that, for each focus
     # node and its value nodes, records failures (focus nodes) and results (by focus node).
 
-    def _c_minCount(self, shape: _Shape) -> Callable:
-        return self._count_check(shape, SH.minCount, "Less", lambda n, limit: n < limit)
+    def _c_minCount(self, shape: _Shape) -> Check:
+        return self._count_check(shape, SH.minCount, "Less")
 
-    def _c_maxCount(self, shape: _Shape) -> Callable:
-        return self._count_check(shape, SH.maxCount, "More", lambda n, limit: n > limit)
+    def _c_maxCount(self, shape: _Shape) -> Check:
+        return self._count_check(shape, SH.maxCount, "More")
 
-    def _count_check(self, shape: _Shape, predicate: URIRef, word: str, fails: Callable[[int, int], bool]) -> Callable:
+    def _count_check(self, shape: _Shape, predicate: URIRef, word: str) -> Check:
         if not shape.is_property_shape:
             raise _malformed(shape.node, f"{_curie(predicate)} belongs on a property shape, not a node shape")
         value = self._one(shape.node, predicate)
@@ -461,135 +517,150 @@ class Shapes:
         if limit < 0:
             raise _malformed(shape.node, f"{_curie(predicate)} must be >= 0")
         path_words = self.words(shape.path)
+        component = COMPONENTS[predicate]
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if predicate == SH.minCount and limit == 0:
                 return
-            for focus, nodes in values.items():
-                if fails(len(nodes), limit):
-                    run.fail(
-                        shape,
-                        focus,
-                        lambda f=focus: f"{word} than {value.value} values on {run.data_words(f)}->{path_words}",
-                        failed,
-                        reports,
-                    )
+            if predicate == SH.minCount:
+                wrong = [focus for focus, nodes in values.items() if len(nodes) < limit]
+            else:
+                wrong = [focus for focus, nodes in values.items() if len(nodes) > limit]
+            for focus in wrong:
+                run.fail(
+                    shape,
+                    focus,
+                    lambda f=focus: f"{word} than {limit} values on {run.data_words(f)}->{path_words}",
+                    failed,
+                    reports,
+                    component,
+                )
 
         return check
 
-    def _c_class(self, shape: _Shape) -> Callable:
+    def _c_class(self, shape: _Shape) -> Check:
         rules = list(self.graph.objects(shape.node, SH_CLASS))
         if len(rules) < 2:
             text = f"Value does not have class {self.words(rules[0])}"
         else:
             text = "Value class is not in classes ({})".format(", ".join(self.words(c) for c in rules))
+        classes = [from_rdflib(rule) for rule in rules]
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            types = run.data.forward(RDF.type)
-            for rule in rules:
-                kinds = run.data.subclasses(rule)
-                for focus, nodes in values.items():
-                    for value in nodes:
-                        if isinstance(value, Literal) or kinds.isdisjoint(types.get(value, ())):
-                            run.fail(shape, focus, lambda: text, failed, reports)
+            data = run.data
+            for rule in classes:
+                kinds = data.subclasses(rule)
+                outside = {v for v in values.distinct() if terms.is_literal(v) or kinds.isdisjoint(data.types(v))}
+                run.fail_values(shape, values, outside, lambda v: text, failed, reports, "Class")
 
         return check
 
-    def _c_datatype(self, shape: _Shape) -> Callable:
+    def _c_datatype(self, shape: _Shape) -> Check:
         rule = self._one(shape.node, SH.datatype)
         text = f"Value is not Literal with datatype {self.words(rule)}"
-        fits = _datatype_test(rule)
+        fits = _datatype_test(str(rule))
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if not fits(value):
-                        run.fail(shape, focus, lambda: text, failed, reports)
+            wrong = {v for v in values.distinct() if not fits(v)}
+            run.fail_values(shape, values, wrong, lambda v: text, failed, reports, "Datatype")
 
         return check
 
-    def _c_hasValue(self, shape: _Shape) -> Callable:
-        wanted = set(self.graph.objects(shape.node, SH.hasValue))  # built as pyshacl builds it, for its order
-        listed = [self.words(value) for value in wanted]
+    def _c_hasValue(self, shape: _Shape) -> Check:
+        expected = list(self.graph.objects(shape.node, SH.hasValue))
+        listed = [self.words(value) for value in expected]
+        wanted = [from_rdflib(value) for value in expected]
         if shape.is_property_shape:
             path_words = self.words(shape.path)
 
-            def message(run: Validation, focus: Node) -> str:
+            def message(run: Validation, focus: str) -> str:
                 return f"Node {run.data_words(focus)}->{path_words} does not contain a value in the set: {listed}"
         else:
 
-            def message(run: Validation, focus: Node) -> str:
+            def message(run: Validation, focus: str) -> str:
                 return f"Node {run.data_words(focus)} value is not a in the set of values: {listed}"
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for expected in wanted:
+            for value in wanted:
                 for focus, nodes in values.items():
-                    if expected not in nodes:
-                        run.fail(shape, focus, lambda f=focus: message(run, f), failed, reports)
+                    if value not in nodes:
+                        run.fail(shape, focus, lambda f=focus: message(run, f), failed, reports, "HasValue")
 
         return check
 
-    def _c_in(self, shape: _Shape) -> Callable:
+    def _c_in(self, shape: _Shape) -> Check:
         head = self._one(shape.node, SH_IN)
-        members: set[Node] = set()
-        for item in self.graph.items(head):  # added one by one as pyshacl does: its message lists the set
-            members.add(item)
-        listed = [self.words(value) for value in members]
+        items = list(self.graph.items(head))
+        listed = [self.words(value) for value in items]
+        members = {from_rdflib(item) for item in items}
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if value not in members:
-                        run.fail(
-                            shape,
-                            focus,
-                            lambda v=value: f"Value {run.data_words(v)} not in list {listed}",
-                            failed,
-                            reports,
-                        )
+            outside = {v for v in values.distinct() if v not in members}
+            run.fail_values(
+                shape,
+                values,
+                outside,
+                lambda v: f"Value {run.data_words(v)} not in list {listed}",
+                failed,
+                reports,
+                "In",
+            )
 
         return check
 
-    def _c_minLength(self, shape: _Shape) -> Callable:
+    def _c_minLength(self, shape: _Shape) -> Check:
         rule = self._one(shape.node, SH.minLength)
-        least = self._count(shape.node, SH.minLength, XSD_WHOLE_INTEGERS)
+        least = self._count(shape.node, SH.minLength)
+        text = f"String length not >= {self.words(rule)}"
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if least == 0:
                 return
-            for focus, nodes in values.items():
-                for value in nodes:
-                    if isinstance(value, BNode) or len(_string(value)) < least:
-                        run.fail(shape, focus, lambda: f"String length not >= {run.data_words(rule)}", failed, reports)
+            short = {v for v in values.distinct() if terms.is_blank(v) or len(_string(v)) < least}
+            run.fail_values(shape, values, short, lambda v: text, failed, reports, "MinLength")
 
         return check
 
-    def _c_pattern(self, shape: _Shape) -> Callable:
+    def _c_pattern(self, shape: _Shape) -> Check:
         rules = list(self.graph.objects(shape.node, SH.pattern))
         compiled = []
         for rule in rules:
             if not isinstance(rule, Literal):
                 raise _malformed(shape.node, "sh:pattern must be a literal")
-            text = str(rule.value) if rule.value is not None and len(rule.value) > 1 else str(rule)
             try:
-                compiled.append(re.compile(text))
+                compiled.append(re.compile(str(rule)))
             except re.error as error:
-                raise _malformed(shape.node, f"sh:pattern {text!r} is not a regular expression: {error}") from None
+                raise _malformed(shape.node, f"sh:pattern {str(rule)!r} is not a regular expression: {error}") from None
         if len(rules) < 2:
-            text = f"Value does not match pattern '{rules[0].value}'"
+            text = f"Value does not match pattern '{rules[0]}'"
         else:
-            text = "Value does not match every pattern in ('{}')".format("', '".join(str(r.value) for r in rules))
+            text = "Value does not match every pattern in ('{}')".format("', '".join(str(r) for r in rules))
 
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for regex in compiled:
-                for focus, nodes in values.items():
-                    for value in nodes:
-                        if isinstance(value, BNode) or not regex.search(_string(value)):
-                            run.fail(shape, focus, lambda: text, failed, reports)
+                unmatched = {v for v in values.distinct() if terms.is_blank(v) or not regex.search(_string(v))}
+                run.fail_values(shape, values, unmatched, lambda v: text, failed, reports, "Pattern")
 
         return check
 
-    def _c_property(self, shape: _Shape) -> Callable:
+    def _c_minInclusive(self, shape: _Shape) -> Check:
+        rule = self._one(shape.node, SH.minInclusive)
+        bound = _number(from_rdflib(rule)) if isinstance(rule, Literal) else None
+        if bound is None:
+            raise _malformed(shape.node, f"sh:minInclusive must be a number, not {rule!r}")
+        text = f"Value is not >= {self.words(rule)}"
+
+        def smaller(value: str) -> bool:
+            number = _number(value)
+            return number is None or number.is_nan() or number < bound
+
+        def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
+            below = {v for v in values.distinct() if smaller(v)}
+            run.fail_values(shape, values, below, lambda v: text, failed, reports, "MinInclusive")
+
+        return check
+
+    def _c_property(self, shape: _Shape) -> Check:
         members = [
             self._shape(n, property_shape=True, via=SH.property) for n in self.graph.objects(shape.node, SH.property)
         ]
@@ -600,6 +671,14 @@ class Shapes:
                 if outcome is None:
                     continue
                 sub_failed, sub_reports = outcome
+                if values.identity:  # a node shape's property: the focus nodes' own results
+                    if not member.allowed:
+                        failed.update(sub_failed)
+                    for focus, found in sub_reports.items():
+                        reports.setdefault(focus, []).extend(found)
+                    continue
+                if not sub_failed and not sub_reports:
+                    continue
                 for focus, nodes in values.items():
                     for value in nodes:
                         if value in sub_failed and not member.allowed:
@@ -610,7 +689,7 @@ class Shapes:
 
         return check
 
-    def _c_node(self, shape: _Shape) -> Callable:
+    def _c_node(self, shape: _Shape) -> Check:
         members = [self._shape(n, property_shape=False, via=SH.node) for n in self.graph.objects(shape.node, SH.node)]
         if len(members) < 2:
             text = f"Value does not conform to Shape {self.words(members[0].node)}."
@@ -626,15 +705,17 @@ class Shapes:
                 if outcome is None:
                     continue
                 sub_failed, sub_reports = outcome
+                if not sub_failed and not sub_reports:
+                    continue
                 for focus, nodes in values.items():
                     for value in nodes:
                         details = sub_reports.get(value, [])
                         if details or (value in sub_failed and not member.allowed):
-                            run.fail(shape, focus, lambda: text, failed, reports, details)
+                            run.fail(shape, focus, lambda: text, failed, reports, "Node", value, details)
 
         return check
 
-    def _c_not(self, shape: _Shape) -> Callable:
+    def _c_not(self, shape: _Shape) -> Check:
         members = [self._shape(n, via=SH_NOT) for n in self.graph.objects(shape.node, SH_NOT)]
         if len(members) == 1:
             shapes_text = f"shape {self.words(members[0].node)}"
@@ -656,11 +737,13 @@ class Shapes:
                                 lambda v=value: f"Node {run.data_words(v)} must not conform to {shapes_text}",
                                 failed,
                                 reports,
+                                "Not",
+                                value,
                             )
 
         return check
 
-    def _c_or(self, shape: _Shape) -> Callable:
+    def _c_or(self, shape: _Shape) -> Check:
         alternatives = []
         for head in self.graph.objects(shape.node, SH_OR):
             items = self._list(shape.node, head, SH_OR)
@@ -675,7 +758,7 @@ class Shapes:
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             distinct = list(dict.fromkeys(v for nodes in values.values() for v in nodes))
             for _, members in alternatives:
-                passed: set[Node] = set()
+                passed: set[str] = set()
                 remaining = distinct
                 for member in members:
                     if not remaining:
@@ -694,13 +777,15 @@ class Shapes:
                                 ),
                                 failed,
                                 reports,
+                                "Or",
+                                value,
                             )
 
         return check
 
     # ------------------------------------------------------------------ validating
 
-    def validate(self, graph: object) -> tuple[bool, list[Violation]]:
+    def validate(self, graph: TripleSet) -> tuple[bool, list[Violation]]:
         """Whether ``graph`` conforms, and its results (unsorted)."""
         return Validation(self, graph).run()
 
@@ -708,46 +793,66 @@ class Shapes:
 class Validation:
     """One data graph checked against one :class:`Shapes`."""
 
-    def __init__(self, shapes: Shapes, graph: object) -> None:
+    def __init__(self, shapes: Shapes, graph: TripleSet) -> None:
         self.shapes = shapes
         self.data = _Data(graph)
-        namespaces = _namespaces_of(graph)
-        # Paths are named with the data graph's own prefixes (violations.short_name); messages
-        # with those of pyshacl's copy of it: rdflib's core prefixes, then the graph's, then sh:.
-        self.path_names = (
-            graph
-            if getattr(graph, "namespace_manager", None) is not None
-            else _prefix_graph(namespaces, "none", override=True, replace=True)
-        )
-        self._data_words: _Words | None = None
+        namespaces = graph.namespaces()
+        # paths are named with the data graph's own prefixes; data terms in messages with rdflib's
+        # core prefixes, then the graph's
+        self.path_names = _prefix_graph(namespaces, "none", override=True, replace=True)
         self._namespaces = namespaces
+        self._data_words: _DataWords | None = None
 
-    def data_words(self, node: Node) -> str:
+    def data_words(self, term: str) -> str:
         if self._data_words is None:
             prefixes = _prefix_graph(self._namespaces, "core", override=True, replace=True)
-            self._data_words = _Words(self.data.graph, prefixes.namespace_manager)
-        return self._data_words(node)
+            self._data_words = _DataWords(prefixes.namespace_manager)
+        return self._data_words(term)
 
     def fail(
         self,
         shape: _Shape,
-        focus: Node,
+        focus: str,
         message: Callable[[], str],
         failed: Failed,
         reports: Reports,
+        component: str,
+        value: str | None = None,
         details: list[_Result] | None = None,
     ) -> None:
         failed.add(focus)
         text = shape.message if shape.message is not None else message()
-        reports.setdefault(focus, []).append(_Result(shape, focus, text, details or []))
+        reports.setdefault(focus, []).append(_Result(shape, focus, text, details or [], component, value))
 
-    def values(self, shape: _Shape, foci: Iterable[Node]) -> Values:
+    def fail_values(
+        self,
+        shape: _Shape,
+        values: Values,
+        wrong: set[str],
+        message: Callable[[str], str],
+        failed: Failed,
+        reports: Reports,
+        component: str,
+    ) -> None:
+        """A result for each focus node and each of its values in ``wrong``."""
+        if not wrong:
+            return
+        for focus, nodes in values.items():
+            for value in nodes:
+                if value in wrong:
+                    self.fail(shape, focus, lambda v=value: message(v), failed, reports, component, value)
+
+    def values(self, shape: _Shape, foci: Iterable[str]) -> Values:
         if shape.predicate is None:
-            return {focus: [focus] for focus in foci}
-        index = self.data.inverse(shape.predicate) if shape.inverse else self.data.forward(shape.predicate)
-        return {focus: index.get(focus, []) for focus in foci}
+            return Values({focus: (focus,) for focus in foci}, identity=True)
+        predicate = shape.predicate
+        if shape.inverse:
+            index = self.data.triples.by_object(predicate)
+            return Values({focus: index.get(focus, ()) for focus in foci})
+        spo, empty = self.data.index, {}
+        return Values({focus: spo.get(focus, empty).get(predicate, ()) for focus in foci})
 
-    def evaluate(self, shape: _Shape, foci: list[Node]) -> tuple[Failed, Reports]:
+    def evaluate(self, shape: _Shape, foci: Iterable[str]) -> tuple[Failed, Reports]:
         """The focus nodes that fail a constraint of ``shape`` and the results, by focus node."""
         values = self.values(shape, foci)
         failed: Failed = set()
@@ -758,18 +863,19 @@ class Validation:
 
     def each_value(self, shape: _Shape, values: Values) -> tuple[Failed, Reports] | None:
         """``shape`` evaluated on every value node, each once (``None`` when there are none)."""
-        distinct = list(dict.fromkeys(v for nodes in values.values() for v in nodes))
+        distinct = values.distinct()
         return self.evaluate(shape, distinct) if distinct else None
 
-    def targets(self, shape: _Shape) -> list[Node]:
-        found: dict[Node, None] = {}
+    def targets(self, shape: _Shape) -> list[str]:
+        found: dict[str, None] = {}
+        triples = self.data.triples
         for kind, value in shape.targets:
             if kind == SH.targetClass:
                 found.update(dict.fromkeys(self.data.instances(value)))
             elif kind == SH.targetObjectsOf:
-                found.update(dict.fromkeys(self.data.inverse(value)))
+                found.update(dict.fromkeys(triples.by_object(value)))
             elif kind == SH.targetSubjectsOf:
-                found.update(dict.fromkeys(self.data.forward(value)))
+                found.update(dict.fromkeys(subject for subject, _ in triples.pairs(value)))
             else:  # sh:targetNode: whether or not the graph mentions it
                 found[value] = None
         return list(found)
@@ -803,74 +909,37 @@ class Validation:
                 )
             yield Violation(
                 severity=shape.severity_name,
-                focus=str(result.focus),
+                focus=terms.lexical(result.focus),
                 path=path,
                 message=result.message,
                 shape=shape.name,
+                component=f"sh:{result.component}ConstraintComponent",
+                value=result.value or "",
             )
             todo.extend(result.details)
 
 
-# ---------------------------------------------------------------------------- values, as pyshacl reads them
+# ---------------------------------------------------------------------------- values
 
 
-def _string(value: Node) -> str:
-    """The string form of a value for sh:minLength and sh:pattern."""
-    if isinstance(value, Literal):
-        if value.value is not None and value.datatype in (None, RDF.langString, XSD.string):
-            return str(value.value)
-    return str(value)
+def _datatype_test(rule: str) -> Callable[[str], bool]:
+    """The sh:datatype test, as pyshacl makes it: a literal with the datatype IRI whose lexical form
+    is valid for it; ``rdfs:Literal`` takes every literal, ``rdfs:Datatype`` every literal with a
+    datatype."""
+    any_literal, any_typed = rule == str(RDFS.Literal), rule == str(RDFS.Datatype)
 
-
-_VALUE_TYPES: dict[Node, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes),
-    RDF.langString: (str, bytes),
-    XSD.integer: int,
-    XSD.float: float,
-    XSD.decimal: Decimal,
-    XSD.boolean: bool,
-    XSD.date: date,
-    XSD.time: time,
-    XSD.dateTime: datetime,
-}
-
-
-def _datatype_test(rule: Node) -> Callable[[Node], bool]:
-    """pyshacl's sh:datatype test: a literal with the datatype's IRI whose lexical form rdflib does not
-    flag as ill-typed (and, for the datatypes pyshacl knows, whose value has the Python type)."""
-    kind = _VALUE_TYPES.get(rule)
-    any_literal, any_typed = rule == RDFS.Literal, rule == RDFS.Datatype
-    plain_string, lang_string = rule == XSD.string, rule == RDF.langString
-
-    def test(value: Node) -> bool:
-        if not isinstance(value, Literal):
+    def test(value: str) -> bool:
+        if not terms.is_literal(value):
             return False
-        datatype = value.datatype
-        if datatype is not None and datatype == rule:
-            if getattr(value, "ill_typed", None) is True:
-                return False
-            return kind is None or isinstance(value.value, kind)
-        if any_literal:
-            return True
-        if any_typed:
-            return bool(datatype)
-        if plain_string:
-            return datatype is None and value.language is None and isinstance(value.value, kind)
-        if lang_string:
-            return bool(value.language) and isinstance(value.value, kind)
-        return False
+        lexical, _, datatype = terms.split_literal(value)
+        if datatype == rule:
+            return _well_formed(lexical, datatype)
+        return any_literal or (any_typed and datatype not in (terms.XSD_STRING, terms.RDF_LANGSTRING))
 
     return test
 
 
-def validate(graph: object, shapes: Graph) -> tuple[bool, list[Violation]]:
+def validate(graph: TripleSet, shapes: Graph) -> tuple[bool, list[Violation]]:
     """Validate ``graph`` against ``shapes``; return whether it conforms and its results, unsorted."""
-    # The indexes are a few hundred thousand lists and no cycles: the collector's full passes over
-    # a large graph's objects would only cost time (up to half the run), so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # the indexes are many small objects and no cycles
         return Shapes(shapes).validate(graph)
-    finally:
-        if collecting:
-            gc.enable()

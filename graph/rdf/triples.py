@@ -1,149 +1,195 @@
 """A light in-memory RDF graph for the build.
 
-rdflib's ``Graph.add`` costs about 50 µs a triple, so a graph of a hundred times the seeds (three
-million triples) took minutes to assemble. The build collects its triples here instead: rdflib
-terms in a subject → predicate → objects index (the order the Turtle writer needs), with the few
-read methods the network views, statistics and SHACL validation use, in rdflib's signatures.
-``to_rdflib()`` gives a full rdflib ``Graph`` where one is wanted (the API, tests, SPARQL on rdflib).
+rdflib's ``Graph.add`` costs about 50 µs a triple and its terms hash and compare in Python, so a
+graph of a hundred times the seeds (two to three million triples) took minutes to assemble. The
+build collects its triples here instead, each term as its N-Triples text (:mod:`graph.rdf.terms`),
+in a subject → predicate → objects index. The build's own readers (the serialisations, SHACL
+validation) use the native methods, on term text; the rdflib-style read methods (``triples``,
+``subjects``, ``objects``, ``value``...) take and give rdflib terms, made on demand and kept, for
+code written against rdflib's ``Graph`` (the network views, tests). ``to_rdflib()`` gives a full
+rdflib ``Graph`` where one is wanted (the API, tests, SPARQL on rdflib).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-Triple = tuple[Node, Node, Node]
+from graph.rdf.terms import from_rdflib, to_rdflib
 
+Triple = tuple[Node, Node, Node]
+Objects = list[str] | dict[str, None]
 
 SHORT = 8  # objects of one subject and predicate are kept in a list up to this many, then in a dict
 
 
 class TripleSet:
-    """A set of triples, indexed by subject and predicate (objects in insertion order, in a list
-    while there are few: most subjects have one object per predicate, and a dict each would
-    triple the memory); an object → subjects index of a predicate is built the first time a lookup
-    by that predicate asks for it."""
+    """A set of triples of term text, indexed by subject and predicate (objects in insertion order,
+    in a list while there are few: most subjects have one object per predicate, and a dict each
+    would triple the memory); an object → subjects index of a predicate is built the first time a
+    lookup by that predicate asks for it."""
 
     def __init__(self, namespaces: Iterable[tuple[str, str]] = ()) -> None:
-        self._spo: dict[Node, dict[Node, list[Node] | dict[Node, None]]] = {}
-        self._pos: dict[Node, dict[Node, dict[Node, None]]] = {}
-        self._having: dict[Node, list[Node]] = {}  # predicate → the subjects that have it
+        self._spo: dict[str, dict[str, Objects]] = {}
+        self._pos: dict[str, dict[str, dict[str, None]]] = {}
+        self._having: dict[str, list[str]] = {}  # predicate → the subjects that have it
         self._count = 0
-        self._namespaces = dict(namespaces)
+        self._namespaces = {prefix: str(namespace) for prefix, namespace in namespaces}
+        self._nodes: dict[str, Node] = {}  # term text → rdflib term, for the rdflib-style reads
+        self._texts: dict[Node, str] = {}  # rdflib term → term text
 
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def from_graph(cls, graph: Graph) -> TripleSet:
+    def from_rdflib(cls, graph: Graph) -> TripleSet:
         """The triples and prefix bindings of an rdflib graph."""
         triples = cls(graph.namespaces())
-        for triple in graph:
-            triples.add(triple)
+        text = triples._text
+        for s, p, o in graph:
+            triples.add(text(s), text(p), text(o))
         return triples
 
     def bind(self, prefix: str, namespace: str) -> None:
-        self._namespaces[prefix] = namespace
+        self._namespaces[prefix] = str(namespace)
 
     def namespaces(self) -> list[tuple[str, str]]:
         return list(self._namespaces.items())
 
-    def add(self, triple: Triple) -> None:
-        s, p, o = triple
+    def add(self, s: str, p: str, o: str) -> None:
+        """Add a triple of term text (see :mod:`graph.rdf.terms`)."""
+        self.add_all(s, ((p, o),))
+
+    def add_all(self, s: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add the triples of one subject: its (predicate, object) pairs."""
         predicates = self._spo.get(s)
         if predicates is None:
             predicates = self._spo[s] = {}
-        objects = predicates.get(p)
-        if objects is None:
-            predicates[p] = [o]
-            having = self._having.get(p)
-            if having is None:
-                self._having[p] = [s]
+        having, pos = self._having, self._pos
+        for p, o in pairs:
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+                subjects = having.get(p)
+                if subjects is None:
+                    having[p] = [s]
+                else:
+                    subjects.append(s)
+            elif o in objects:
+                continue
+            elif type(objects) is list and len(objects) >= SHORT:
+                predicates[p] = dict.fromkeys(objects)
+                predicates[p][o] = None
+            elif type(objects) is list:
+                objects.append(o)
             else:
-                having.append(s)
-        elif o in objects:
-            return
-        elif type(objects) is list and len(objects) >= SHORT:
-            predicates[p] = dict.fromkeys(objects)
-            predicates[p][o] = None
-        elif type(objects) is list:
-            objects.append(o)
-        else:
-            objects[o] = None
-        self._count += 1
-        if p in self._pos:
-            self._pos[p].setdefault(o, {})[s] = None
+                objects[o] = None
+            self._count += 1
+            if p in pos:
+                pos[p].setdefault(o, {})[s] = None
 
     def to_rdflib(self) -> Graph:
         graph = Graph(bind_namespaces="none")
         for prefix, namespace in self._namespaces.items():
             graph.bind(prefix, namespace, override=True, replace=True)
-        graph.addN((s, p, o, graph) for s, p, o in self)
+        node = self._node
+        graph.addN((node(s), node(p), node(o), graph) for s, p, o in self.terms())
         return graph
 
-    # ------------------------------------------------------------------ reading
+    # ------------------------------------------------------------------ native reads, on term text
 
     def __len__(self) -> int:
         return self._count
 
-    def __iter__(self) -> Iterator[Triple]:
+    def terms(self) -> Iterator[tuple[str, str, str]]:
+        """Every triple, as term text."""
         for s, predicates in self._spo.items():
             for p, objects in predicates.items():
                 for o in objects:
                     yield s, p, o
 
-    def __contains__(self, triple: Triple) -> bool:
-        s, p, o = triple
-        return o in self._spo.get(s, {}).get(p, {})
-
-    def subject_index(self) -> dict[Node, dict[Node, list[Node] | dict[Node, None]]]:
-        """subject → predicate → objects (a list or dict keys), for writers that walk the whole graph."""
+    def subject_index(self) -> dict[str, dict[str, Objects]]:
+        """subject → predicate → objects (a list or dict keys), for readers that walk the whole graph."""
         return self._spo
 
-    def _by_object(self, predicate: Node) -> dict[Node, dict[Node, None]]:
+    def pairs(self, predicate: str) -> Iterator[tuple[str, str]]:
+        """Every (subject, object) of a predicate."""
+        spo = self._spo
+        for subject in self._having.get(predicate, ()):
+            for obj in spo[subject][predicate]:
+                yield subject, obj
+
+    def objects_of(self, subject: str, predicate: str) -> Objects:
+        """The objects of a subject and predicate (empty when there are none)."""
+        return self._spo.get(subject, {}).get(predicate, ())
+
+    def by_object(self, predicate: str) -> dict[str, dict[str, None]]:
+        """object → subjects (dict keys) of a predicate."""
         index = self._pos.get(predicate)
         if index is None:
             index = {}
-            spo = self._spo
-            for s in self._having.get(predicate, ()):
-                for o in spo[s][predicate]:
-                    index.setdefault(o, {})[s] = None
+            for s, o in self.pairs(predicate):
+                index.setdefault(o, {})[s] = None
             self._pos[predicate] = index
         return index
 
+    # ------------------------------------------------------------------ rdflib-style reads, on rdflib terms
+
+    def _node(self, term: str) -> Node:
+        node = self._nodes.get(term)
+        if node is None:
+            node = self._nodes[term] = to_rdflib(term)
+        return node
+
+    def _text(self, node: Node) -> str:
+        if type(node) is URIRef:  # the usual case, and cheaper than hashing an rdflib term
+            return f"<{node}>"
+        text = self._texts.get(node)
+        if text is None:
+            text = self._texts[node] = from_rdflib(node)
+        return text
+
+    def __iter__(self) -> Iterator[Triple]:
+        node = self._node
+        for s, p, o in self.terms():
+            yield node(s), node(p), node(o)
+
+    def __contains__(self, triple: Triple) -> bool:
+        s, p, o = (self._text(n) for n in triple)
+        return o in self._spo.get(s, {}).get(p, ())
+
     def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
-        s, p, o = pattern
+        node = self._node
+        s, p, o = (None if n is None else self._text(n) for n in pattern)
         if s is not None:
             predicates = self._spo.get(s, {})
             for pred in [p] if p is not None else list(predicates):
-                objects = predicates.get(pred, {})
+                objects = predicates.get(pred, ())
                 if o is not None:
                     if o in objects:
-                        yield s, pred, o
+                        yield node(s), node(pred), node(o)
                 else:
                     for obj in list(objects):
-                        yield s, pred, obj
+                        yield node(s), node(pred), node(obj)
             return
         if p is None:
-            for triple in list(self):
-                if o is None or triple[2] == o:
-                    yield triple
+            for subject, pred, obj in list(self.terms()):
+                if o is None or obj == o:
+                    yield node(subject), node(pred), node(obj)
             return
         if o is None:  # every (subject, object) of the predicate: no object index needed
-            spo = self._spo
-            for subject in list(self._having.get(p, ())):
-                for obj in list(spo[subject][p]):
-                    yield subject, p, obj
+            for subject, obj in list(self.pairs(p)):
+                yield node(subject), node(p), node(obj)
             return
-        by_object = self._by_object(p)
-        for obj in [o] if o is not None else list(by_object):
-            for subject in list(by_object.get(obj, {})):
-                yield subject, p, obj
+        for subject in list(self.by_object(p).get(o, ())):
+            yield node(subject), node(p), node(o)
 
     def subjects(self, predicate: Node | None = None, object: Node | None = None) -> Iterator[Node]:  # noqa: A002
         if predicate is not None and object is not None:
-            yield from list(self._by_object(predicate).get(object, {}))
+            node = self._node
+            for subject in list(self.by_object(self._text(predicate)).get(self._text(object), ())):
+                yield node(subject)
             return
         seen: set[Node] = set()
         for s, _, _ in self.triples((None, predicate, object)):
@@ -152,18 +198,19 @@ class TripleSet:
                 yield s
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
-        if subject is not None and predicate is not None:
-            yield from list(self._spo.get(subject, {}).get(predicate, {}))
-            return
-        for _, _, o in self.triples((subject, predicate, None)):
-            yield o
+        if subject is not None and predicate is not None:  # the usual call: one list, no generator frame
+            nodes, node = self._nodes, self._node
+            found = self.objects_of(self._text(subject), self._text(predicate))
+            return iter([nodes[o] if o in nodes else node(o) for o in found])
+        return (o for _, _, o in self.triples((subject, predicate, None)))
 
     def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
-        for p, objects in list(self._spo.get(subject, {}).items()):
+        node = self._node
+        for p, objects in list(self._spo.get(self._text(subject), {}).items()):
             for o in list(objects):
-                yield p, o
+                yield node(p), node(o)
 
     def value(self, subject: Node, predicate: Node, default: Node | None = None) -> Node | None:
-        for o in self._spo.get(subject, {}).get(predicate, {}):
-            return o
+        for o in self.objects_of(self._text(subject), self._text(predicate)):
+            return self._node(o)
         return default

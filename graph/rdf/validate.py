@@ -6,6 +6,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from graph.errors import SocieuxError
+from graph.rdf.terms import from_rdflib
+from graph.rdf.triples import TripleSet
 from graph.rdf.violations import Violation, short_name
 from graph.vocab import ontology_dir
 
@@ -17,18 +19,29 @@ def load_shapes() -> Graph:
 ENGINES = ("fast", "pyshacl")
 
 
-def _order(violation: Violation) -> tuple[str, str, str, str, str]:
-    """By focus node, path and message; shape and severity only order results those leave tied."""
-    return (violation.focus, violation.path, violation.message, violation.shape, violation.severity)
+def _order(violation: Violation) -> tuple[str, ...]:
+    """By focus node, path and message; the rest only orders results those leave tied."""
+    return (
+        violation.focus,
+        violation.path,
+        violation.message,
+        violation.shape,
+        violation.severity,
+        violation.component,
+        violation.value,
+    )
 
 
-def validate(graph: Graph, shapes: Graph | None = None, engine: str = "fast") -> tuple[bool, list[Violation]]:
+def validate(
+    graph: Graph | TripleSet, shapes: Graph | None = None, engine: str = "fast"
+) -> tuple[bool, list[Violation]]:
     """Validate ``graph``; return whether it conforms and its violations, sorted.
 
-    ``engine="fast"`` (graph/shacl.py) knows the part of SHACL that ontology/shapes.ttl uses and
+    ``engine="fast"`` (graph/rdf/shacl.py) knows the part of SHACL that ontology/shapes.ttl uses and
     refuses shapes outside it; ``engine="pyshacl"`` is pyshacl, the reference the fast engine is
-    tested against. Both give the same results. ``graph`` may be an rdflib ``Graph`` or any graph
-    with its ``triples``/``subjects``/``objects`` methods (such as the build's ``TripleSet``).
+    tested against. Both find the same results (focus node, path, constraint component, severity,
+    value); their messages may be worded differently. ``graph`` is an rdflib ``Graph`` or the build's
+    :class:`TripleSet`.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -36,21 +49,10 @@ def validate(graph: Graph, shapes: Graph | None = None, engine: str = "fast") ->
     if engine == "fast":
         from graph.rdf import shacl
 
-        conforms, violations = shacl.validate(graph, shapes)
+        triples = graph if isinstance(graph, TripleSet) else TripleSet.from_rdflib(graph)
+        conforms, violations = shacl.validate(triples, shapes)
         return conforms, sorted(violations, key=_order)
-    return _validate_pyshacl(_as_rdflib(graph), shapes)
-
-
-def _as_rdflib(graph: object) -> Graph:
-    if isinstance(graph, Graph):
-        return graph
-    to_rdflib = getattr(graph, "to_rdflib", None)
-    if callable(to_rdflib):
-        return to_rdflib()
-    copy = Graph()
-    for triple in graph.triples((None, None, None)):
-        copy.add(triple)
-    return copy
+    return _validate_pyshacl(graph if isinstance(graph, Graph) else graph.to_rdflib(), shapes)
 
 
 def _validate_pyshacl(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
@@ -65,15 +67,20 @@ def _validate_pyshacl(graph: Graph, shapes: Graph) -> tuple[bool, list[Violation
     for result in report.subjects(SH.resultSeverity, None):
         path = report.value(result, SH.resultPath)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        focus = report.value(result, SH.focusNode)
+        value = report.value(result, SH.value)
+        component = str(report.value(result, SH.sourceConstraintComponent))
         violations.append(
             Violation(
                 severity=short_name(report, report.value(result, SH.resultSeverity)).split("#")[-1].replace("sh:", ""),
-                focus=str(report.value(result, SH.focusNode)),
+                focus=str(focus),
                 path=(
                     short_name(graph, path) if isinstance(path, URIRef) else ("" if path is None else "(complex path)")
                 ),
                 message=messages[0] if messages else "constraint not met",
                 shape=short_name(report, report.value(result, SH.sourceShape)),
+                component="sh:" + component.removeprefix(str(SH)),
+                value="" if value is None else from_rdflib(value),
             )
         )
     violations.sort(key=_order)

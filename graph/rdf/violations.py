@@ -9,13 +9,21 @@ from rdflib import Graph, URIRef
 
 @dataclass(frozen=True)
 class Violation:
-    """One SHACL result, in words."""
+    """One SHACL result: its severity, focus node (an IRI, or a blank node's label), path (a prefixed
+    name, or "(complex path)"), message, source shape, constraint component (``sh:...Component``)
+    and value (an N-Triples term, "" when the component reports none)."""
 
     severity: str
     focus: str
     path: str
     message: str
     shape: str
+    component: str = ""
+    value: str = ""
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What a result says, whatever its wording: (focus, path, component, severity, value)."""
+        return (self.focus, self.path, self.component, self.severity, self.value)
 
     def __str__(self) -> str:
         where = f" {self.path}" if self.path else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.read.assistance import AssistanceTypeMatcher, TypeMatch
 from graph.read.partner import PartnerName, parse_partner
@@ -20,8 +21,12 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“"
 _DESCRIPTION_FINGERPRINT = 120
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """Fold case, accents kept, apostrophes and dashes unified, white space collapsed, end punctuation dropped."""
+    """Fold case, accents kept, apostrophes and dashes unified, white space collapsed, end punctuation dropped.
+
+    Kept for the texts met most recently: titles, descriptions and partner lines come back across
+    documents (an action on several pages) and in every comparison of candidates for merging."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
     text = re.sub(r"(?<=\w)\?(?=\w)", "'", text)
     return " ".join(text.split()).strip(" .;,:")
@@ -93,10 +98,14 @@ def merge_documents(documents: list[Document], matcher: AssistanceTypeMatcher | 
     anomalies: list[Anomaly] = []
     institutions: dict[str, Institution] = {}
 
+    parsed: dict[str, PartnerName] = {}  # each distinct partner line parsed once
+
     def institution_of(record: ActionRecord) -> list[Institution]:
         found = []
         for partner in record.partners:
-            name = parse_partner(partner.value)
+            name = parsed.get(partner.value)
+            if name is None:
+                name = parsed[partner.value] = parse_partner(partner.value)
             if name.unclosed_bracket:
                 anomalies.append(
                     Anomaly(

@@ -28,9 +28,10 @@ _OX_FORMATS = {
 }
 
 
-def write_store(source: str | Path, target: Path) -> None:
+def write_store(source: str | Path, target: Path, lenient: bool = False) -> None:
     """Write a persistent store of ``source`` (Turtle text, or a graph file) at ``target``, replacing
-    any previous one only once the new one is complete."""
+    any previous one only once the new one is complete. ``lenient``: skip Oxigraph's checks of the
+    IRIs (for the N-Triples the build has just written: IRIs it minted or read from the ontology)."""
     from pyoxigraph import RdfFormat, Store
 
     target = Path(target)
@@ -43,7 +44,7 @@ def write_store(source: str | Path, target: Path) -> None:
         store = Store(str(building))
         if isinstance(source, Path):
             fmt = _OX_FORMATS[GRAPH_FORMATS[source.suffix.lower()]]
-            store.bulk_load(path=str(source), format=getattr(RdfFormat, fmt))
+            store.bulk_load(path=str(source), format=getattr(RdfFormat, fmt), lenient=lenient)
         else:
             store.bulk_load(source.encode("utf-8"), format=RdfFormat.TURTLE)
         store.flush()

@@ -11,21 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graph.namespaces import SOCX
+from graph.network.source import TRUE, Source, iri, sorted_by_iri, source, term
+from graph.rdf.triples import TripleSet
 
 # the facts listed for an action, in this order, with the words the panel uses for them
 FACTS = (
-    (SOCX.partnerInstitution, "partner institution"),
-    (SOCX.partnerCountry, "partner country"),
-    (SOCX.expertCountry, "expert country"),
-    (SOCX.studyVisitCountry, "study visit"),
-    (SOCX.assistanceType, "type of assistance"),
-    (SOCX.theme, "theme"),
-    (SOCX.cooperatingOrganisation, "cooperating organisation"),
-    (SOCX.relatedActionCode, "related action"),
+    (term(SOCX.partnerInstitution), "partner institution"),
+    (term(SOCX.partnerCountry), "partner country"),
+    (term(SOCX.expertCountry), "expert country"),
+    (term(SOCX.studyVisitCountry), "study visit"),
+    (term(SOCX.assistanceType), "type of assistance"),
+    (term(SOCX.theme), "theme"),
+    (term(SOCX.cooperatingOrganisation), "cooperating organisation"),
+    (term(SOCX.relatedActionCode), "related action"),
 )
 EU_SIDE, NON_EU_SIDE = "EU member state", "not an EU member state"
 
@@ -64,114 +66,122 @@ class ActionFacts:
         return tuple(e for fact in self.facts if fact.key == key for e in fact.evidence)
 
 
-# the terms, looked up once (a namespace attribute costs a few microseconds, and an action needs
-# dozens of lookups: at a hundred times the seeds that was a fifth of the time)
-_EVIDENCE, _SENTENCE, _FILE, _LINE = SOCX.evidence, SOCX.sentence, SOCX.sourceFile, SOCX.line
-_PARTNER_LINE, _TYPE_LINE, _COUNTRY = SOCX.partnerLine, SOCX.assistanceTypeLine, SOCX.country
-_INSTITUTION, _TYPE, _NAME = SOCX.partnerInstitution, SOCX.assistanceType, SOCX.partnerInstitutionName
-_PARTNER, _EXPERT, _VISIT, _THEME = SOCX.partnerCountry, SOCX.expertCountry, SOCX.studyVisitCountry, SOCX.theme
-_EU, _CONTINENT, _CODE = SOCX.euMemberState, SOCX.continent, SOCX.actionCode
-_PREDICATE_OF, _OBJECT_OF, _DERIVED, _LABEL = RDF.predicate, RDF.object, PROV.wasDerivedFrom, RDFS.label
-_TRUE = Literal(True)
+_EVIDENCE, _SENTENCE, _FILE, _LINE = (term(p) for p in (SOCX.evidence, SOCX.sentence, SOCX.sourceFile, SOCX.line))
+_PARTNER_LINE, _TYPE_LINE, _COUNTRY = (term(p) for p in (SOCX.partnerLine, SOCX.assistanceTypeLine, SOCX.country))
+_INSTITUTION, _TYPE, _NAME = (
+    term(p) for p in (SOCX.partnerInstitution, SOCX.assistanceType, SOCX.partnerInstitutionName)
+)
+_PARTNER, _EXPERT, _VISIT, _THEME = (
+    term(p) for p in (SOCX.partnerCountry, SOCX.expertCountry, SOCX.studyVisitCountry, SOCX.theme)
+)
+_EU, _CONTINENT, _CODE = (term(p) for p in (SOCX.euMemberState, SOCX.continent, SOCX.actionCode))
+_PREDICATE_OF, _OBJECT_OF, _DERIVED, _LABEL = (
+    term(p) for p in (RDF.predicate, RDF.object, PROV.wasDerivedFrom, RDFS.label)
+)
+_NAMES = tuple(term(p) for p in (SKOS.prefLabel, DCTERMS.title, RDFS.label))
 
 
-def _key(node) -> str:
-    return f"code:{node}" if isinstance(node, Literal) else str(node)
-
-
-def _where(file, line) -> str:
-    return f"{file}:{line}"
+def _key(src: Source, node: str) -> str:
+    """The id of what a fact is about: a node's IRI, or "code:..." for an action code (a literal)."""
+    return f"code:{src.text(node)}" if node[0] == '"' else iri(node)
 
 
 class _Labels(dict):
     """Labels of the nodes facts point to (countries, themes, institutions...), each read once."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, src: Source) -> None:
         super().__init__()
-        self.graph = graph
+        self.src = src
 
-    def __missing__(self, node) -> str:
-        if isinstance(node, Literal):
-            text = str(node)
+    def __missing__(self, node: str) -> str:
+        src = self.src
+        if node[0] == '"':
+            text = src.text(node)
         else:
             text = ""
-            for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-                value = self.graph.value(node, prop)
+            for prop in _NAMES:
+                value = src.value(node, prop)
                 if value is not None:
-                    text = str(value)
+                    text = src.text(value)
                     break
-            text = text or str(node).rsplit("/", 1)[-1]
+            text = text or iri(node).rsplit("/", 1)[-1]
         self[node] = text
         return text
 
 
-def action_facts(graph: Graph, actions: Iterable[str]) -> dict[str, ActionFacts]:
+def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> dict[str, ActionFacts]:
     """The facts of each action (IRIs as strings), with their evidence, by IRI."""
-    labels = _Labels(graph)
-    countries: dict = {}  # country → (EU member state, continent)
+    src = source(graph)
+    text, objects, value = src.text, src.objects, src.value
+    labels = _Labels(src)
+    countries: dict[str, tuple[bool, str]] = {}  # country → (EU member state, continent)
 
-    def country(node) -> tuple[bool, str]:
+    def country(node: str) -> tuple[bool, str]:
         found = countries.get(node)
         if found is None:
-            found = countries[node] = (graph.value(node, _EU) == _TRUE, str(graph.value(node, _CONTINENT) or ""))
+            continent = value(node, _CONTINENT)
+            found = countries[node] = (value(node, _EU) == TRUE, text(continent) if continent else "")
         return found
 
+    def where(file: str | None, line: str | None) -> str:
+        return f"{text(file) if file else None}:{text(line) if line else None}"
+
     found = {}
-    for iri in sorted(set(actions)):
-        action = URIRef(iri)
-        evidence: dict[tuple, list[Evidence]] = {}
-        for node in graph.objects(action, _EVIDENCE):
-            sentence = graph.value(node, _SENTENCE)
+    for name in sorted(set(actions)):
+        action = term(name)
+        evidence: dict[tuple[str | None, str], list[Evidence]] = {}
+        for node in objects(action, _EVIDENCE):
+            sentence = value(node, _SENTENCE)
             if sentence is not None:
-                key = (graph.value(node, _PREDICATE_OF), _key(graph.value(node, _OBJECT_OF)))
-                where = _where(graph.value(node, _FILE), graph.value(node, _LINE))
-                evidence.setdefault(key, []).append(Evidence(" ".join(str(sentence).split()), where))
-        records = sorted(graph.objects(action, _DERIVED))
-        sources = sorted(str(graph.value(r, _LABEL)) for r in records)
-        institutions_of = sorted(graph.objects(action, _INSTITUTION))
-        types_of = sorted(graph.objects(action, _TYPE))
-        written = " / ".join(sorted({str(n) for n in graph.objects(action, _NAME)}))
+                about = value(node, _OBJECT_OF)
+                key = (value(node, _PREDICATE_OF), _key(src, about) if about else "None")
+                at = where(value(node, _FILE), value(node, _LINE))
+                evidence.setdefault(key, []).append(Evidence(" ".join(text(sentence).split()), at))
+        records = sorted_by_iri(objects(action, _DERIVED))
+        sources = sorted(text(label) if (label := value(r, _LABEL)) else "None" for r in records)
+        institutions_of = sorted_by_iri(objects(action, _INSTITUTION))
+        types_of = sorted_by_iri(objects(action, _TYPE))
+        written = " / ".join(sorted({text(n) for n in objects(action, _NAME)}))
         for record in records:
-            file = graph.value(record, _FILE)
-            for line in sorted(graph.objects(record, _PARTNER_LINE), key=int):
+            file = value(record, _FILE)
+            for line in sorted(objects(record, _PARTNER_LINE), key=lambda n: int(text(n))):
                 for institution in institutions_of:
-                    evidence.setdefault((_INSTITUTION, str(institution)), []).append(
-                        Evidence(written, _where(file, line))
+                    evidence.setdefault((_INSTITUTION, iri(institution)), []).append(
+                        Evidence(written, where(file, line))
                     )
-            for line in graph.objects(record, _TYPE_LINE):
+            for line in objects(record, _TYPE_LINE):
                 for concept in types_of:
-                    evidence.setdefault((_TYPE, str(concept)), []).append(Evidence(labels[concept], _where(file, line)))
+                    evidence.setdefault((_TYPE, iri(concept)), []).append(Evidence(labels[concept], where(file, line)))
         facts = []
         for prop, kind in FACTS:
-            for value in sorted(graph.objects(action, prop), key=lambda v: labels[v]):
-                key = _key(value)
-                facts.append(Fact(kind, key, labels[value], tuple(sorted(set(evidence.get((prop, key), ()))))))
+            for node in sorted(objects(action, prop), key=lambda v: labels[v]):
+                key = _key(src, node)
+                facts.append(Fact(kind, key, labels[node], tuple(sorted(set(evidence.get((prop, key), ()))))))
         institutions = []
         involved = set()
         for institution in institutions_of:
-            where = graph.value(institution, _COUNTRY)
-            name = labels[institution]
-            institutions.append(f"{name} ({labels[where]})" if where is not None else name)
-            if where is not None:
-                involved.add(str(where))
-        partner = graph.value(action, _PARTNER)
-        experts = list(graph.objects(action, _EXPERT))
-        sides = {EU_SIDE if country(c)[0] else NON_EU_SIDE for c in experts}
+            located = value(institution, _COUNTRY)
+            label = labels[institution]
+            institutions.append(f"{label} ({labels[located]})" if located is not None else label)
+            if located is not None:
+                involved.add(iri(located))
+        partner = value(action, _PARTNER)
+        sides = {EU_SIDE if country(c)[0] else NON_EU_SIDE for c in objects(action, _EXPERT)}
         for prop in (_PARTNER, _EXPERT, _VISIT):
-            involved.update(str(c) for c in graph.objects(action, prop))
-        code = graph.value(action, _CODE)
-        found[iri] = ActionFacts(
-            iri=iri,
+            involved.update(iri(c) for c in objects(action, prop))
+        code = value(action, _CODE)
+        found[name] = ActionFacts(
+            iri=name,
             title=labels[action],
-            code=str(code) if code is not None else "",
+            code=text(code) if code is not None else "",
             sources=sources,
             institutions=institutions,
             facts=facts,
-            themes=sorted(str(t) for t in graph.objects(action, _THEME)),
-            types=sorted(str(t) for t in types_of),
+            themes=sorted(iri(t) for t in objects(action, _THEME)),
+            types=[iri(t) for t in types_of],
             region=country(partner)[1] if partner is not None else "",
             sides=sorted(sides),
             countries=sorted(involved),
-            country_names={c: labels[URIRef(c)] for c in sorted(involved)},
+            country_names={c: labels[term(c)] for c in sorted(involved)},
         )
     return found

@@ -8,16 +8,18 @@ from rdflib import Graph
 from graph.network import files, pages, stats
 from graph.network.actions import action_facts
 from graph.network.projection import VIEWS, actions_of, analyse, project
+from graph.network.source import Source, source
 from graph.rdf.triples import TripleSet
 
 
-def network_outputs(graph: TripleSet | Graph) -> dict[str, str]:
+def network_outputs(graph: TripleSet | Graph | Source) -> dict[str, str]:
     """The network views (views/*.html), the Gephi exports (network/) and the statistics (stats/)."""
     rendered: dict[str, str] = {}
+    graph = source(graph)  # indexed once, read by every projection
     projections = {view: project(graph, view) for view in VIEWS}
     full = projections["full"]
     analytics = analyse(full)  # for the statistics, and for the full view's page when it is not capped
-    facts = action_facts(graph, (str(a) for a in actions_of(graph)))  # read once, for every page
+    facts = action_facts(graph, actions_of(graph))  # read once, for every page
     for view, g in projections.items():
         rendered[f"views/{view}.html"] = pages.page(g, view, facts, analytics if view == "full" else None)
     rendered["network/socieux.graphml"] = files.graphml(full)

@@ -18,158 +18,187 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import networkx as nx
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from graph.namespaces import SOCX
+from graph.network.source import TRUE, Source, iri, only_terms, sorted_by_iri, source, term
+from graph.rdf.triples import TripleSet
 
 VIEWS = ("full", "country-flows", "expert-collaboration", "institutions-themes", "action-chains")
 NODE_TYPES = ("action", "institution", "country", "theme", "assistance-type", "organisation", "news", "action-code")
 
 EDGE_PROPERTIES = {
-    SOCX.partnerInstitution: ("institution", "partner institution"),
-    SOCX.expertCountry: ("country", "expert country"),
-    SOCX.partnerCountry: ("country", "partner country"),
-    SOCX.studyVisitCountry: ("country", "study visit"),
-    SOCX.theme: ("theme", "theme"),
-    SOCX.assistanceType: ("assistance-type", "type of assistance"),
-    SOCX.cooperatingOrganisation: ("organisation", "cooperating organisation"),
+    term(SOCX.partnerInstitution): ("institution", "partner institution"),
+    term(SOCX.expertCountry): ("country", "expert country"),
+    term(SOCX.partnerCountry): ("country", "partner country"),
+    term(SOCX.studyVisitCountry): ("country", "study visit"),
+    term(SOCX.theme): ("theme", "theme"),
+    term(SOCX.assistanceType): ("assistance-type", "type of assistance"),
+    term(SOCX.cooperatingOrganisation): ("organisation", "cooperating organisation"),
 }
 RELATIONS = {
-    SOCX.followUpOf: "follow-up of",
-    SOCX.buildsOn: "builds on",
-    SOCX.parallelTo: "parallel to",
-    SOCX.relatedAction: "related to",
+    term(SOCX.followUpOf): "follow-up of",
+    term(SOCX.buildsOn): "builds on",
+    term(SOCX.parallelTo): "parallel to",
+    term(SOCX.relatedAction): "related to",
 }
-
-
-def _text(graph: Graph, node: URIRef, *props) -> str:
-    for prop in props:
-        value = graph.value(node, prop)
-        if value is not None:
-            return str(value)
-    return str(node).rsplit("/", 1)[-1]
-
-
-def _sources(graph: Graph, node: URIRef) -> str:
-    return " | ".join(sorted(str(graph.value(r, RDFS.label)) for r in graph.objects(node, PROV.wasDerivedFrom)))
-
-
-ALIASES = (  # every other name a node is found by in a page's search
-    SKOS.altLabel,
-    SKOS.hiddenLabel,
-    SOCX.acronym,
-    SOCX.originalName,
-    SOCX.officialName,
-    SOCX.demonym,
-    SOCX.isoAlpha2,
-    SOCX.isoAlpha3,
-    SOCX.actionCode,
+ALIASES = tuple(  # every other name a node is found by in a page's search
+    term(p)
+    for p in (
+        SKOS.altLabel,
+        SKOS.hiddenLabel,
+        SOCX.acronym,
+        SOCX.originalName,
+        SOCX.officialName,
+        SOCX.demonym,
+        SOCX.isoAlpha2,
+        SOCX.isoAlpha3,
+        SOCX.actionCode,
+    )
 )
+_TYPE, _ACTION, _NEWS = term(RDF.type), term(SOCX.Action), term(SOCX.NewsItem)
+_NAMES = (term(SKOS.prefLabel), term(DCTERMS.title), term(RDFS.label))
+_PREF, _LABEL, _DESCRIPTION, _DERIVED = (
+    term(SKOS.prefLabel),
+    term(RDFS.label),
+    term(DCTERMS.description),
+    term(PROV.wasDerivedFrom),
+)
+_CODE, _ISO3, _EU, _CONTINENT, _COUNTRY = (
+    term(SOCX.actionCode),
+    term(SOCX.isoAlpha3),
+    term(SOCX.euMemberState),
+    term(SOCX.continent),
+    term(SOCX.country),
+)
+_MENTIONS, _INSTITUTION, _RELATED_CODE = (
+    term(SOCX.mentionsCountry),
+    term(SOCX.partnerInstitution),
+    term(SOCX.relatedActionCode),
+)
+_EXPERT, _PARTNER, _THEME = term(SOCX.expertCountry), term(SOCX.partnerCountry), term(SOCX.theme)
+
+Graphs = TripleSet | Graph | Source
 
 
-def _add_node(graph: Graph, g: nx.Graph, node: URIRef, kind: str) -> str:
-    key = str(node)
+def _text(src: Source, node: str, *props: str) -> str:
+    for prop in props:
+        value = src.value(node, prop)
+        if value is not None:
+            return src.text(value)
+    return iri(node).rsplit("/", 1)[-1]
+
+
+def _sources(src: Source, node: str) -> str:
+    return " | ".join(sorted(_text(src, r, _LABEL) for r in src.objects(node, _DERIVED)))
+
+
+def _add_node(src: Source, g: nx.Graph, node: str, kind: str) -> str:
+    key = iri(node)
     if key not in g:
-        label = _text(graph, node, SKOS.prefLabel, DCTERMS.title, RDFS.label)
+        label = _text(src, node, *_NAMES)
         attrs: dict[str, object] = {"type": kind, "label": label}
-        aliases = {str(o) for prop in ALIASES for o in graph.objects(node, prop)} - {label}
+        aliases = {src.text(o) for prop in ALIASES for o in src.objects(node, prop)} - {label}
         if aliases:
             attrs["aliases"] = tuple(sorted(aliases))
         if kind == "action":
-            attrs["description"] = " ".join(str(graph.value(node, DCTERMS.description) or "").split())[:240]
-            attrs["sources"] = _sources(graph, node)
-            code = graph.value(node, SOCX.actionCode)
+            description = src.value(node, _DESCRIPTION)
+            attrs["description"] = " ".join(src.text(description).split())[:240] if description else ""
+            attrs["sources"] = _sources(src, node)
+            code = src.value(node, _CODE)
             if code is not None:
-                attrs["code"] = str(code)
+                attrs["code"] = src.text(code)
         elif kind == "country":
-            attrs["iso"] = _text(graph, node, SOCX.isoAlpha3)
-            attrs["eu_member"] = bool(graph.value(node, SOCX.euMemberState) == Literal(True))
-            continent = graph.value(node, SOCX.continent)
+            attrs["iso"] = _text(src, node, _ISO3)
+            attrs["eu_member"] = src.value(node, _EU) == TRUE
+            continent = src.value(node, _CONTINENT)
             if continent is not None:
-                attrs["continent"] = str(continent)
+                attrs["continent"] = src.text(continent)
         elif kind == "institution":
-            country = graph.value(node, SOCX.country)
+            country = src.value(node, _COUNTRY)
             if country is not None:
-                attrs["country"] = _text(graph, country, SKOS.prefLabel)
+                attrs["country"] = _text(src, country, _PREF)
         elif kind == "news":
-            attrs["sources"] = _sources(graph, node)
+            attrs["sources"] = _sources(src, node)
         g.add_node(key, **attrs)
     return key
 
 
-def actions_of(graph: Graph, only: Collection[URIRef] | None = None) -> Iterator[URIRef]:
-    """The actions of the graph in IRI order (those in ``only`` when it is given)."""
-    for action in sorted(graph.subjects(RDF.type, SOCX.Action)):
-        if only is None or action in only:
-            yield action
+def _actions(src: Source, only: set[str] | None) -> list[str]:
+    return [a for a in src.subjects(_TYPE, _ACTION) if only is None or a in only]
 
 
-def full_graph(graph: Graph, only: Collection[URIRef] | None = None) -> nx.MultiDiGraph:
+def actions_of(graph: Graphs, only: Collection[object] | None = None) -> Iterator[str]:
+    """The IRIs of the graph's actions in IRI order (those in ``only`` when it is given)."""
+    return (iri(a) for a in _actions(source(graph), only_terms(only)))
+
+
+def full_graph(graph: Graphs, only: Collection[object] | None = None) -> nx.MultiDiGraph:
     """Every action, institution, country, theme, type of assistance, organisation and news item."""
+    src, keep = source(graph), only_terms(only)
     g = nx.MultiDiGraph()
-    institutions: dict[URIRef, list[str]] = {}
-    for action in actions_of(graph, only):
-        source = _add_node(graph, g, action, "action")
+    institutions: dict[str, list[str]] = {}
+    for action in _actions(src, keep):
+        node = _add_node(src, g, action, "action")
         for prop, (kind, label) in EDGE_PROPERTIES.items():
-            for target in sorted(graph.objects(action, prop)):
-                g.add_edge(source, _add_node(graph, g, target, kind), key=label, label=label, actions=(source,))
-                if prop == SOCX.partnerInstitution:
-                    institutions.setdefault(target, []).append(source)
+            for target in sorted_by_iri(src.objects(action, prop)):
+                g.add_edge(node, _add_node(src, g, target, kind), key=label, label=label, actions=(node,))
+                if prop == _INSTITUTION:
+                    institutions.setdefault(target, []).append(node)
         for prop, label in RELATIONS.items():
-            for target in sorted(graph.objects(action, prop)):
-                if only is None or target in only:
-                    ends = tuple(sorted({source, str(target)}))
-                    g.add_edge(source, _add_node(graph, g, target, "action"), key=label, label=label, actions=ends)
-    for institution in sorted(institutions):
-        for country in sorted(graph.objects(institution, SOCX.country)):
+            for target in sorted_by_iri(src.objects(action, prop)):
+                if keep is None or target in keep:
+                    ends = tuple(sorted({node, iri(target)}))
+                    g.add_edge(node, _add_node(src, g, target, "action"), key=label, label=label, actions=ends)
+    for institution in sorted_by_iri(institutions):
+        for country in sorted_by_iri(src.objects(institution, _COUNTRY)):
             g.add_edge(
-                _add_node(graph, g, institution, "institution"),
-                _add_node(graph, g, country, "country"),
+                _add_node(src, g, institution, "institution"),
+                _add_node(src, g, country, "country"),
                 key="located in",
                 label="located in",
                 actions=tuple(sorted(set(institutions[institution]))),
             )
-    if only is None:
-        for news in sorted(graph.subjects(RDF.type, SOCX.NewsItem)):
-            source = _add_node(graph, g, news, "news")
-            for country in sorted(graph.objects(news, SOCX.mentionsCountry)):
-                g.add_edge(
-                    source, _add_node(graph, g, country, "country"), key="mentions", label="mentions", actions=()
-                )
+    if keep is None:
+        for news in src.subjects(_TYPE, _NEWS):
+            node = _add_node(src, g, news, "news")
+            for country in sorted_by_iri(src.objects(news, _MENTIONS)):
+                g.add_edge(node, _add_node(src, g, country, "country"), key="mentions", label="mentions", actions=())
     return g
 
 
-def _pairs(graph: Graph, left, right, only, symmetric: bool = False) -> dict[tuple[URIRef, URIRef], list[str]]:
+def _pairs(
+    src: Source, left: str, right: str, only: set[str] | None, symmetric: bool = False
+) -> dict[tuple[str, str], list[str]]:
     """For each pair (a value of ``left``, a different value of ``right``), the actions with both;
     ``symmetric``: unordered pairs, each once, the smaller IRI first."""
-    found: dict[tuple[URIRef, URIRef], list[str]] = {}
-    for action in actions_of(graph, only):
-        for b in graph.objects(action, right):
-            for a in graph.objects(action, left):
-                if a != b and (not symmetric or a < b):
-                    found.setdefault((a, b), []).append(str(action))
+    found: dict[tuple[str, str], list[str]] = {}
+    for action in _actions(src, only):
+        for b in src.objects(action, right):
+            for a in src.objects(action, left):
+                if a != b and (not symmetric or iri(a) < iri(b)):
+                    found.setdefault((a, b), []).append(iri(action))
     return found
 
 
-def _weighted(graph: Graph, g: nx.Graph, pairs: dict, kinds: tuple[str, str], label: str) -> None:
-    for (a, b), actions in sorted(pairs.items()):
+def _weighted(src: Source, g: nx.Graph, pairs: dict, kinds: tuple[str, str], label: str) -> None:
+    for (a, b), actions in sorted(pairs.items(), key=lambda item: (iri(item[0][0]), iri(item[0][1]))):
         g.add_edge(
-            _add_node(graph, g, a, kinds[0]),
-            _add_node(graph, g, b, kinds[1]),
+            _add_node(src, g, a, kinds[0]),
+            _add_node(src, g, b, kinds[1]),
             weight=len(actions),
             label=label,
             actions=tuple(sorted(actions)),
         )
 
 
-def country_flows(graph: Graph, only: Collection[URIRef] | None = None) -> nx.DiGraph:
+def country_flows(graph: Graphs, only: Collection[object] | None = None) -> nx.DiGraph:
     """Expert country to partner country, weighted by the number of actions (the ``country-flows``
     named query)."""
+    src = source(graph)
     g = nx.DiGraph()
-    _weighted(
-        graph, g, _pairs(graph, SOCX.expertCountry, SOCX.partnerCountry, only), ("country", "country"), "experts to"
-    )
+    _weighted(src, g, _pairs(src, _EXPERT, _PARTNER, only_terms(only)), ("country", "country"), "experts to")
     for node in g:
         g.nodes[node]["role"] = (
             "expert"
@@ -179,47 +208,50 @@ def country_flows(graph: Graph, only: Collection[URIRef] | None = None) -> nx.Di
     return g
 
 
-def expert_collaboration(graph: Graph, only: Collection[URIRef] | None = None) -> nx.Graph:
+def expert_collaboration(graph: Graphs, only: Collection[object] | None = None) -> nx.Graph:
     """Expert countries linked when their experts worked on the same action, weighted by the number
     of such actions: which member states deploy together."""
+    src = source(graph)
     g = nx.Graph()
-    pairs = _pairs(graph, SOCX.expertCountry, SOCX.expertCountry, only, symmetric=True)
-    _weighted(graph, g, pairs, ("country", "country"), "worked together")
+    pairs = _pairs(src, _EXPERT, _EXPERT, only_terms(only), symmetric=True)
+    _weighted(src, g, pairs, ("country", "country"), "worked together")
     return g
 
 
-def institutions_themes(graph: Graph, only: Collection[URIRef] | None = None) -> nx.Graph:
+def institutions_themes(graph: Graphs, only: Collection[object] | None = None) -> nx.Graph:
     """Partner institutions and the themes of their actions, weighted by the number of actions."""
+    src = source(graph)
     g = nx.Graph()
-    pairs = _pairs(graph, SOCX.partnerInstitution, SOCX.theme, only)
-    _weighted(graph, g, pairs, ("institution", "theme"), "theme of its actions")
+    pairs = _pairs(src, _INSTITUTION, _THEME, only_terms(only))
+    _weighted(src, g, pairs, ("institution", "theme"), "theme of its actions")
     return g
 
 
-def action_chains(graph: Graph, only: Collection[URIRef] | None = None) -> nx.DiGraph:
+def action_chains(graph: Graphs, only: Collection[object] | None = None) -> nx.DiGraph:
     """Actions linked by references; a code whose action is not in the graph is a node of its own."""
+    src, keep = source(graph), only_terms(only)
     g = nx.DiGraph()
-    for action in actions_of(graph, only):
+    for action in _actions(src, keep):
         linked = set()
         for prop, label in RELATIONS.items():
-            for target in sorted(graph.objects(action, prop)):
-                own = graph.value(target, SOCX.actionCode)
+            for target in sorted_by_iri(src.objects(action, prop)):
+                own = src.value(target, _CODE)
                 if own is not None:
-                    linked.add(str(own))
-                if only is not None and target not in only:
+                    linked.add(src.text(own))
+                if keep is not None and target not in keep:
                     continue
-                ends = tuple(sorted({str(action), str(target)}))
+                ends = tuple(sorted({iri(action), iri(target)}))
                 g.add_edge(
-                    _add_node(graph, g, action, "action"),
-                    _add_node(graph, g, target, "action"),
+                    _add_node(src, g, action, "action"),
+                    _add_node(src, g, target, "action"),
                     label=label,
                     actions=ends,
                 )
-        for code in sorted(str(c) for c in graph.objects(action, SOCX.relatedActionCode)):
+        for code in sorted(src.text(c) for c in src.objects(action, _RELATED_CODE)):
             if code not in linked:
                 key = f"code:{code}"
                 g.add_node(key, type="action-code", label=code)
-                g.add_edge(_add_node(graph, g, action, "action"), key, label="refers to", actions=(str(action),))
+                g.add_edge(_add_node(src, g, action, "action"), key, label="refers to", actions=(iri(action),))
     return g
 
 
@@ -240,7 +272,7 @@ BUILDERS = {
 }
 
 
-def project(graph: Graph, view: str, only: Collection[URIRef] | None = None) -> nx.Graph:
+def project(graph: Graphs, view: str, only: Collection[object] | None = None) -> nx.Graph:
     """The networkx graph of one view (of the actions in ``only`` when it is given)."""
     if view not in BUILDERS:
         raise ValueError(f"unknown view {view!r}; views: {', '.join(VIEWS)}")

@@ -15,6 +15,12 @@ from rdflib.namespace import SKOS
 
 from graph.namespaces import SOCX
 from graph.network.projection import Analytics, analyse
+from graph.network.source import Source, term
+from graph.network.source import source as read_source
+from graph.rdf.triples import TripleSet
+
+_TYPE, _ACTION, _PREF = term(RDF.type), term(SOCX.Action), term(SKOS.prefLabel)
+_INSTITUTION, _COUNTRY = term(SOCX.partnerInstitution), term(SOCX.country)
 
 
 @dataclass
@@ -41,33 +47,39 @@ class Table:
         return "\n".join(lines + ([f"({more} more in {self.name}.csv)"] if more > 0 else [])) + "\n"
 
 
-def _count(graph: Graph, prop, label_prop) -> list[list[object]]:
+def _count(src: Source, prop: str, label_prop: str) -> list[list[object]]:
     counts: Counter = Counter()
-    for action in graph.subjects(RDF.type, SOCX.Action):
-        for value in set(graph.objects(action, prop)):
+    for action in src.subjects(_TYPE, _ACTION):
+        for value in set(src.objects(action, prop)):
             counts[value] += 1
-    rows = [[str(graph.value(v, label_prop) or v), counts[v]] for v in counts]
+    rows = [[_label(src, v, label_prop), counts[v]] for v in counts]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def _institutions(graph: Graph) -> list[list[object]]:
+def _label(src: Source, node: str, prop: str) -> str:
+    found = src.value(node, prop)
+    return src.text(found) if found is not None else src.text(node)
+
+
+def _institutions(src: Source) -> list[list[object]]:
     """Partner institutions with their country (the English short name; empty when unknown), so
     that the several "Ministry of Health" rows can be told apart."""
     counts: Counter = Counter()
-    for action in graph.subjects(RDF.type, SOCX.Action):
-        for value in set(graph.objects(action, SOCX.partnerInstitution)):
+    for action in src.subjects(_TYPE, _ACTION):
+        for value in set(src.objects(action, _INSTITUTION)):
             counts[value] += 1
     rows = []
     for institution, count in counts.items():
-        country = graph.value(institution, SOCX.country)
-        name = graph.value(country, SKOS.prefLabel) if country is not None else None
-        rows.append([str(graph.value(institution, SKOS.prefLabel) or institution), str(name or ""), count])
+        country = src.value(institution, _COUNTRY)
+        name = _label(src, country, _PREF) if country is not None else ""
+        rows.append([_label(src, institution, _PREF), name, count])
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
 
-def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
+def tables(graph: TripleSet | Graph | Source, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
     """The tables ``socieux-kg stats`` prints and writes (``analytics``: those of ``full`` when
     already computed)."""
+    src = read_source(graph)
     analytics = analytics or analyse(full)
     central = sorted(full.nodes, key=lambda n: (-analytics.betweenness.get(n, 0), n))
     return [
@@ -75,26 +87,26 @@ def tables(graph: Graph, full: nx.Graph, analytics: Analytics | None = None) -> 
             "expert-countries",
             "Expert countries by number of actions",
             ["country", "actions"],
-            _count(graph, SOCX.expertCountry, SOCX.isoAlpha3),
+            _count(src, term(SOCX.expertCountry), term(SOCX.isoAlpha3)),
         ),
         Table(
             "partner-countries",
             "Partner countries by number of actions",
             ["country", "actions"],
-            _count(graph, SOCX.partnerCountry, SOCX.isoAlpha3),
+            _count(src, term(SOCX.partnerCountry), term(SOCX.isoAlpha3)),
         ),
         Table(
             "institutions",
             "Partner institutions by number of actions",
             ["institution", "country", "actions"],
-            _institutions(graph),
+            _institutions(src),
         ),
-        Table("themes", "Themes by number of actions", ["theme", "actions"], _count(graph, SOCX.theme, SKOS.prefLabel)),
+        Table("themes", "Themes by number of actions", ["theme", "actions"], _count(src, term(SOCX.theme), _PREF)),
         Table(
             "assistance-types",
             "Types of assistance by number of actions",
             ["type", "actions"],
-            _count(graph, SOCX.assistanceType, SKOS.prefLabel),
+            _count(src, term(SOCX.assistanceType), _PREF),
         ),
         Table(
             "centrality",
@@ -120,8 +132,8 @@ def flows_svg(flows: nx.DiGraph) -> str:
     with both countries, a country's the distinct actions of all its bands (an action with experts
     from two countries counts once for its partner country)."""
     behind: dict[str, set] = {}
-    for source, target, data in flows.edges(data=True):
-        behind.setdefault(("expert", source), set()).update(data.get("actions", ()))
+    for origin, target, data in flows.edges(data=True):
+        behind.setdefault(("expert", origin), set()).update(data.get("actions", ()))
         behind.setdefault(("partner", target), set()).update(data.get("actions", ()))
     total = {key: len(actions) for key, actions in behind.items()}
     experts = sorted({s for s, _ in flows.edges}, key=lambda n: (-total["expert", n], n))

@@ -12,10 +12,14 @@ import networkx as nx
 
 def _xml(value: object) -> str:
     """Text for an XML attribute or element: escaped, and without the characters XML 1.0 forbids."""
-    return escape(_FORBIDDEN.sub("", str(value)), {'"': "&quot;"})
+    text = str(value)
+    if _SPECIAL.search(text) is None:  # most names and IRIs: nothing to do, found in C
+        return text
+    return escape(_FORBIDDEN.sub("", text), {'"': "&quot;"})
 
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _scalars(data: dict) -> list[tuple[str, object]]:

@@ -290,6 +290,18 @@ ANALYSIS_NODES = 1500  # betweenness and communities run on at most this many be
 BETWEENNESS_WORK = 2_000_000  # sampled sources × (nodes + edges): bounds the sampled betweenness
 
 
+def _undirected(g: nx.Graph) -> nx.Graph:
+    """``nx.Graph(g.to_undirected())`` without its deep copy of every edge's attributes: the same
+    nodes in the same order, one edge per pair with the attributes of the last edge met (the
+    analytics read only ``weight``), sharing their values with ``g``."""
+    if not (g.is_directed() or g.is_multigraph()):
+        return g
+    simple = nx.Graph()
+    simple.add_nodes_from(g.nodes(data=True))
+    simple.add_edges_from(g.edges(data=True))
+    return simple
+
+
 def analyse(g: nx.Graph, seed: int = 7, betweenness: bool = True) -> Analytics:
     """Degree centrality, and betweenness centrality and communities (Louvain, seeded), on the
     undirected graph. On a graph past ANALYSIS_NODES nodes the last two are computed on the subgraph
@@ -297,7 +309,7 @@ def analyse(g: nx.Graph, seed: int = 7, betweenness: bool = True) -> Analytics:
     betweenness samples at most 500 sources, fewer where the graph is large, seeded.
     ``betweenness=False`` leaves it out (empty): the pages need only the communities, and sampled
     betweenness costs seconds on a thousand nodes."""
-    simple = nx.Graph(g.to_undirected()) if g.is_directed() or g.is_multigraph() else g
+    simple = _undirected(g)
     degree = nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
     core = simple
     if len(simple) > ANALYSIS_NODES:

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
+from rdflib.query import ResultRow
 
 from graph.errors import SocieuxError
 from graph.sparql.push import PUSHED_GRAPH
@@ -175,17 +178,21 @@ class KnowledgeGraph:
         """(kind, columns, rows of rdflib terms, boolean, graph) from the local graph or the endpoint."""
         if self.endpoint is not None:
             return self.endpoint.solutions(named, params)
+        graph = self.graph
+        assert graph is not None, "KnowledgeGraph has a graph or an endpoint"  # as __init__ checks
         bound = bindings(named, params)
         try:
-            result = self.graph.query(named.text, initBindings=bound) if bound else self.graph.query(named.text)
+            result = graph.query(named.text, initBindings=bound) if bound else graph.query(named.text)
         except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
             raise SocieuxError(f"{named.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
         if result.type == "ASK":
             return "ASK", ["boolean"], [], bool(result.askAnswer), None
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return result.type, [], [], None, result.graph
+        assert result.vars is not None, "a SELECT result names its variables"
         columns = [str(v) for v in result.vars]
-        return "SELECT", columns, [{c: row[c] for c in columns} for row in result], None, None
+        rows = cast("Iterable[ResultRow]", result)  # a SELECT's; rdflib types every kind of result alike
+        return "SELECT", columns, [{c: row[c] for c in columns} for row in rows], None, None
 
     def _run(self, query: str, params: dict[str, object]) -> tuple[list[str], list[dict[str, object]]]:
         named = resolve_query(query)
@@ -234,7 +241,10 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         if self.graph is not None:
             return len(self.graph)
-        return self.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")[0]["triples"]
+        count = self.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")[0]["triples"]
+        if not isinstance(count, int):
+            raise TypeError(f"the endpoint counted {count!r} triples, not an integer")
+        return count
 
     # ------------------------------------------------------------------ parameters
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from graph.read.merge import Merged
 from graph.read.records import Anomaly, Document, LineRole
+
+if TYPE_CHECKING:  # the extraction modules load spaCy: not imported to read or write a report
+    from graph.extract.run import Extraction
 
 ANOMALY_TITLES = {
     "missing-partner": "Actions with no partner institution",
@@ -41,7 +45,7 @@ class BuildReport:
     conforms: bool | None = None
     violations: int = 0
     outputs: list[str] = field(default_factory=list)
-    extraction: object = None  # graph.extract.run.Extraction, when the build extracted facts
+    extraction: Extraction | None = None  # when the build extracted facts
 
     @property
     def lines(self) -> list[LineRole]:

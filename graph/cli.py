@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -29,7 +30,7 @@ def graph_option(help_text: str):
     )
 
 
-def _fail(error: Exception, code: int = 1) -> None:
+def _fail(error: Exception | str, code: int = 1) -> NoReturn:
     click.echo(f"socieux-kg: error: {error}", err=True)
     sys.exit(code)
 
@@ -480,7 +481,7 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
     from graph.errors import SocieuxError
     from graph.files import write_atomic
     from graph.network import stats as statistics
-    from graph.network.projection import project
+    from graph.network.projection import country_flows, project
     from graph.sparql.query import load_graph
 
     try:
@@ -489,7 +490,8 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
         for table in tables:
             write_atomic(out / f"{table.name}.csv", table.csv())
             click.echo(table.text(top))
-        write_atomic(out / "country-flows.svg", statistics.flows_svg(project(graph, "country-flows")))
+        # country_flows is what project(graph, "country-flows") runs, typed as the DiGraph flows_svg takes
+        write_atomic(out / "country-flows.svg", statistics.flows_svg(country_flows(graph)))
     except SocieuxError as error:
         _fail(error)
         return
@@ -553,8 +555,8 @@ def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
         click.echo(f"not found in the actions table: {entry}")
     if show_errors:
         for name, score in scores["all"].items():
-            for error in score.errors:
-                click.echo(f"{name}: {error}")
+            for wrong in score.errors:
+                click.echo(f"{name}: {wrong}")
 
 
 def run() -> None:

@@ -134,11 +134,11 @@ def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], 
     by_source: dict[str, dict[str, str]] = {}
     for files in groups.values():
         result = build(sorted(files), validate=False)
-        for row in run_query(result.graph, named_queries()["actions"]).rows:
-            for source in _split(row["sources"]):
-                by_source[source] = row
+        for action_row in run_query(result.graph, named_queries()["actions"]).rows:
+            for source in _split(action_row["sources"]):
+                by_source[source] = action_row
     scores: dict[str, dict[str, Score]] = {}
-    missing = []
+    missing: list[str] = []
     broader = broader_themes()
     for entry in entries:
         row = by_source.get(f"{entry['file']}:{entry['line']}")
@@ -174,11 +174,11 @@ def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], 
                             f"{where} missing {sorted(expected - found)} extra {sorted(found - expected)}"
                         )
                 else:
-                    expected, found = _norm(gold), _norm(row.get(name, ""))
+                    expected_value, found_value = _norm(gold), _norm(row.get(name, ""))
                     score.total += 1
-                    score.correct += expected == found
-                    if expected != found and kind == "all":
-                        score.errors.append(f"{where} expected {expected!r} found {found!r}")
+                    score.correct += expected_value == found_value
+                    if expected_value != found_value and kind == "all":
+                        score.errors.append(f"{where} expected {expected_value!r} found {found_value!r}")
     for fields in scores.values():  # a field no entry of a kind annotates has no score there
         for name in [name for name, score in fields.items() if not score.entries]:
             del fields[name]

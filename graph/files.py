@@ -15,8 +15,7 @@ from graph.errors import OutputError
 def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` (text, bytes, or text in pieces) to ``path`` so that readers see the old file
     or the new one, never a part."""
-    if isinstance(data, (str, bytes)):
-        data = [data]
+    pieces: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -24,7 +23,7 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
         raise OutputError(f"{path.parent}: cannot write there: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            for piece in data:
+            for piece in pieces:
                 stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             stream.flush()
             os.fsync(stream.fileno())

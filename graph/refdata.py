@@ -51,7 +51,7 @@ def _literal(text: str) -> str:
 
 def _countryinfo_by_alpha2() -> dict[str, dict]:
     folder = resources.files("countryinfo") / "data"
-    found = {}
+    found: dict[str, dict] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
@@ -269,10 +269,10 @@ def generate_cities(country_names: set[str]) -> tuple[str, str, str]:
             by_name.setdefault(name, []).append((int(city["population"]), city["countrycode"]))
             by_key.setdefault(_place_key(name), []).append((int(city["population"]), city["countrycode"], name))
     shared: dict[str, set[str]] = {}
-    for cities in by_key.values():
-        large = {code for population, code, _ in cities if population >= CITY_SHARED_POPULATION and code in alpha3}
+    for namesakes in by_key.values():
+        large = {code for population, code, _ in namesakes if population >= CITY_SHARED_POPULATION and code in alpha3}
         if len(large) > 1:
-            for population, _code, name in cities:
+            for population, _code, name in namesakes:
                 if population >= CITY_SHARED_POPULATION:
                     shared.setdefault(name, set()).update(alpha3[c] for c in large)
     rows, towns = [], []

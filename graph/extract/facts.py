@@ -152,7 +152,7 @@ def decide(
         f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
     ]
     facts.themes = [
-        replace(Fact.of(finding, where), kind="theme", detail=cues)  # type: ignore[arg-type]
+        replace(Fact.of(finding, where), kind="theme", detail=cues)
         for _, finding, where, cues in decide_themes(theme_cues)
     ]
 
@@ -300,11 +300,13 @@ def resolve_institutions(
                 if key.strip("|"):
                     groups[key].append((action, institution))
         for members in groups.values():
-            countries = {facts[a.key].partner_country.value for a, _ in members if facts[a.key].partner_country}
+            stated = [facts[a.key].partner_country for a, _ in members]
+            known = [f for f in stated if f is not None]
+            countries = {f.value for f in known}
             if len(countries) != 1:
                 continue
             (country,) = countries
-            source = next(facts[a.key].partner_country for a, _ in members if facts[a.key].partner_country)
+            source = known[0]
             for action, institution in members:
                 if facts[action.key].partner_country is None and not _regional(institution):
                     facts[action.key].partner_country = Fact(
@@ -322,11 +324,14 @@ def resolve_institutions(
     resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}
     per_action: dict[str, list[ResolvedInstitution]] = {}
     for action in actions:
-        country = facts[action.key].partner_country.value if facts[action.key].partner_country else None
+        partner_country = facts[action.key].partner_country
+        action_country = partner_country.value if partner_country else None
         mine = []
         for institution in action.partners:
-            key = (institution_name_key(institution.name.name, country), country)
-            node = resolved.setdefault(key, ResolvedInstitution(f"{key[0]}|{country or ''}", country))
+            name_key = (institution_name_key(institution.name.name, action_country), action_country)
+            node = resolved.setdefault(
+                name_key, ResolvedInstitution(f"{name_key[0]}|{action_country or ''}", action_country)
+            )
             node.names.append(institution.name)
             for variant in institution.variants:
                 if variant not in node.variants:

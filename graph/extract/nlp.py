@@ -19,6 +19,8 @@ from functools import cache
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
@@ -84,7 +86,9 @@ def _split_possessives(nlp: Language) -> None:
     """Split every apostrophe mark + "s" off its word ("Kenya‘s", "Kenya`s" as well as "Kenya’s"),
     so that the country's name is a token of its own whichever mark the page used."""
     extra = [rf"(?<=\w){re.escape(mark)}[sS]" for mark in apostrophe_marks()]
-    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + extra).search
+    tokenizer, suffixes = nlp.tokenizer, nlp.Defaults.suffixes
+    assert isinstance(tokenizer, Tokenizer) and suffixes is not None, "a blank English pipeline has both"
+    tokenizer.suffix_search = compile_suffix_regex([*suffixes, *extra]).search
 
 
 @cache
@@ -103,6 +107,7 @@ def load_nlp() -> Language:
         name="entity_ruler",
         config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "ORTH"},
     )
+    assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
     rules.register()
     for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes"):

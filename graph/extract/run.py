@@ -104,9 +104,9 @@ class Extractor:
     def __enter__(self) -> Extractor:
         return self
 
-    def __exit__(self, *failure: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *failure: object) -> None:
         if self._pool is not None:
-            self._pool.__exit__(*failure)
+            self._pool.__exit__(kind, *failure)
             self._pool = None
 
     def _workers(self) -> ForkedPool:

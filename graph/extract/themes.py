@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
@@ -66,10 +68,12 @@ def lemmas(doc: Doc) -> Doc:
     lemmas = []
     for lower in doc.to_array(LOWER).tolist():
         lemma = _LEMMAS.get(lower)
-        if lemma is None or lemma not in strings:
+        # StringStore takes a hash as well as a string; its stub names only the string
+        if lemma is None or lemma not in strings:  # type: ignore[operator]
             lemma = _LEMMAS[lower] = strings.add(simple_lemma(strings[lower]))
         lemmas.append(lemma)
-    doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+    # from_array takes a numpy array; spaCy types it as thinc's Ints2d, which numpy's own types do not match
+    doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
     return doc
 
 
@@ -228,13 +232,16 @@ def _broad_themes() -> frozenset[str]:
     return frozenset(str(o) for o in reference_graph("themes.ttl").objects(None, SKOS.broader))
 
 
-def decide_themes(cues: list[tuple[Finding, object]]) -> list[tuple[str, Finding, object, str]]:
+Where = TypeVar("Where")  # where a cue was found: any value, handed back with the decided theme
+
+
+def decide_themes(cues: Sequence[tuple[Finding, Where]]) -> list[tuple[str, Finding, Where, str]]:
     """The themes of one action from its ``theme_cue`` findings (each with where it was found):
     (theme IRI, the strongest finding, its place, the cues that decided) for each theme whose
     weights reach the threshold."""
     settings = theme_settings()
     broad = _broad_themes()
-    by_theme: dict[str, list[tuple[Finding, object]]] = {}
+    by_theme: dict[str, list[tuple[Finding, Where]]] = {}
     for finding, where in cues:
         by_theme.setdefault(finding.value, []).append((finding, where))
     decided = []

@@ -114,7 +114,7 @@ def new_graph() -> TripleSet:
 _LITERALS: dict[tuple, str] = {}
 
 
-def _literal(value: object, lang: str | None = None, datatype: str | None = None) -> str:
+def _literal(value: str | int | float | bool, lang: str | None = None, datatype: str | None = None) -> str:
     key = (value, lang, datatype)
     literal = _LITERALS.get(key)
     if literal is None:
@@ -373,7 +373,7 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     countries = _add_countries(graph, used)
     _add_organisations(graph, {f.value for fs in facts for f in fs.organisations})
     _add_programmes(graph, {f.value for fs in facts for f in fs.programmes})
-    codes = {}
+    codes: dict[str, str] = {}  # action code → the IRI of the action it is the own code of
     for action in merged.actions:
         own = extraction.facts[action.key].action_code
         if own is not None:

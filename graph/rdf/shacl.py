@@ -34,8 +34,10 @@ malformed constraints and recursive shapes: nothing is skipped in silence.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD, NamespaceManager
@@ -45,7 +47,7 @@ from graph.collector import collector_paused
 from graph.errors import SocieuxError
 from graph.rdf import terms
 from graph.rdf.terms import from_rdflib
-from graph.rdf.triples import TripleSet
+from graph.rdf.triples import Objects, TripleSet
 from graph.rdf.violations import Violation, short_name
 
 SH_CLASS, SH_IN, SH_NOT, SH_OR = SH["class"], SH["in"], SH["not"], SH["or"]
@@ -180,7 +182,12 @@ def _namespaces_of(graph: object) -> list[tuple[str, URIRef]]:
     return list(namespaces()) if callable(namespaces) else []
 
 
-def _prefix_graph(namespaces: Iterable[tuple[str, object]], base: str, override: bool, replace: bool) -> Graph:
+def _prefix_graph(
+    namespaces: Iterable[tuple[str, object]],
+    base: typing.Literal["core", "rdflib", "none"],
+    override: bool,
+    replace: bool,
+) -> Graph:
     """An empty graph holding only prefixes, for naming terms."""
     graph = Graph(bind_namespaces=base)
     for prefix, namespace in namespaces:
@@ -478,8 +485,8 @@ class Shapes:
         for target in TARGETS:
             shape.targets.extend((target, from_rdflib(value)) for value in g.objects(node, target))
         present = {p for p in g.predicates(node) if p in CONSTRAINTS}
-        for predicate in sorted(present, key=str):
-            shape.constraints.append(getattr(self, "_c_" + str(predicate)[len(str(SH)) :])(shape))
+        for constraint in sorted(present, key=str):
+            shape.constraints.append(getattr(self, "_c_" + str(constraint)[len(str(SH)) :])(shape))
         return shape
 
     def _path(self, node: Node, path: Node) -> tuple[URIRef, bool]:
@@ -519,6 +526,9 @@ class Shapes:
         path_words = self.words(shape.path)
         component = COMPONENTS[predicate]
 
+        def message(run: Validation, focus: str) -> str:
+            return f"{word} than {limit} values on {run.data_words(focus)}->{path_words}"
+
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             if predicate == SH.minCount and limit == 0:
                 return
@@ -527,14 +537,7 @@ class Shapes:
             else:
                 wrong = [focus for focus, nodes in values.items() if len(nodes) > limit]
             for focus in wrong:
-                run.fail(
-                    shape,
-                    focus,
-                    lambda f=focus: f"{word} than {limit} values on {run.data_words(f)}->{path_words}",
-                    failed,
-                    reports,
-                    component,
-                )
+                run.fail(shape, focus, partial(message, run, focus), failed, reports, component)
 
         return check
 
@@ -584,12 +587,13 @@ class Shapes:
             for value in wanted:
                 for focus, nodes in values.items():
                     if value not in nodes:
-                        run.fail(shape, focus, lambda f=focus: message(run, f), failed, reports, "HasValue")
+                        run.fail(shape, focus, partial(message, run, focus), failed, reports, "HasValue")
 
         return check
 
     def _c_in(self, shape: _Shape) -> Check:
         head = self._one(shape.node, SH_IN)
+        assert head is not None  # _one raises when a required value is missing
         items = list(self.graph.items(head))
         listed = [self.words(value) for value in items]
         members = {from_rdflib(item) for item in items}
@@ -683,9 +687,9 @@ class Shapes:
                     for value in nodes:
                         if value in sub_failed and not member.allowed:
                             failed.add(focus)
-                        found = sub_reports.get(value)
-                        if found:
-                            reports.setdefault(focus, []).extend(found)
+                        nested = sub_reports.get(value)
+                        if nested:
+                            reports.setdefault(focus, []).extend(nested)
 
         return check
 
@@ -722,6 +726,9 @@ class Shapes:
         else:
             shapes_text = "any shapes in " + " , ".join(self.words(m.node) for m in members)
 
+        def message(run: Validation, value: str) -> str:
+            return f"Node {run.data_words(value)} must not conform to {shapes_text}"
+
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             for member in members:
                 outcome = run.each_value(member, values)
@@ -731,15 +738,7 @@ class Shapes:
                 for focus, nodes in values.items():
                     for value in nodes:
                         if member.allowed or value not in sub_failed:
-                            run.fail(
-                                shape,
-                                focus,
-                                lambda v=value: f"Node {run.data_words(v)} must not conform to {shapes_text}",
-                                failed,
-                                reports,
-                                "Not",
-                                value,
-                            )
+                            run.fail(shape, focus, partial(message, run, value), failed, reports, "Not", value)
 
         return check
 
@@ -755,6 +754,9 @@ class Shapes:
                 "({})".format(" , ".join(self.words(n) for n in items)) for items, _ in alternatives
             )
 
+        def message(run: Validation, value: str) -> str:
+            return f"Node {run.data_words(value)} must conform to one or more shapes in {shapes_text}"
+
         def check(run: Validation, values: Values, failed: Failed, reports: Reports) -> None:
             distinct = list(dict.fromkeys(v for nodes in values.values() for v in nodes))
             for _, members in alternatives:
@@ -769,17 +771,7 @@ class Shapes:
                 for focus, nodes in values.items():
                     for value in nodes:
                         if value not in passed:
-                            run.fail(
-                                shape,
-                                focus,
-                                lambda v=value: (
-                                    f"Node {run.data_words(v)} must conform to one or more shapes in {shapes_text}"
-                                ),
-                                failed,
-                                reports,
-                                "Or",
-                                value,
-                            )
+                            run.fail(shape, focus, partial(message, run, value), failed, reports, "Or", value)
 
         return check
 
@@ -840,7 +832,7 @@ class Validation:
         for focus, nodes in values.items():
             for value in nodes:
                 if value in wrong:
-                    self.fail(shape, focus, lambda v=value: message(v), failed, reports, component, value)
+                    self.fail(shape, focus, partial(message, value), failed, reports, component, value)
 
     def values(self, shape: _Shape, foci: Iterable[str]) -> Values:
         if shape.predicate is None:
@@ -849,7 +841,8 @@ class Validation:
         if shape.inverse:
             index = self.data.triples.by_object(predicate)
             return Values({focus: index.get(focus, ()) for focus in foci})
-        spo, empty = self.data.index, {}
+        spo = self.data.index
+        empty: dict[str, Objects] = {}
         return Values({focus: spo.get(focus, empty).get(predicate, ()) for focus in foci})
 
     def evaluate(self, shape: _Shape, foci: Iterable[str]) -> tuple[Failed, Reports]:

@@ -38,7 +38,7 @@ def _datatype_node(datatype: str) -> OxNamedNode:
     return OxNamedNode(datatype)
 
 
-def literal(value: object, language: str | None = None, datatype: str | None = None) -> str:
+def literal(value: str | int | float | bool, language: str | None = None, datatype: str | None = None) -> str:
     """The term of a literal: ``value`` (text, int, bool or float) with a language tag or a datatype
     IRI, in canonical N-Triples as pyoxigraph writes it (a Python int is an xsd:integer, a bool an
     xsd:boolean, text without either an xsd:string)."""

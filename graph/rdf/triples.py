@@ -12,7 +12,7 @@ rdflib ``Graph`` where one is wanted (the API, tests, SPARQL on rdflib).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -78,11 +78,13 @@ class TripleSet:
                     subjects.append(s)
             elif o in objects:
                 continue
-            elif type(objects) is list and len(objects) >= SHORT:
-                predicates[p] = dict.fromkeys(objects)
-                predicates[p][o] = None
-            elif type(objects) is list:
-                objects.append(o)
+            elif isinstance(objects, list):  # the index holds plain lists and dicts only
+                if len(objects) >= SHORT:
+                    grown = dict.fromkeys(objects)
+                    grown[o] = None
+                    predicates[p] = grown
+                else:
+                    objects.append(o)
             else:
                 objects[o] = None
             self._count += 1
@@ -120,7 +122,7 @@ class TripleSet:
             for obj in spo[subject][predicate]:
                 yield subject, obj
 
-    def objects_of(self, subject: str, predicate: str) -> Objects:
+    def objects_of(self, subject: str, predicate: str) -> Collection[str]:
         """The objects of a subject and predicate (empty when there are none)."""
         return self._spo.get(subject, {}).get(predicate, ())
 

@@ -148,10 +148,10 @@ def merge_documents(documents: list[Document], matcher: AssistanceTypeMatcher | 
         records = [r for r, _ in cluster]
         duplicates += len(records) - 1
         partners = next((p for _, p in cluster if p), [])
-        typed = next((r for r in records if r.types), None)
-        types = matcher.match(typed.types.value) if typed else TypeMatch()
+        typed = next((r.types for r in records if r.types), None)  # the first types line
+        types = matcher.match(typed.value) if typed else TypeMatch()
         if typed:
-            where = (typed.types.file, typed.types.line)
+            where = (typed.file, typed.line)
             for unknown in types.unknown:
                 anomalies.append(
                     Anomaly("unknown-type", *where, f"type of assistance not in the scheme, kept as text: {unknown!r}")
@@ -178,14 +178,14 @@ def merge_documents(documents: list[Document], matcher: AssistanceTypeMatcher | 
         firsts = [c[0][0] for c in clusters]
         partner_sets = {tuple(i.key for i in next((p for _, p in c if p), [])) for c in clusters}
         kind = "duplicate-title-different-partner" if len(partner_sets) > 1 else "duplicate-title-different-description"
-        where = ", ".join(f"{r.file}:{r.title.line}" for r in firsts)
+        places = ", ".join(f"{r.file}:{r.title.line}" for r in firsts)
         for record in firsts:
             anomalies.append(
                 Anomaly(
                     kind,
                     record.file,
                     record.title.line,
-                    f"{len(clusters)} actions share the title {record.title.value!r} ({where}); kept apart",
+                    f"{len(clusters)} actions share the title {record.title.value!r} ({places}); kept apart",
                 )
             )
 

@@ -23,7 +23,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -82,7 +82,7 @@ class Authenticator:
     """Answers a store's 401 challenge with the credentials of the environment, and signs the
     requests that follow with the scheme it chose (Digest counts its nonce uses)."""
 
-    def __init__(self, environ: dict[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         environ = os.environ if environ is None else environ
         self.token = environ.get("SOCIEUX_KG_PUSH_TOKEN") or None
         self.user = environ.get("SOCIEUX_KG_PUSH_USER") or None
@@ -228,12 +228,20 @@ def _parsed_pieces(stream, path: Path, size: int, held: list[bytes]) -> Iterator
                 continue
             batch.append(quad.triple)
             if len(batch) >= size:
-                yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+                yield _ntriples(batch), len(batch)
                 batch = []
     except SyntaxError as error:
         raise SocieuxError(f"{path}: cannot parse: {' '.join(str(error).split())[:300]}") from None
     if batch:
-        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+        yield _ntriples(batch), len(batch)
+
+
+def _ntriples(triples: list) -> bytes:
+    import pyoxigraph as ox
+
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert text is not None  # given no output, serialize returns the bytes
+    return text
 
 
 # ---------------------------------------------------------------------------- requests

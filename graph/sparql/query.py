@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from graph.errors import SocieuxError
 from graph.namespaces import PREFIXES
@@ -43,7 +43,7 @@ class NamedQuery:
     def description(self) -> str:
         """What the query answers: its first comment paragraph, up to an empty comment line, a
         parenthesised note on how it is written, or a directive such as ``# parameters:``."""
-        lines = []
+        lines: list[str] = []
         for line in self.text.splitlines():
             if not line.startswith("#"):
                 if lines or line.strip():
@@ -122,10 +122,8 @@ class QueryResult:
     graph: Graph | None = None
 
 
-def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, object]:
+def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIRef | Literal]:
     """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
-    from rdflib import URIRef
-
     params = dict(params or {})
     missing = [p for p in query.parameters if p not in params]
     if missing:
@@ -166,16 +164,16 @@ def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = N
 def graph_answer(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
     """Run ``query`` on an rdflib graph: its answer, for ``results.write_answer``."""
     result = _evaluate(graph, query, params)
-    shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+    multi, prefixes = query.multi_valued, query_prefixes(query.text, PREFIXES)
     if result.type == "ASK":
-        return Answer("ASK", ["boolean"], boolean=bool(result.askAnswer), **shown)
+        return Answer("ASK", ["boolean"], boolean=bool(result.askAnswer), multi_valued=multi, prefixes=prefixes)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         constructed = result.graph
-        for name, namespace in shown["prefixes"].items():
+        for name, namespace in prefixes.items():
             constructed.bind(name, namespace, override=False)
         turtle = constructed.serialize(format="turtle").encode("utf-8")
-        return Answer(result.type, write_graph=lambda out: out.write(turtle), **shown)
-    return Answer("SELECT", [str(v) for v in result.vars], result, **shown)
+        return Answer(result.type, write_graph=lambda out: out.write(turtle), multi_valued=multi, prefixes=prefixes)
+    return Answer("SELECT", [str(v) for v in result.vars], result, multi_valued=multi, prefixes=prefixes)
 
 
 def select_rows(columns: list[str], solutions, cell, query: NamedQuery, limit: int | None = None) -> list[dict]:

@@ -16,6 +16,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -53,14 +54,14 @@ def term_text(term: object) -> str:
     raise SocieuxError(f"cannot bind {term!r} in a remote query")
 
 
-def substitute(text: str, bound: dict[str, object]) -> str:
+def substitute(text: str, bound: Mapping[str, object]) -> str:
     """The query with each bound variable replaced by its term (see the module's note)."""
     if not bound:
         return text
     out: list[str] = []
     clause = None  # "select", "group" or "order" while in that clause of the (sub)query at depth ``start``
     depth = start = 0
-    previous = ""
+    previous: str | None = ""  # the last word (lower case) or the last token's kind
     for match in _TOKEN.finditer(text):
         kind, token = match.lastgroup, match.group()
         if kind == "word":
@@ -180,15 +181,16 @@ class Endpoint:
     def answer(self, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
         """The query's answer, for ``results.write_answer``: printed in the same formats as a local one."""
         kind, columns, rows, boolean, graph = self.solutions(query, params)
-        shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+        multi, prefixes = query.multi_valued, query_prefixes(query.text, PREFIXES)
         if kind == "ASK":
-            return Answer("ASK", ["boolean"], boolean=boolean, **shown)
+            return Answer("ASK", ["boolean"], boolean=boolean, multi_valued=multi, prefixes=prefixes)
         if graph is not None:
-            for name, namespace in shown["prefixes"].items():
+            for name, namespace in prefixes.items():
                 graph.bind(name, namespace, override=False)
             turtle = graph.serialize(format="turtle").encode("utf-8")
-            return Answer(kind, write_graph=lambda out: out.write(turtle), **shown)
-        return Answer("SELECT", columns, ([row[c] for c in columns] for row in rows), **shown)
+            return Answer(kind, write_graph=lambda out: out.write(turtle), multi_valued=multi, prefixes=prefixes)
+        rows_in_order = ([row[c] for c in columns] for row in rows)
+        return Answer("SELECT", columns, rows_in_order, multi_valued=multi, prefixes=prefixes)
 
     def run(self, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
         """The query's result, cells as text and multi-valued cells sorted, as a local run gives it."""

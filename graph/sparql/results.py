@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import BinaryIO, TextIO
+from typing import Protocol, TextIO
 
 SEPARATOR = " | "
 FORMATS = ("table", "csv", "tsv", "json")
@@ -27,6 +27,12 @@ TABLE_ROWS = 50  # rows the table shows unless --limit says otherwise
 MIN_COLUMN = 20  # a column squeezed narrower than this reads badly: the table turns into records
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE | re.MULTILINE)
+
+
+class BinarySink(Protocol):
+    """Where an answer's graph is written: a binary file, or anything with ``write(bytes)``."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 @dataclass
@@ -42,7 +48,7 @@ class Answer:
     columns: list[str] = field(default_factory=list)
     solutions: Iterable[Sequence] = ()
     boolean: bool | None = None
-    write_graph: Callable[[BinaryIO], None] | None = None
+    write_graph: Callable[[BinarySink], object] | None = None
     multi_valued: Collection[str] = ()
     prefixes: Mapping[str, str] = field(default_factory=dict)
 
@@ -81,8 +87,9 @@ def text_rows(answer: Answer) -> Iterator[list[str]]:
         yield row
 
 
-def query_prefixes(text: str, known: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Prefixes to show IRIs with: ``known`` ones, then those the query text declares."""
+def query_prefixes(text: str, known: Mapping[str, object] | None = None) -> dict[str, str]:
+    """Prefixes to show IRIs with: ``known`` ones (namespaces, as their text), then those the query
+    text declares."""
     prefixes = {name: str(iri) for name, iri in (known or {}).items()}
     for name, iri in _PREFIX_DECLARATION.findall(text):
         if iri:

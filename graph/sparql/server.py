@@ -15,7 +15,7 @@ import multiprocessing
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,7 +105,11 @@ class _TooMany(Exception):
 
 class _Lines:
     """A sink for TSV results that stops Oxigraph's serialiser once it has seen more than ``rows``
-    rows: TSV has exactly one line a row (the terms' own line breaks are escaped) after the header."""
+    rows: TSV has exactly one line a row (the terms' own line breaks are escaped) after the header.
+
+    Oxigraph's serialisers write to any object with ``write(bytes)``, as this one and ``_Chunks``;
+    pyoxigraph's stubs ask for ``typing.IO[bytes]``, hence the ``type: ignore[arg-type]`` where
+    they are given one."""
 
     def __init__(self, rows: int) -> None:
         self.rows = rows
@@ -188,7 +192,7 @@ def answer(store, text: str, accept: str, max_rows: int, send) -> None:
                 # before anything is sent; otherwise the rows are re-read and written as asked.
                 lines = _Lines(max_rows)
                 try:
-                    result.serialize(lines, format=QueryResultsFormat.TSV)
+                    result.serialize(lines, format=QueryResultsFormat.TSV)  # type: ignore[arg-type]  # see _Lines
                 except _TooMany:
                     return send(_too_many(max_rows, "rows"))
                 send(("head", 200, media))
@@ -197,11 +201,12 @@ def answer(store, text: str, accept: str, max_rows: int, send) -> None:
                         sink.write(part)
                 else:
                     parse_query_results(b"".join(lines.parts), format=QueryResultsFormat.TSV).serialize(
-                        sink, format=target
+                        sink,  # type: ignore[arg-type]  # see _Lines
+                        format=target,
                     )
             else:
                 send(("head", 200, media))
-                result.serialize(sink, format=target)
+                result.serialize(sink, format=target)  # type: ignore[arg-type]  # see _Lines
         else:
             media = negotiate(accept, GRAPH_TYPES, "text/turtle")
             triples = result
@@ -213,7 +218,7 @@ def answer(store, text: str, accept: str, max_rows: int, send) -> None:
                         return send(_too_many(max_rows, "triples"))
             send(("head", 200, media))
             prefixes = {name: str(iri) for name, iri in PREFIXES.items()}
-            serialize(triples, sink, format=getattr(RdfFormat, GRAPH_TYPES[media]), prefixes=prefixes)
+            serialize(triples, sink, format=getattr(RdfFormat, GRAPH_TYPES[media]), prefixes=prefixes)  # type: ignore[arg-type]  # see _Lines
         sink.finish()
         send(("end",))
     except (OSError, RuntimeError, ValueError, SyntaxError) as error:
@@ -245,7 +250,7 @@ class Reply:
     status: int
     media: str
     body: bytes = b""  # a whole answer (refusals, errors, ASK)
-    chunks: Iterator[bytes] | None = None  # or a streamed one
+    chunks: Generator[bytes, None, None] | None = None  # or a streamed one
 
 
 class WorkerPool:
@@ -316,7 +321,7 @@ class WorkerPool:
         _, status, media = message
         return Reply(status, media, chunks=self._stream(worker, deadline))
 
-    def _stream(self, worker, deadline: float) -> Iterator[bytes]:
+    def _stream(self, worker, deadline: float) -> Generator[bytes, None, None]:
         """The chunks of a streamed answer; the worker goes back to the pool when the answer is
         complete, and is replaced when it is not (time limit, or a reader that went away)."""
         finished = False
@@ -418,6 +423,7 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
             self.end_headers()
             size, note = 0, ""
             chunks = reply.chunks
+            assert chunks is not None, "a streamed reply has its chunks"  # _query sends the others whole
             try:
                 for chunk in chunks:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from graph.errors import OutputError, SocieuxError
@@ -94,7 +95,7 @@ def store_for(graph_file: Path) -> Path:
     return Path(graph_file)
 
 
-def substitutions(bound: dict[str, object]) -> dict:
+def substitutions(bound: Mapping[str, object]) -> dict:
     from pyoxigraph import Literal, NamedNode, Variable
     from rdflib import URIRef
 
@@ -123,16 +124,17 @@ def oxigraph_answer(result, query: NamedQuery) -> Answer:
     with ``pyoxigraph.parse_query_results``."""
     from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
 
-    shown = {"multi_valued": query.multi_valued, "prefixes": query_prefixes(query.text, PREFIXES)}
+    multi, prefixes = query.multi_valued, query_prefixes(query.text, PREFIXES)
     if isinstance(result, QueryBoolean):
-        return Answer("ASK", ["boolean"], boolean=bool(result), **shown)
+        return Answer("ASK", ["boolean"], boolean=bool(result), multi_valued=multi, prefixes=prefixes)
     if isinstance(result, QuerySolutions):
-        return Answer("SELECT", [v.value for v in result.variables], result, **shown)
-    prefixes = shown["prefixes"]
+        return Answer("SELECT", [v.value for v in result.variables], result, multi_valued=multi, prefixes=prefixes)
     return Answer(
         "CONSTRUCT",
-        write_graph=lambda out: serialize(result, out, format=RdfFormat.TURTLE, prefixes=prefixes),
-        **shown,
+        # pyoxigraph writes to any object with write(bytes); its stub asks for typing.IO[bytes]
+        write_graph=lambda out: serialize(result, out, format=RdfFormat.TURTLE, prefixes=prefixes),  # type: ignore[arg-type]
+        multi_valued=multi,
+        prefixes=prefixes,
     )
 
 
@@ -147,8 +149,10 @@ def run_query_store(
     if isinstance(result, QueryBoolean):
         return QueryResult("ASK", ["boolean"], [{"boolean": str(bool(result)).lower()}], bool(result))
     if not isinstance(result, QuerySolutions):
+        triples = serialize(result, format=RdfFormat.N_TRIPLES)
+        assert triples is not None  # no output given: serialize returns the bytes
         graph = Graph()
-        graph.parse(data=serialize(result, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        graph.parse(data=triples.decode("utf-8"), format="nt")
         return QueryResult("CONSTRUCT", [], [], graph=graph)
     columns = [v.value for v in result.variables]
     return QueryResult("SELECT", columns, select_rows(columns, result, term_text, query, row_limit))

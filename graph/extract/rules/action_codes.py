@@ -41,7 +41,7 @@ def is_own_code(before: str, after: str) -> bool:
     if means.fullmatch(lowered) and after.startswith(","):
         return True
     subject = subject_pattern.search(lowered)
-    return bool(subject) and any(
+    return subject is not None and any(
         re.search(rf"\b{re.escape(cue)}\b", lowered[subject.end() :]) for cue in roles().own_code
     )
 

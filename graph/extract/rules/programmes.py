@@ -183,7 +183,7 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
             continue
         cue = _has_cue(doc, min(start, i), max(end, i + 1), sent)
         name = _accept(_name(doc, start, end)) if cue else None
-        if name is None:
+        if not cue or name is None:
             continue
         seen.update(range(start, end))
         span = doc[start:end]

@@ -185,6 +185,7 @@ def spelling_component(doc: Doc) -> Doc:
             continue
         if not _stands_alone(doc, i) or not _in_country_slot(doc, i, countries):
             continue
+        assert near is not None, "a hit is an expert noun or a country reading"
         label, alpha3, name = near
         new_ents.append(Span(doc, i, i + 1, label=label, span_id=alpha3))
         detail = f"{token.text!r} read as {name!r} ({alpha3})"

@@ -20,15 +20,9 @@ HEADER = (
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def project(built_project) -> Path:
     """A folder laid out like the project: seeds/ and a build into exports/ made with no arguments."""
-    folder = tmp_path_factory.mktemp("project")
-    (folder / "seeds").mkdir()
-    for path in SEED_FILES:
-        shutil.copy(path, folder / "seeds" / path.name)
-    done = run_cli("build", cwd=folder)
-    assert done.returncode == 0, done.stderr
-    return folder
+    return built_project.folder
 
 
 def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
@@ -53,9 +47,8 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     ]
 
 
-def test_build_summary_line(tmp_path):
-    done = run_cli("build", *SEED_FILES, "--out", tmp_path / "out")
-    assert done.returncode == 0, done.stderr
+def test_build_summary_line(built_project):
+    done = built_project.done
     summary = done.stdout.strip().splitlines()
     assert len(summary) == 1 and summary[0].startswith("socieux-kg: 210 actions (18 duplicates merged), 51 news items")
     assert "validated: the graph conforms" in done.stderr

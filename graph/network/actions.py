@@ -155,8 +155,8 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
         facts = []
         for prop, kind in FACTS:
             for node in sorted(objects(action, prop), key=lambda v: labels[v]):
-                key = _key(src, node)
-                facts.append(Fact(kind, key, labels[node], tuple(sorted(set(evidence.get((prop, key), ()))))))
+                node_key = _key(src, node)
+                facts.append(Fact(kind, node_key, labels[node], tuple(sorted(set(evidence.get((prop, node_key), ()))))))
         institutions = []
         involved = set()
         for institution in institutions_of:

@@ -19,7 +19,7 @@ def _xml(value: object) -> str:
 
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def _scalars(data: dict) -> list[tuple[str, object]]:
@@ -75,9 +75,13 @@ def graphml(g: nx.Graph) -> str:
     for node, data in g.nodes(data=True):
         values = "".join(f'<data key="{keys["node", k]}">{_value(v)}</data>' for k, v in _scalars(data))
         lines.append(f'    <node id="{_xml(node)}">{values}</node>')
-    edges = g.edges(keys=True, data=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
-    for source, target, key, data in edges:
-        ident = f' id="{_xml(key)}"' if key is not None else ""
+    edges = (
+        g.edges(keys=True, data=True)
+        if isinstance(g, nx.MultiGraph)
+        else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    )
+    for source, target, edge_key, data in edges:
+        ident = f' id="{_xml(edge_key)}"' if edge_key is not None else ""
         values = "".join(f'<data key="{keys["edge", k]}">{_value(v)}</data>' for k, v in _scalars(data))
         lines.append(f'    <edge source="{_xml(source)}" target="{_xml(target)}"{ident}>{values}</edge>')
     lines += ["  </graph>", "</graphml>"]
@@ -119,7 +123,11 @@ def gexf(g: nx.Graph) -> str:
         lines.append(f'      <node id="{_xml(node)}" label="{_xml(label)}">{body}</node>')
     lines.append("    </nodes>")
     lines.append("    <edges>")
-    edges = g.edges(data=True, keys=True) if g.is_multigraph() else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    edges = (
+        g.edges(data=True, keys=True)
+        if isinstance(g, nx.MultiGraph)
+        else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    )
     for number, (source, target, _, data) in enumerate(edges):
         extra = f' label="{_xml(data["label"])}"' if data.get("label") is not None else ""
         if data.get("weight") is not None:

@@ -54,11 +54,11 @@ def outline() -> tuple[tuple[int, ...], ...]:
     arcs = []
     for arc in topology["arcs"]:  # delta-encoded, quantised positions
         x = y = 0
-        points = []
+        decoded = []
         for qx, qy in arc:
             x, y = x + qx, y + qy
-            points.append((y * ky + dy, x * kx + dx))  # (latitude, longitude)
-        arcs.append(points)
+            decoded.append((y * ky + dy, x * kx + dx))  # (latitude, longitude)
+        arcs.append(decoded)
     rings = []
     for geometry in topology["objects"]["land"]["geometries"]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
@@ -73,9 +73,9 @@ def outline() -> tuple[tuple[int, ...], ...]:
                 for piece in _split_at_antimeridian(points):
                     flat: list[int] = []
                     for latitude, longitude in piece:
-                        x, y = project(latitude, longitude)
-                        if not flat or abs(x - flat[-2]) + abs(y - flat[-1]) >= 3:
-                            flat += [round(x), round(y)]
+                        px, py = project(latitude, longitude)
+                        if not flat or abs(px - flat[-2]) + abs(py - flat[-1]) >= 3:
+                            flat += [round(px), round(py)]
                     if len(flat) >= 6:
                         rings.append(tuple(flat))
     return tuple(rings)

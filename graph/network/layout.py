@@ -12,7 +12,6 @@ geographic position (``graph.network.geo``), pushed apart just enough not to ove
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
@@ -89,7 +88,7 @@ def _component(g: nx.Graph, nodes: list, radius: dict, community: dict, rng: np.
     for node in nodes:
         groups.setdefault(community.get(node, -1), []).append(node)
     # the community graph: one node per community, as big as its members, linked by their links
-    coarse = nx.Graph()
+    coarse: nx.Graph[int] = nx.Graph()
     member_of = {node: key for key, members in groups.items() for node in members}
     coarse.add_nodes_from(groups)
     for a, b, data in g.edges(nodes, data=True):
@@ -112,12 +111,12 @@ def _component(g: nx.Graph, nodes: list, radius: dict, community: dict, rng: np.
 
 def force_layout(
     g: nx.Graph,
-    size: dict[Hashable, float],
-    community: dict[Hashable, int] | None = None,
+    size: dict[str, float],
+    community: dict[str, int] | None = None,
     seed: int = SEED,
-) -> dict[Hashable, tuple[int, int]]:
+) -> dict[str, tuple[int, int]]:
     """Canvas positions (whole units) for every node of ``g``; ``size``: node radii on the canvas."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(sorted(g.nodes))
     for a, b, data in g.edges(data=True):
         weight = data.get("weight", 1)
@@ -171,8 +170,8 @@ def force_layout(
 
 
 def map_layout(
-    anchors: dict[Hashable, tuple[float, float]], size: dict[Hashable, float], steps: int = 80, reach: float = 36.0
-) -> dict[Hashable, tuple[int, int]]:
+    anchors: dict[str, tuple[float, float]], size: dict[str, float], steps: int = 80, reach: float = 36.0
+) -> dict[str, tuple[int, int]]:
     """Countries at their projected positions (``anchors``, canvas units), nudged apart where their
     discs overlap, by at most ``reach`` units: Europe's small neighbours part a little, and no
     country leaves its place on the map."""

@@ -63,7 +63,7 @@ REGIONS_UNKNOWN = "partner country unknown"
 
 def _weighted_degree(g: nx.Graph, node: str) -> float:
     return float(sum(d.get("weight", 1) for _, _, d in g.edges(node, data=True))) + (
-        float(sum(d.get("weight", 1) for _, _, d in g.in_edges(node, data=True))) if g.is_directed() else 0.0
+        float(sum(d.get("weight", 1) for _, _, d in g.in_edges(node, data=True))) if isinstance(g, nx.DiGraph) else 0.0
     )
 
 
@@ -101,12 +101,13 @@ def _cap(g: nx.Graph) -> tuple[nx.Graph, str]:
     if shown.number_of_edges() > MAX_EDGES:
         degree = dict(shown.degree())
         edges = sorted(
-            shown.edges(keys=True, data=True) if shown.is_multigraph() else shown.edges(data=True),
+            shown.edges(keys=True, data=True) if isinstance(shown, nx.MultiGraph) else shown.edges(data=True),
             key=lambda e: (-e[-1].get("weight", 1), -(degree[e[0]] + degree[e[1]]), e[0], e[1], e[-1].get("label", "")),
         )
         # every node keeps its heaviest link; the rest are taken heaviest first, the kinds of link
         # in turn where weights tie (else one kind of link crowds out the others)
-        chosen, covered = [], set()
+        chosen: list[int] = []
+        covered: set[str] = set()
         for index, e in enumerate(edges):
             if e[0] not in covered or e[1] not in covered:
                 chosen.append(index)
@@ -254,20 +255,22 @@ def _groups(shown: nx.Graph, community: dict[str, int], weight: dict[str, float]
     """The overview's groups: each community of at least MIN_GROUP nodes, named by its three
     heaviest members (actions last: their titles say least about a group); the nodes of smaller
     communities (isolated news items, pairs of actions) gathered by type."""
-    members: dict[object, list[str]] = {}
+    members: dict[int, list[str]] = {}
     for node in shown.nodes:
         members.setdefault(community.get(node, -1), []).append(node)
-    leftovers: dict[object, list[str]] = {}
-    for key in [k for k, nodes in members.items() if k == -1 or len(nodes) < MIN_GROUP]:
-        for node in members.pop(key):
+    leftovers: dict[tuple[str, str], list[str]] = {}
+    for community_key in [k for k, nodes in members.items() if k == -1 or len(nodes) < MIN_GROUP]:
+        for node in members.pop(community_key):
             leftovers.setdefault(("small", shown.nodes[node]["type"]), []).append(node)
+    # the communities (by number), then the leftovers gathered by type: ("small", type)
+    chosen: list[tuple[int | tuple[str, str], list[str]]] = [(k, members[k]) for k in sorted(members)]
+    chosen += [(k, leftovers[k]) for k in sorted(leftovers) if len(leftovers[k]) >= MIN_GROUP]
     groups = []
-    for key in sorted(members) + sorted(k for k, nodes in leftovers.items() if len(nodes) >= MIN_GROUP):
-        nodes = members[key] if key in members else leftovers[key]
+    for key, nodes in chosen:
         kinds: dict[str, int] = {}
         for n in nodes:
             kinds[shown.nodes[n]["type"]] = kinds.get(shown.nodes[n]["type"], 0) + 1
-        if key in members:
+        if not isinstance(key, tuple):  # a community
             named = sorted(nodes, key=lambda n: (shown.nodes[n]["type"] == "action", -weight[n], n))[:3]
             names = [shown.nodes[n].get("label", n) for n in named]
             names = [n if len(n) <= 28 else n[:27].rstrip() + "…" for n in names]
@@ -295,7 +298,7 @@ def _groups(shown: nx.Graph, community: dict[str, int], weight: dict[str, float]
                 "y": round(centre[1]),
                 # about as big as the place its members take (a community's members sit together;
                 # the leftovers are scattered, so their group keeps the plain size)
-                "size": round(min(max(base, 0.45 * spread), 2.5 * base) if key in members else base, 1),
+                "size": round(min(max(base, 0.45 * spread), 2.5 * base) if not isinstance(key, tuple) else base, 1),
             }
         )
     return groups
@@ -324,7 +327,7 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     layouts = {}
     if view in MAP_VIEWS:
         where = geo.positions()
-        anchors = {}
+        anchors: dict[str, tuple[float, float]] = {}
         for n in shown.nodes:
             if shown.nodes[n]["type"] != "country":  # the map views hold countries only
                 continue
@@ -356,7 +359,7 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
             colour = EU_COLOUR
         label = data.get("label", node)
         label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
-        extra = {}
+        extra: dict[str, float] = {}
         if node in layouts:
             extra["mx"], extra["my"] = layouts[node]
             extra["msize"] = map_sizes[node]

@@ -137,7 +137,7 @@ def actions_of(graph: Graphs, only: Collection[object] | None = None) -> Iterato
 def full_graph(graph: Graphs, only: Collection[object] | None = None) -> nx.MultiDiGraph:
     """Every action, institution, country, theme, type of assistance, organisation and news item."""
     src, keep = source(graph), only_terms(only)
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     institutions: dict[str, list[str]] = {}
     for action in _actions(src, keep):
         node = _add_node(src, g, action, "action")
@@ -197,7 +197,7 @@ def country_flows(graph: Graphs, only: Collection[object] | None = None) -> nx.D
     """Expert country to partner country, weighted by the number of actions (the ``country-flows``
     named query)."""
     src = source(graph)
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     _weighted(src, g, _pairs(src, _EXPERT, _PARTNER, only_terms(only)), ("country", "country"), "experts to")
     for node in g:
         g.nodes[node]["role"] = (
@@ -212,7 +212,7 @@ def expert_collaboration(graph: Graphs, only: Collection[object] | None = None) 
     """Expert countries linked when their experts worked on the same action, weighted by the number
     of such actions: which member states deploy together."""
     src = source(graph)
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     pairs = _pairs(src, _EXPERT, _EXPERT, only_terms(only), symmetric=True)
     _weighted(src, g, pairs, ("country", "country"), "worked together")
     return g
@@ -221,7 +221,7 @@ def expert_collaboration(graph: Graphs, only: Collection[object] | None = None) 
 def institutions_themes(graph: Graphs, only: Collection[object] | None = None) -> nx.Graph:
     """Partner institutions and the themes of their actions, weighted by the number of actions."""
     src = source(graph)
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     pairs = _pairs(src, _INSTITUTION, _THEME, only_terms(only))
     _weighted(src, g, pairs, ("institution", "theme"), "theme of its actions")
     return g
@@ -230,7 +230,7 @@ def institutions_themes(graph: Graphs, only: Collection[object] | None = None) -
 def action_chains(graph: Graphs, only: Collection[object] | None = None) -> nx.DiGraph:
     """Actions linked by references; a code whose action is not in the graph is a node of its own."""
     src, keep = source(graph), only_terms(only)
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     for action in _actions(src, keep):
         linked = set()
         for prop, label in RELATIONS.items():
@@ -296,7 +296,7 @@ def _undirected(g: nx.Graph) -> nx.Graph:
     analytics read only ``weight``), sharing their values with ``g``."""
     if not (g.is_directed() or g.is_multigraph()):
         return g
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(g.nodes(data=True))
     simple.add_edges_from(g.edges(data=True))
     return simple

@@ -18,7 +18,7 @@ from weakref import WeakValueDictionary
 from rdflib import Graph
 
 from graph.rdf import terms
-from graph.rdf.triples import Objects, TripleSet
+from graph.rdf.triples import TripleSet
 
 TRUE = terms.literal(True)
 
@@ -34,8 +34,9 @@ class Source:
         self._spo = triples.subject_index()
         self._text: dict[str, str] = {}
 
-    def objects(self, subject: str, predicate: str) -> Objects:
-        """The objects of a subject and predicate, as term text, in the graph's order."""
+    def objects(self, subject: str, predicate: str) -> Collection[str]:
+        """The objects of a subject and predicate, as term text, in the graph's order (empty when
+        there are none)."""
         return self._spo.get(subject, {}).get(predicate, ())
 
     def value(self, subject: str, predicate: str) -> str | None:

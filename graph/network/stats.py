@@ -48,12 +48,12 @@ class Table:
 
 
 def _count(src: Source, prop: str, label_prop: str) -> list[list[object]]:
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for action in src.subjects(_TYPE, _ACTION):
         for value in set(src.objects(action, prop)):
             counts[value] += 1
-    rows = [[_label(src, v, label_prop), counts[v]] for v in counts]
-    return sorted(rows, key=lambda r: (-r[1], r[0]))
+    rows = sorted(((_label(src, v, label_prop), counts[v]) for v in counts), key=lambda r: (-r[1], r[0]))
+    return [list(r) for r in rows]
 
 
 def _label(src: Source, node: str, prop: str) -> str:
@@ -64,7 +64,7 @@ def _label(src: Source, node: str, prop: str) -> str:
 def _institutions(src: Source) -> list[list[object]]:
     """Partner institutions with their country (the English short name; empty when unknown), so
     that the several "Ministry of Health" rows can be told apart."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for action in src.subjects(_TYPE, _ACTION):
         for value in set(src.objects(action, _INSTITUTION)):
             counts[value] += 1
@@ -72,8 +72,8 @@ def _institutions(src: Source) -> list[list[object]]:
     for institution, count in counts.items():
         country = src.value(institution, _COUNTRY)
         name = _label(src, country, _PREF) if country is not None else ""
-        rows.append([_label(src, institution, _PREF), name, count])
-    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+        rows.append((_label(src, institution, _PREF), name, count))
+    return [list(r) for r in sorted(rows, key=lambda r: (-r[2], r[0], r[1]))]
 
 
 def tables(graph: TripleSet | Graph | Source, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
@@ -131,7 +131,7 @@ def flows_svg(flows: nx.DiGraph) -> str:
     Every number is a number of actions, as in the ``country-flows`` query: a band's is the actions
     with both countries, a country's the distinct actions of all its bands (an action with experts
     from two countries counts once for its partner country)."""
-    behind: dict[str, set] = {}
+    behind: dict[tuple[str, str], set[str]] = {}  # ("expert" or "partner", country) → actions
     for origin, target, data in flows.edges(data=True):
         behind.setdefault(("expert", origin), set()).update(data.get("actions", ()))
         behind.setdefault(("partner", target), set()).update(data.get("actions", ()))

@@ -294,7 +294,8 @@ def _list_queries(queries) -> None:
 def validate(graph_file: Path, engine: str) -> None:
     """Check a graph against the SHACL shapes of ontology/shapes.ttl.
 
-    Prints each violation on a line; exits 0 when the graph conforms, 1 when it does not.
+    Prints each violation on a line; exits 0 when the graph conforms, 1 when it does not, and 2
+    when the graph cannot be read (as pySHACL's command line does).
     """
     from graph.errors import SocieuxError
     from graph.rdf.validate import validate as shacl
@@ -503,20 +504,18 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
     "--data",
     "data",
     type=click.Path(path_type=Path),
-    default=Path("tests/data/annotated.jsonl"),
-    show_default=True,
-    help="Annotated development set (JSON Lines).",
+    default=None,
+    help="Annotated development set (JSON Lines).  [default: the project's tests/data/annotated.jsonl]",
 )
 @click.option(
     "--seeds",
     type=click.Path(path_type=Path),
-    default=DEFAULT_SEEDS,
-    show_default=True,
-    help="Folder of the seed documents the set refers to.",
+    default=None,
+    help="Folder of the seed documents the set refers to.  [default: seeds/ here, else the project's seeds/]",
 )
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every wrong or missing value.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
+def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: bool) -> None:
     """Score the `actions` table against an annotated development set.
 
     Builds the graph from the documents the set refers to, runs the `actions` query and prints
@@ -530,7 +529,11 @@ def evaluate(data: Path, seeds: Path, show_errors: bool, as_json: bool) -> None:
     from graph.errors import SocieuxError
     from graph.evaluate import SET_FIELDS, format_scores
     from graph.evaluate import evaluate as run_evaluation
+    from graph.vocab import ontology_dir
 
+    project = ontology_dir().parent  # the checkout the package was installed from
+    data = data or project / "tests" / "data" / "annotated.jsonl"
+    seeds = seeds or (DEFAULT_SEEDS if DEFAULT_SEEDS.is_dir() else project / "seeds")
     try:
         scores, missing = run_evaluation(data, seeds)
     except SocieuxError as error:

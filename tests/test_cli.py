@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import SEED_FILES, run_cli, write
+from graph.cli import main
+from tests.conftest import ROOT, SEED_FILES, run_cli, write
 
 HEADER = (
     "action,title,action_code,partner_institution,partner_institution_acronym,partner_country,"
@@ -122,9 +125,34 @@ def test_validate_exit_codes(project, tmp_path):
 
 
 def test_every_command_has_help():
-    for command in ([], ["build"], ["query"], ["validate"], ["viz"], ["stats"], ["evaluate"]):
-        done = run_cli(*command, "--help")
-        assert done.returncode == 0 and "Usage:" in done.stdout and len(done.stdout) > 200
+    commands = [[], *([name] for name in sorted(main.commands))]
+    assert len(commands) >= 9
+    for command in commands:
+        done = CliRunner().invoke(main, [*command, "--help"])
+        assert done.exit_code == 0 and "Usage:" in done.output and len(done.output) > 200, command
+
+
+def documented_exit_codes() -> dict[int, str]:
+    """The README's table of exit codes."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| code | meaning |") :].split("\n\n", 1)[0]
+    return {int(code): meaning for code, meaning in re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M)}
+
+
+# one command a code, run as a user runs it; 130 (Ctrl-C) is tests/test_kill.py's SIGINT case
+EXIT_CASES = {
+    0: (["query", "--list"], ""),
+    1: (["query", "no-such-query"], "socieux-kg: error: 'no-such-query' is not a named query"),
+    2: (["query", "actions", "--no-such-option"], "No such option"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(EXIT_CASES))
+def test_each_documented_exit_code(project, code):
+    assert set(documented_exit_codes()) == {*EXIT_CASES, 130}
+    args, said = EXIT_CASES[code]
+    done = run_cli(*args, cwd=project)
+    assert done.returncode == code and said in done.stderr and "Traceback" not in done.stderr
 
 
 BAD_INPUTS = {

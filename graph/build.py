@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,13 +16,12 @@ from graph.build_report import BuildReport
 from graph.collector import collector_paused
 from graph.errors import InputError, OutputError, SocieuxError
 from graph.rdf import serialise
-from graph.rdf.mapping import build_graph
 from graph.rdf.triples import TripleSet
 from graph.read.assistance import AssistanceTypeMatcher
 from graph.read.merge import merge_documents
 from graph.read.reader import DocumentReader, read_document
 from graph.read.records import Document
-from graph.workers import ForkedPool, can_fork
+from graph.workers import ForkedPool, can_fork, large_input
 
 GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
@@ -118,13 +118,18 @@ def build(
     clash = {n for n in names if names.count(n) > 1}
     if clash:
         raise InputError(sorted(clash)[0], "two input documents share this file name; sources would be ambiguous")
-    from graph.extract.run import Extractor, news_countries
-
     matcher = AssistanceTypeMatcher.default()
     reader = DocumentReader(matcher)
     documents = []
-    # on large inputs, worker processes extract each document's texts while the next ones are read
-    with Extractor.for_documents(files, jobs) as extractor:
+    with ExitStack() as stack:
+        # on large inputs, worker processes extract each document's texts while the next ones are
+        # read; on small ones the documents are read first, so that a bad one is reported before
+        # spaCy is even loaded
+        extractor = None
+        if large_input(files):
+            from graph.extract.run import Extractor
+
+            extractor = stack.enter_context(Extractor(jobs, parallel=True))
         for path in files:
             doc = read_document(path, reader)
             progress(
@@ -132,12 +137,18 @@ def build(
                 f"{doc.non_blank_lines} non-blank lines"
             )
             documents.append(doc)
-            extractor.read_ahead(doc)
+            if extractor is not None:
+                extractor.read_ahead(doc)
         merged = merge_documents(documents, matcher)
         progress(
             f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
             f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
         )
+        from graph.extract.run import Extractor, news_countries
+        from graph.rdf.mapping import build_graph
+
+        if extractor is None:
+            extractor = stack.enter_context(Extractor(jobs, parallel=False))
         extraction = extractor.extract(merged.actions, progress)
     extraction.news_countries = news_countries(merged.news)
     graph = build_graph(merged, extraction)

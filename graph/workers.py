@@ -11,8 +11,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 
 def can_fork() -> bool:
@@ -68,3 +69,11 @@ def _end_with(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.2)
     os._exit(1)
+
+
+PARALLEL_BYTES = 1_000_000  # documents of this size hold about 5,000 texts: worth worker processes
+
+
+def large_input(paths: Iterable[Path]) -> bool:
+    """Whether documents are large enough for extraction workers (which then read ahead)."""
+    return sum(path.stat().st_size for path in paths if path.is_file()) >= PARALLEL_BYTES

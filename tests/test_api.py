@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from graph.api import KnowledgeGraph, UnknownValue
+from graph.rdf.serialise import turtle
 from graph.sparql.query import named_queries, run_query
 
 
 @pytest.fixture(scope="module")
 def kg(seed_build, tmp_path_factory):
     path = tmp_path_factory.mktemp("api") / "socieux.ttl"
-    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    path.write_text(turtle(seed_build.triples), encoding="utf-8")
     return KnowledgeGraph.load(path)
 
 

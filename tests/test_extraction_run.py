@@ -68,7 +68,9 @@ def test_a_bad_document_read_while_workers_extract_stops_them_and_names_the_file
     for path in SEED_FILES:
         shutil.copy(path, tmp_path / path.name)
     (tmp_path / "zz-broken.txt").write_bytes(SEED_FILES[1].read_bytes() + b"\x00\x01")
-    monkeypatch.setattr(run, "PARALLEL_BYTES", 0)  # workers whatever the size
+    from graph import workers
+
+    monkeypatch.setattr(workers, "PARALLEL_BYTES", 0)  # workers whatever the size
     before = set(multiprocessing.active_children())
     with pytest.raises(InputError, match=r"zz-broken\.txt:\d+: binary data"):
         build([tmp_path], validate=False, jobs=2)

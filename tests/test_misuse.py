@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from graph.rdf.serialise import turtle
 from graph.sparql.page import query_page
 from graph.sparql.server import Limits, WorkerPool, make_handler
 from graph.sparql.store import write_store
@@ -73,7 +74,7 @@ def loaded(seed_build, tmp_path_factory):
     """An endpoint whose limits only a broken server would reach under this load, so that a 503
     says something is wrong rather than that the machine is busy."""
     folder = tmp_path_factory.mktemp("loaded")
-    write_store(seed_build.graph.serialize(format="turtle"), folder / "store")
+    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=60.0, max_rows=1000, max_body=20_000, queue_wait=60.0)
     pool = WorkerPool(folder / "store", 2, limits)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, query_page({})))

@@ -10,6 +10,7 @@ import pytest
 from graph.api import KnowledgeGraph
 from graph.errors import SocieuxError
 from graph.extract.gazetteer import load_gazetteer
+from graph.rdf.serialise import turtle
 from graph.sparql.query import named_queries, resolve_query, run_query
 
 
@@ -105,7 +106,7 @@ def test_institution_by_acronym(seed_build, facts):
 
 def test_notebook_facade(seed_build, tmp_path):
     path = tmp_path / "g.ttl"
-    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    path.write_text(turtle(seed_build.triples), encoding="utf-8")
     kg = KnowledgeGraph.load(path)
     assert len(kg) == len(seed_build.graph)
     assert "actions" in kg.queries()
@@ -191,6 +192,6 @@ def test_themes_types_institutions_news_and_field_lines(seed_build, facts):
 
 def test_notebook_dataframe(seed_build, tmp_path):
     path = tmp_path / "g.ttl"
-    path.write_text(seed_build.graph.serialize(format="turtle"), encoding="utf-8")
+    path.write_text(turtle(seed_build.triples), encoding="utf-8")
     frame = KnowledgeGraph.load(path).dataframe("expert-countries")
     assert list(frame.columns) == ["country", "name", "eu_member", "actions"] and len(frame) > 20

@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from graph.namespaces import ID
+from graph.rdf.serialise import turtle
 from graph.sparql.query import graph_answer, named_queries
 from graph.sparql.results import write_answer
 from graph.sparql.store import oxigraph_answer, store_answer, write_store
@@ -25,9 +26,9 @@ from tests.conftest import ROOT
 def graph_file(seed_build, tmp_path_factory):
     """The seed graph as a build leaves it: socieux.ttl with its Oxigraph store beside it."""
     folder = tmp_path_factory.mktemp("queried")
-    turtle = seed_build.graph.serialize(format="turtle")
-    (folder / "socieux.ttl").write_text(turtle, encoding="utf-8")
-    write_store(turtle, folder / "store")
+    text = turtle(seed_build.triples)
+    (folder / "socieux.ttl").write_text(text, encoding="utf-8")
+    write_store(text, folder / "store")
     return folder / "socieux.ttl"
 
 

@@ -20,6 +20,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
+from graph.rdf.serialise import turtle
 from graph.sparql.page import query_page
 from graph.sparql.query import named_queries, run_query
 from graph.sparql.server import Limits, WorkerPool, make_handler
@@ -32,7 +33,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @pytest.fixture(scope="module")
 def endpoint(seed_build, tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
-    write_store(seed_build.graph.serialize(format="turtle"), folder / "store")
+    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=2.0, max_rows=1000, max_body=20_000, queue_wait=10)
     pool = WorkerPool(folder / "store", 2, limits)
     examples = {name: q.text for name, q in named_queries().items() if not q.parameters}
@@ -179,7 +180,7 @@ def test_answers_stream_in_chunks_and_say_what_oxigraph_says(endpoint, seed_buil
       UNION { BIND (BNODE("b") AS ?s) BIND (<http://example.org/p> AS ?p) BIND ("a\\ttab and\\na line" AS ?o) }
       OPTIONAL { ?s <http://example.org/none> ?none }
     }"""
-    write_store(seed_build.graph.serialize(format="turtle"), tmp_path / "store")
+    write_store(turtle(seed_build.triples), tmp_path / "store")
     store = open_store(tmp_path / "store")
     for fmt, media in [("JSON", "application/sparql-results+json"), ("XML", "application/sparql-results+xml")]:
         status, headers, body = get(endpoint, query, media)
@@ -206,7 +207,7 @@ def test_answers_stream_in_chunks_and_say_what_oxigraph_says(endpoint, seed_buil
 def uncapped(seed_build, tmp_path_factory):
     """An endpoint with no row cap (--max-rows 0): answers stream from their first row."""
     folder = tmp_path_factory.mktemp("uncapped")
-    write_store(seed_build.graph.serialize(format="turtle"), folder / "store")
+    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=3.0, max_rows=0, max_body=20_000, queue_wait=30)
     pool = WorkerPool(folder / "store", 1, limits)
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, b""))

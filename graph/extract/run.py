@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from graph.extract.facts import (
     ActionFacts,
@@ -54,7 +53,6 @@ def news_countries(news: list[NewsItem]) -> dict[str, list[str]]:
 
 
 PARALLEL_TEXTS = 5_000  # below this many texts one process is faster than starting workers
-PARALLEL_BYTES = 1_000_000  # documents of this size hold about that many texts
 
 
 def default_jobs() -> int:
@@ -94,12 +92,6 @@ class Extractor:
         self._pending: list[tuple[list[Text], Future]] = []
         self._found: dict[Text, list[Finding]] = {}
         self._asked: set[Text] = set()
-
-    @classmethod
-    def for_documents(cls, paths: Iterable[Path], jobs: int | None = None) -> Extractor:
-        """An extractor with workers when the documents are large enough to be worth them."""
-        size = sum(path.stat().st_size for path in paths if path.is_file())
-        return cls(jobs, parallel=size >= PARALLEL_BYTES)
 
     def __enter__(self) -> Extractor:
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -54,13 +56,23 @@ class BuiltProject:
 def built_project(tmp_path_factory) -> BuiltProject:
     """A folder laid out like the project, seeds/ a copy of the seeds, and the build the README's
     first command makes there: ``socieux-kg build`` with no arguments, in a subprocess as a user runs
-    it (with PYTHONHASHSEED=1, see test_graph). Made once a session; tests only read it (a test that
-    changes outputs copies them first)."""
-    folder = tmp_path_factory.mktemp("project")
-    (folder / "seeds").mkdir()
-    for path in SEED_FILES:
-        shutil.copy(path, folder / "seeds" / path.name)
-    done = run_cli("build", cwd=folder, env={"PYTHONHASHSEED": "1"})
+    it (with PYTHONHASHSEED=1, see test_graph). Made once a test run, shared by pytest-xdist's worker
+    processes (the first to ask builds, under a file lock); tests only read it (a test that changes
+    outputs copies them first)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / "built-project"
+    record = root / "built-project.json"
+    with open(root / "built-project.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            (folder / "seeds").mkdir(parents=True)
+            for path in SEED_FILES:
+                shutil.copy(path, folder / "seeds" / path.name)
+            done = run_cli("build", cwd=folder, env={"PYTHONHASHSEED": "1"})
+            record.write_text(json.dumps([done.args, done.returncode, done.stdout, done.stderr]), encoding="utf-8")
+        done = subprocess.CompletedProcess(*json.loads(record.read_text(encoding="utf-8")))
     assert done.returncode == 0, done.stderr
     return BuiltProject(folder, done)
 

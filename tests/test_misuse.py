@@ -1,5 +1,5 @@
 """The endpoint under misuse: no request leaves the process whatever SERVICE or LOAD asks for, and
-parallel clients on loopback (8 clients, 2,000 requests) get every valid query answered right and
+parallel clients on loopback (8 clients, 1,000 requests) get every valid query answered right and
 every invalid one refused with its 4xx. A 503 (time limit or busy) is honest only for work that
 reached a worker; it is counted and reported apart, never taken for a refusal or an answer."""
 
@@ -86,6 +86,9 @@ def loaded(seed_build, tmp_path_factory):
     pool.close()
 
 
+REQUESTS = 1000  # a tenth of them invalid, too big or forbidden
+
+
 def test_load_of_parallel_clients(loaded, seed_build):
     extraction = seed_build.report.extraction
     valid = {  # the answers, computed from the records and facts
@@ -96,7 +99,7 @@ def test_load_of_parallel_clients(loaded, seed_build):
     pids = [os.getpid(), *worker_pids()]
     memory_before = sum(rss_kib(p) for p in pids)
     plan = []  # (query, expected status, valid?) for each request, the same every run
-    for n in range(2000):
+    for n in range(REQUESTS):
         if n % 10 == 9:
             query, status = [TOO_BIG, *INVALID][(n // 10) % (len(INVALID) + 1)]
             plan.append((query, status, query == TOO_BIG[0]))
@@ -132,10 +135,10 @@ def test_load_of_parallel_clients(loaded, seed_build):
     elapsed = time.perf_counter() - started
     memory_after = sum(rss_kib(p) for p in [os.getpid(), *worker_pids()])
     print(
-        f"\nload: 2000 requests from 8 clients in {elapsed:.1f} s ({2000 / elapsed:.0f} req/s), "
+        f"\nload: {REQUESTS} requests from 8 clients in {elapsed:.1f} s ({REQUESTS / elapsed:.0f} req/s), "
         f"{counts}, memory {memory_before // 1024} -> {memory_after // 1024} MiB"
     )
     assert not problems, problems[:5]
-    assert sum(counts.values()) == 2000
+    assert sum(counts.values()) == REQUESTS
     assert counts["refused as expected"] >= sum(1 for _, status, _ in plan if status in (400, 403))
     assert memory_after < memory_before + 200 * 1024  # bounded: under 200 MiB of growth

@@ -18,7 +18,6 @@ from graph.build import build
 from graph.namespaces import SOCX
 from graph.network import pages
 from graph.network.actions import action_facts
-from graph.network.outputs import network_outputs
 from graph.network.projection import VIEWS, actions_behind, project
 from graph.sparql.query import named_queries, run_query
 from tests.conftest import write
@@ -30,13 +29,9 @@ def debian_chromium():
 
 
 @pytest.fixture(scope="module")
-def written(seed_build, tmp_path_factory):
-    """The views as the build writes them."""
-    folder = tmp_path_factory.mktemp("views")
-    for name, text in network_outputs(seed_build.triples).items():
-        if name.startswith("views/"):
-            (folder / name.removeprefix("views/")).write_text(text, encoding="utf-8")
-    return folder
+def written(built_project):
+    """The views as `socieux-kg build` writes them."""
+    return built_project.exports / "views"
 
 
 @pytest.fixture(scope="module")

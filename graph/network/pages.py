@@ -319,7 +319,9 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     raw = {n: 8 + 5 * math.sqrt(weight[n]) for n in shown.nodes}
     shrink = (MAX_SIZE - 8) / (max(raw.values()) - 8) if raw and max(raw.values()) > MAX_SIZE else 1
     sizes = {n: round(8 + (raw[n] - 8) * shrink, 2) for n in shown.nodes}
-    positions = force_layout(shown, sizes, analytics.community)
+    # an ellipse (an action code) is as wide as its label, about three times its size
+    footprint = {n: sizes[n] * (3 if STYLE[shown.nodes[n]["type"]][0] == "ellipse" else 1) for n in shown.nodes}
+    positions = force_layout(shown, footprint, analytics.community)
     # on the map, smaller nodes: Europe is crowded and the map is what must be seen
     heaviest = max(weight.values(), default=1) or 1
     map_sizes = {n: _map_size(weight[n], heaviest) for n in shown.nodes}

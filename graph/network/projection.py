@@ -287,7 +287,7 @@ class Analytics:
 
 
 ANALYSIS_NODES = 1500  # betweenness and communities run on at most this many best-connected nodes
-BETWEENNESS_WORK = 2_000_000  # sampled sources × (nodes + edges): bounds the sampled betweenness
+BETWEENNESS_WORK = 500_000  # sampled sources × (nodes + edges): bounds the sampled betweenness
 
 
 def _undirected(g: nx.Graph) -> nx.Graph:

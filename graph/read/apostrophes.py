@@ -35,6 +35,8 @@ def is_possessive(word: str) -> bool:
 
 def repair_apostrophes(text: str) -> tuple[str, bool]:
     """Put back the apostrophes that a page's encoding turned into ``?``; say whether any was."""
+    if "?" not in text:  # most text: nothing to look for
+        return text, False
     repaired, count = _LOST_APOSTROPHE.subn("\u2019", text)
     return repaired, count > 0
 

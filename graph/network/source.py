@@ -13,7 +13,6 @@ with ``text()``, decoded once each.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from weakref import WeakValueDictionary
 
 from rdflib import Graph
 
@@ -67,8 +66,7 @@ def only_terms(only: Collection[object] | None) -> set[str] | None:
     return None if only is None else {term(a) for a in only}
 
 
-_INDEXED: WeakValueDictionary[int, Source] = WeakValueDictionary()
-_KEEP: dict[int, tuple[Graph, int, Source]] = {}  # the last rdflib graph indexed, with its size
+_LAST: dict[int, tuple[Graph, int, Source]] = {}  # the last rdflib graph indexed, with its size
 
 
 def source(graph: TripleSet | Graph | Source) -> Source:
@@ -78,11 +76,11 @@ def source(graph: TripleSet | Graph | Source) -> Source:
         return graph
     if isinstance(graph, TripleSet):
         return Source(graph)
-    kept = _KEEP.get(0)
+    kept = _LAST.get(0)
     if kept is not None and kept[0] is graph and kept[1] == len(graph):
         return kept[2]
     indexed = Source(TripleSet.from_rdflib(graph))
-    _KEEP[0] = (graph, len(graph), indexed)
+    _LAST[0] = (graph, len(graph), indexed)
     return indexed
 
 

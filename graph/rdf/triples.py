@@ -6,7 +6,7 @@ build collects its triples here instead, each term as its N-Triples text (:mod:`
 in a subject → predicate → objects index. The build's own readers (the serialisations, SHACL
 validation) use the native methods, on term text; the rdflib-style read methods (``triples``,
 ``subjects``, ``objects``, ``value``...) take and give rdflib terms, made on demand and kept, for
-code written against rdflib's ``Graph`` (the network views, tests). ``to_rdflib()`` gives a full
+code written against rdflib's ``Graph`` (tests, the SHACL engine's generic reads). ``to_rdflib()`` gives a full
 rdflib ``Graph`` where one is wanted (the API, tests, SPARQL on rdflib).
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -59,9 +60,7 @@ def built_project(tmp_path_factory) -> BuiltProject:
     it (with PYTHONHASHSEED=1, see test_graph). Made once a test run, shared by pytest-xdist's worker
     processes (the first to ask builds, under a file lock); tests only read it (a test that changes
     outputs copies them first)."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above each worker's own
+    root = shared_folder(tmp_path_factory)
     folder = root / "built-project"
     record = root / "built-project.json"
     with open(root / "built-project.lock", "w") as lock:
@@ -77,6 +76,22 @@ def built_project(tmp_path_factory) -> BuiltProject:
     return BuiltProject(folder, done)
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder all of pytest-xdist's workers of this run see (each worker's own otherwise)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
 @pytest.fixture(scope="session")
-def seed_build() -> BuildResult:
-    return build(SEED_FILES, validate=False)
+def seed_build(tmp_path_factory) -> BuildResult:
+    """The seed graph built in process (no outputs written), once a run: the first worker to ask
+    builds it, under a file lock, and leaves it pickled for the others."""
+    root = shared_folder(tmp_path_factory)
+    pickled = root / "seed-build.pickle"
+    with open(root / "seed-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if pickled.exists():
+            return pickle.loads(pickled.read_bytes())
+        result = build(SEED_FILES, validate=False)
+        pickled.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result

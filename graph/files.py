@@ -16,25 +16,12 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` (text, bytes, or text in pieces) to ``path`` so that readers see the old file
     or the new one, never a part."""
     pieces: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise OutputError(f"{path.parent}: cannot write there: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for piece in pieces:
-                stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    def write(stream: BinaryIO) -> None:
+        for piece in pieces:
+            stream.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+
+    write_atomic_with(path, write)
 
 
 def check_writable(folder: Path, create: bool = True) -> None:

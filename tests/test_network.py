@@ -17,6 +17,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
+from bench.views import CHROMIUM_ARGS
 from graph.build import build
 from graph.namespaces import SOCX
 from graph.network import files as network_files
@@ -285,18 +286,8 @@ def test_a_filtered_projection_keeps_only_the_actions_given(small):
 # (tests/test_server.py drives its pages with these; the network pages are in tests/test_views.py)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--proxy-server=http://127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-]
+# headless, and not even loopback is let through the dead proxy (it is by default)
+FLAGS = ["--headless", *CHROMIUM_ARGS, "--proxy-bypass-list=<-loopback>"]
 
 
 def chromium(tmp_path: Path, *args: str, loopback: bool = False) -> subprocess.CompletedProcess:

@@ -11,18 +11,11 @@ from urllib.parse import urlencode
 import pytest
 from rdflib import Graph
 
+from bench.views import CHROMIUM_ARGS
 from tests.test_server import endpoint, http  # noqa: F401 - the endpoint fixture
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--proxy-server=http://127.0.0.1:9",  # anything but loopback goes to a dead proxy
-]
+FLAGS = CHROMIUM_ARGS  # anything but loopback (the endpoint under test) goes to a dead proxy
 NEWS_TITLES = (
     "SELECT ?news ?title WHERE { ?news a <https://w3id.org/socieux-kg/ontology#NewsItem> ; "
     "<http://purl.org/dc/terms/title> ?title } ORDER BY ?title"

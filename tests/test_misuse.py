@@ -12,18 +12,15 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from graph.rdf.serialise import turtle
 from graph.sparql.page import query_page
-from graph.sparql.server import Limits, WorkerPool, make_handler
-from graph.sparql.store import write_store
+from graph.sparql.server import Limits
 from tests.test_guard import encodings, service_queries
-from tests.test_server import ACTIONS, endpoint, http  # noqa: F401 - the endpoint fixture
+from tests.test_server import ACTIONS, endpoint, http, serving  # noqa: F401 - the endpoint fixture
 
 NEWS = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#NewsItem> }"
 EXPERTS = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a <https://w3id.org/socieux-kg/ontology#expertCountry> ?c }"
@@ -73,17 +70,9 @@ def test_no_request_leaves_the_process(endpoint):  # noqa: F811
 def loaded(seed_build, tmp_path_factory):
     """An endpoint whose limits only a broken server would reach under this load, so that a 503
     says something is wrong rather than that the machine is busy."""
-    folder = tmp_path_factory.mktemp("loaded")
-    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=60.0, max_rows=1000, max_body=20_000, queue_wait=60.0)
-    pool = WorkerPool(folder / "store", 2, limits)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, query_page({})))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    pool.close()
+    with serving(seed_build, tmp_path_factory.mktemp("loaded"), limits, 2, query_page({})) as url:
+        yield url
 
 
 REQUESTS = 1000  # a tenth of them invalid, too big or forbidden

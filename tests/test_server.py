@@ -13,7 +13,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -30,21 +33,28 @@ ACTIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ont
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+@contextmanager
+def serving(seed_build, folder: Path, limits: Limits, workers: int, page: bytes) -> Iterator[str]:
+    """The seed graph's store served on loopback with these limits: the endpoint's URL."""
+    write_store(turtle(seed_build.triples), folder / "store")
+    pool = WorkerPool(folder / "store", workers, limits)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, page))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
+
+
 @pytest.fixture(scope="module")
 def endpoint(seed_build, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=2.0, max_rows=1000, max_body=20_000, queue_wait=10)
-    pool = WorkerPool(folder / "store", 2, limits)
     examples = {name: q.text for name, q in named_queries().items() if not q.parameters}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, query_page(examples)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    pool.close()
+    with serving(seed_build, tmp_path_factory.mktemp("served"), limits, 2, query_page(examples)) as url:
+        yield url
 
 
 def http(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
@@ -206,17 +216,9 @@ def test_answers_stream_in_chunks_and_say_what_oxigraph_says(endpoint, seed_buil
 @pytest.fixture(scope="module")
 def uncapped(seed_build, tmp_path_factory):
     """An endpoint with no row cap (--max-rows 0): answers stream from their first row."""
-    folder = tmp_path_factory.mktemp("uncapped")
-    write_store(turtle(seed_build.triples), folder / "store")
     limits = Limits(time_limit=3.0, max_rows=0, max_body=20_000, queue_wait=30)
-    pool = WorkerPool(folder / "store", 1, limits)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, b""))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    pool.close()
+    with serving(seed_build, tmp_path_factory.mktemp("uncapped"), limits, 1, b"") as url:
+        yield url
 
 
 def test_without_a_cap_answers_stream_and_the_time_limit_cuts_them_honestly(uncapped, seed_build):

@@ -39,15 +39,6 @@ def test_every_shape_targets_nodes_of_the_seed_graph(seed_build, shapes):
         assert focus_nodes(seed_build.graph, shapes, shape), f"{shape} targets nothing: it would pass vacuously"
 
 
-def copy_of(graph: Graph) -> Graph:
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    for triple in graph:
-        copy.add(triple)
-    return copy
-
-
 def nth(g: Graph, cls, n: int) -> URIRef:
     """The n-th node of a class, by IRI: each break of the combined graph changes nodes of its own."""
     return sorted(g.subjects(RDF.type, cls))[n]
@@ -118,18 +109,55 @@ BREAKS = {
 }
 
 
-def broken(seed_build, *names: str) -> Graph:
-    """The seed graph with the named breaks, each on nodes of its own."""
-    graph = copy_of(seed_build.graph)
+class Recording(Graph):
+    """A graph that notes the nodes of every triple added or removed (``Graph.set`` removes, then adds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.touched: set = set()
+
+    def add(self, triple):
+        self.touched |= {triple[0], triple[2]}
+        return super().add(triple)
+
+    def remove(self, triple):
+        for s, _, o in self.triples(triple):
+            self.touched |= {s, o}
+        return super().remove(triple)
+
+
+def broken(seed_build, *names: str) -> tuple[Graph, dict[str, set]]:
+    """The seed graph with the named breaks, each on nodes of its own, and the nodes each break touched."""
+    graph = Recording()
+    for prefix, namespace in seed_build.graph.namespaces():
+        graph.bind(prefix, namespace)
+    graph.addN((s, p, o, graph) for s, p, o in seed_build.graph)
+    touched = {}
     for n, name in enumerate(names):
+        graph.touched = set()
         BREAKS[name](graph, n)
-    return graph
+        touched[name] = {node for node in graph.touched if isinstance(node, URIRef)}
+    return graph, touched
+
+
+@pytest.fixture(scope="module")
+def every_break(seed_build, shapes):
+    """The seed graph with every break at once, each on nodes of its own; the nodes each touched;
+    what the fast engine finds."""
+    graph, touched = broken(seed_build, *sorted(BREAKS))
+    return graph, touched, validate(graph, shapes, engine="fast")
 
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
-def test_broken_graphs_do_not_conform(seed_build, shapes, name):
-    conforms, violations = validate(broken(seed_build, name), shapes)
-    assert not conforms and violations, name
+def test_broken_graphs_do_not_conform(every_break, name):
+    """Each break is found on a node it touched (one validation of a graph holding every break: the
+    breaks touch nodes of their own, so each result names its break)."""
+    _, touched, (conforms, violations) = every_break
+    assert not conforms
+    others = set().union(*(nodes for other, nodes in touched.items() if other != name))
+    own = touched[name] - others
+    assert own, f"{name} touches only nodes other breaks touch: a result could not name its break"
+    assert any(v.focus in {str(node) for node in own} for v in violations), name
 
 
 def test_every_extracted_edge_has_evidence_stating_it(seed_build):
@@ -178,11 +206,10 @@ def test_fast_engine_agrees_with_pyshacl_on_the_seed_graph(seed_build, shapes):
     assert fast == (True, []) and validate(seed_build.graph, shapes, engine="pyshacl") == (True, [])
 
 
-def test_fast_engine_agrees_with_pyshacl_on_every_break(seed_build, shapes):
+def test_fast_engine_agrees_with_pyshacl_on_every_break(every_break, shapes):
     """Every break at once, each on nodes of its own (one pyshacl run instead of one a break): both
     engines find the same set of (focus node, path, constraint component, severity, value)."""
-    graph = broken(seed_build, *sorted(BREAKS))
-    fast = validate(graph, shapes, engine="fast")
+    graph, _, fast = every_break
     reference = validate(graph, shapes, engine="pyshacl")
     assert fast[0] is reference[0] is False
     assert results(fast[1]) == results(reference[1])
@@ -197,7 +224,7 @@ def test_fast_engine_agrees_with_pyshacl_on_every_break(seed_build, shapes):
 def test_fast_engine_reads_the_build_triples_as_their_rdflib_graph(seed_build, shapes):
     """The build validates its own triple set; `socieux-kg validate` an rdflib graph of a file: the
     same results."""
-    graph = broken(seed_build, "type outside the scheme")
+    graph, _ = broken(seed_build, "type outside the scheme")
     from graph.rdf.triples import TripleSet
 
     own = validate(TripleSet.from_rdflib(graph), shapes)

@@ -43,6 +43,27 @@ def run_cli(
     )
 
 
+def invoke(
+    *args: str | os.PathLike, cwd: Path | None = None, env: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the command line's real click commands in this process (a tenth of a subprocess's cost;
+    ``run_cli`` where the process itself is tested): exit code, standard output and error as
+    ``run_cli`` gives them. ``env``: set for the call (None removes a variable)."""
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(main, [str(arg) for arg in args], env=env)
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 @dataclass(frozen=True)
 class BuiltProject:
     folder: Path  # seeds/ and exports/

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
-from tests.conftest import ROOT, SEED_FILES, run_cli, write
+from tests.conftest import ROOT, SEED_FILES, invoke, run_cli, write
 
 HEADER = (
     "action,title,action_code,partner_institution,partner_institution_acronym,partner_country,"
@@ -59,7 +59,7 @@ def test_build_summary_line(built_project):
 
 
 def test_actions_query_contract(project):
-    done = run_cli("query", "actions", "--format", "csv", cwd=project)
+    done = invoke("query", "actions", "--format", "csv", cwd=project)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == HEADER
@@ -79,7 +79,7 @@ def test_actions_query_contract(project):
 
 def test_query_graph_option_formats_and_sparql_text(project):
     graph = project / "exports" / "socieux.ttl"
-    done = run_cli(
+    done = invoke(
         "query",
         "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#NewsItem> }",
         "--graph",
@@ -89,20 +89,20 @@ def test_query_graph_option_formats_and_sparql_text(project):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"n": "51"}]
-    tsv = run_cli("query", "news", "--graph", graph, "--format", "tsv").stdout.splitlines()
+    tsv = invoke("query", "news", "--graph", graph, "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "news\ttitle\tkinds\tsources\tcountries" and len(tsv) == 52
-    table = run_cli("query", "assistance-types", "--graph", graph).stdout
+    table = invoke("query", "assistance-types", "--graph", graph).stdout
     assert "Institutional capacity building" in table and table.rstrip().endswith("rows)")
-    listing = run_cli("query", "--list").stdout
+    listing = invoke("query", "--list").stdout
     assert listing.startswith("actions ") and "news" in listing
 
 
 def test_query_errors_are_one_line(tmp_path, project):
     graph = project / "exports" / "socieux.ttl"
     cases = [
-        run_cli("query", "no-such-query", "--graph", graph),
-        run_cli("query", "SELECT ?x WHERE { ?x", "--graph", graph),
-        run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
+        invoke("query", "no-such-query", "--graph", graph),
+        invoke("query", "SELECT ?x WHERE { ?x", "--graph", graph),
+        invoke("query", "actions", "--graph", tmp_path / "missing.ttl"),
     ]
     for done in cases:
         assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -112,12 +112,6 @@ def test_query_errors_are_one_line(tmp_path, project):
 def test_validate_exit_codes(project, tmp_path):
     ok = run_cli("validate", "--graph", project / "exports" / "socieux.ttl")
     assert ok.returncode == 0 and "conforms" in ok.stdout
-    text = (project / "exports" / "socieux.ttl").read_text(encoding="utf-8")
-    broken = tmp_path / "broken.ttl"
-    broken.write_text(text + "\n<https://example.org/a> a socx:Action .\n", encoding="utf-8")
-    bad = run_cli("validate", "--graph", broken)
-    assert bad.returncode == 1
-    assert "<https://example.org/a>" in bad.stdout and "dcterms:title" in bad.stdout
     missing = run_cli("validate", "--graph", tmp_path / "none.ttl")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     # the reference engine says the same, in the same words (on a small graph: pyshacl is slow)
@@ -126,10 +120,10 @@ def test_validate_exit_codes(project, tmp_path):
         "@prefix socx: <https://w3id.org/socieux-kg/ontology#> .\n<https://example.org/a> a socx:Action .\n",
         encoding="utf-8",
     )
-    fast = run_cli("validate", "--graph", small)
-    reference = run_cli("validate", "--graph", small, "--engine", "pyshacl")
+    fast = invoke("validate", "--graph", small)
+    reference = invoke("validate", "--graph", small, "--engine", "pyshacl")
     assert reference.returncode == fast.returncode == 1 and reference.stdout == fast.stdout
-    assert "<https://example.org/a>" in reference.stdout
+    assert "<https://example.org/a>" in fast.stdout and "dcterms:title" in fast.stdout
 
 
 def test_every_command_has_help():

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from graph.rdf.serialise import turtle
 from graph.sparql.query import graph_answer, named_queries
 from graph.sparql.results import write_answer
 from graph.sparql.store import oxigraph_answer, store_answer, write_store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +32,9 @@ def graph_file(seed_build, tmp_path_factory):
 
 
 def query(graph_file, *args: str, columns: int | None = 100) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
-    if columns is not None:
-        env["COLUMNS"] = str(columns)
-    done = subprocess.run(
-        [sys.executable, "-m", "graph", "query", *args, "--graph", str(graph_file)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    """`socieux-kg query ARGS --graph GRAPH_FILE` with COLUMNS set to ``columns`` (None: unset, as
+    when the output is piped)."""
+    done = invoke("query", *args, "--graph", graph_file, env={"COLUMNS": None if columns is None else str(columns)})
     assert done.returncode == 0, done.stderr
     return done
 

@@ -22,6 +22,33 @@ SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
+# The test files that take longest, longest first: pytest-xdist hands files to its two workers in
+# collection order, and a long file handed out last keeps one worker busy while the other idles.
+# The first two need no shared build, so neither worker starts by waiting for the other's.
+LONGEST_FIRST = (
+    "test_stores.py",
+    "test_scale.py",
+    "test_views.py",
+    "test_kill.py",
+    "test_graph.py",
+    "test_cli.py",
+    "test_queries.py",
+    "test_shapes.py",
+    "test_query_output.py",
+    "test_query_page.py",
+    "test_evaluation.py",
+    "test_server.py",
+    "test_readme.py",
+    "test_misuse.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first (LONGEST_FIRST), then the others in their usual order."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     """Write a fixture document (dedented) and return its path."""
     path = folder / name

@@ -46,8 +46,19 @@ def browser():
         chromium.close()
 
 
+class Opened(dict):
+    """view → its page and script errors. Looking a view up brings its page to the front: Chromium
+    gives a page behind others no animation frames, and Playwright's clicks wait for them (seconds
+    a click)."""
+
+    def __getitem__(self, view: str):
+        page, errors = super().__getitem__(view)
+        page.bring_to_front()
+        return page, errors
+
+
 @pytest.fixture(scope="module")
-def opened(browser, written):
+def opened(browser, written) -> Opened:
     """view → its page, loaded once, with the script errors it raised."""
     context, _ = browser
     # a first page starts the renderer process and its fonts: not what a page costs, so not timed
@@ -55,7 +66,7 @@ def opened(browser, written):
     warm.goto((written / "action-chains.html").as_uri())
     warm.wait_for_function("document.body.dataset.ready === 'yes'")
     warm.close()
-    found = {}
+    found = Opened()
     for view in VIEWS:
         page = context.new_page()
         errors: list[str] = []

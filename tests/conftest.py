@@ -143,3 +143,24 @@ def seed_build(tmp_path_factory) -> BuildResult:
         result = build(SEED_FILES, validate=False)
         pickled.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return result
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_build):
+    """The seed graph in an in-memory Oxigraph store: the engine `socieux-kg query` runs named
+    queries on (tests/test_queries.py checks rdflib gives the same terms)."""
+    from pyoxigraph import RdfFormat, Store
+
+    from graph.rdf.serialise import ntriples
+
+    store = Store()
+    store.bulk_load(ntriples(seed_build.triples).encode("utf-8"), format=RdfFormat.N_TRIPLES)
+    return store
+
+
+def seed_rows(seed_store, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The rows of the named query ``name`` on the seed graph."""
+    from graph.sparql.query import named_queries
+    from graph.sparql.store import run_query_store
+
+    return run_query_store(seed_store, named_queries()[name], params).rows

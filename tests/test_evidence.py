@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.read.apostrophes import repair_apostrophes
 from graph.sparql.query import named_queries, run_query
-from tests.conftest import SEED_FILES
+from tests.conftest import SEED_FILES, seed_rows
 
 
 def seed_lines() -> dict[tuple[str, int], str]:
@@ -16,8 +16,8 @@ def seed_lines() -> dict[tuple[str, int], str]:
     return lines
 
 
-def test_every_expert_country_edge_has_its_sentence_and_line(seed_build):
-    rows = run_query(seed_build.graph, named_queries()["expert-evidence"]).rows
+def test_every_expert_country_edge_has_its_sentence_and_line(seed_store):
+    rows = seed_rows(seed_store, "expert-evidence")
     edges = {(r["action"], r["expert_country"]) for r in rows}
     assert len(rows) == len(edges) > 300
     lines = seed_lines()
@@ -28,8 +28,8 @@ def test_every_expert_country_edge_has_its_sentence_and_line(seed_build):
     assert {r["eu_member"] for r in rows} == {"true", "false"}  # triangular cooperation is there too
 
 
-def test_evidence_query_covers_each_kind_of_fact(seed_build):
-    rows = run_query(seed_build.graph, named_queries()["evidence"]).rows
+def test_evidence_query_covers_each_kind_of_fact(seed_store):
+    rows = seed_rows(seed_store, "evidence")
     properties = {r["property"] for r in rows}
     assert {
         "expertCountry",
@@ -46,8 +46,8 @@ def test_evidence_query_covers_each_kind_of_fact(seed_build):
             assert row["sentence"] in lines[(row["file"], int(row["line"]))], row
 
 
-def test_actions_table_is_filled_and_links_resolve(seed_build):
-    rows = run_query(seed_build.graph, named_queries()["actions"]).rows
+def test_actions_table_is_filled_and_links_resolve(seed_store):
+    rows = seed_rows(seed_store, "actions")
     filled = {column: sum(1 for r in rows if r[column]) for column in rows[0]}
     for column in ("partner_country", "expert_countries", "assistance_types", "themes", "sources"):
         assert filled[column] > len(rows) * 0.75, column  # 10 actions have no description at all

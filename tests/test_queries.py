@@ -11,7 +11,8 @@ from graph.api import KnowledgeGraph
 from graph.errors import SocieuxError
 from graph.extract.gazetteer import load_gazetteer
 from graph.rdf.serialise import turtle
-from graph.sparql.query import named_queries, resolve_query, run_query
+from graph.sparql.query import named_queries, resolve_query
+from tests.conftest import seed_rows
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +21,10 @@ def facts(seed_build):
     return [(action, extraction.facts[action.key]) for action in seed_build.report.merged.actions]
 
 
-def rows(seed_build, name, **params):
-    return run_query(seed_build.graph, named_queries()[name], params).rows
+@pytest.fixture(scope="module")
+def rows(seed_store):
+    """name, **params → the rows of that named query on the seed graph."""
+    return lambda name, **params: seed_rows(seed_store, name, params)
 
 
 def test_there_are_at_least_twelve_commented_named_queries():
@@ -30,37 +33,37 @@ def test_there_are_at_least_twelve_commented_named_queries():
     assert all(q.description for q in queries.values())
 
 
-def test_expert_and_partner_countries(seed_build, facts):
+def test_expert_and_partner_countries(seed_build, facts, rows):
     experts = Counter(f.value for _, fs in facts for f in fs.expert_countries)
-    assert {r["country"]: int(r["actions"]) for r in rows(seed_build, "expert-countries")} == experts
+    assert {r["country"]: int(r["actions"]) for r in rows("expert-countries")} == experts
     partners = Counter(fs.partner_country.value for _, fs in facts if fs.partner_country)
-    assert {r["country"]: int(r["actions"]) for r in rows(seed_build, "partner-countries")} == partners
+    assert {r["country"]: int(r["actions"]) for r in rows("partner-countries")} == partners
 
 
-def test_country_flows(seed_build, facts):
+def test_country_flows(seed_build, facts, rows):
     expected = Counter(
         (e.value, fs.partner_country.value) for _, fs in facts if fs.partner_country for e in fs.expert_countries
     )
-    found = {(r["expert_country"], r["partner_country"]): int(r["actions"]) for r in rows(seed_build, "country-flows")}
+    found = {(r["expert_country"], r["partner_country"]): int(r["actions"]) for r in rows("country-flows")}
     assert found == expected
 
 
-def test_triangular_cooperation(seed_build, facts):
+def test_triangular_cooperation(seed_build, facts, rows):
     countries = load_gazetteer().countries
     expected = {a.title for a, fs in facts if any(not countries[e.value].eu_member for e in fs.expert_countries)}
-    assert {r["title"] for r in rows(seed_build, "triangular")} == expected
+    assert {r["title"] for r in rows("triangular")} == expected
 
 
-def test_repeat_institutions(seed_build):
+def test_repeat_institutions(seed_build, rows):
     per_institution = Counter(id(i) for found in seed_build.report.extraction.institutions.values() for i in found)
     expected = sum(1 for count in per_institution.values() if count > 1)
-    found = rows(seed_build, "repeat-institutions")
+    found = rows("repeat-institutions")
     assert len(found) == expected and all(int(r["actions"]) > 1 for r in found)
 
 
-def test_themes_by_expert_country_and_types_by_region(seed_build, facts):
+def test_themes_by_expert_country_and_types_by_region(seed_build, facts, rows):
     expected = Counter((e.value, t.value) for _, fs in facts for e in fs.expert_countries for t in fs.themes)
-    found = rows(seed_build, "themes-by-expert-country")
+    found = rows("themes-by-expert-country")
     assert sum(int(r["actions"]) for r in found) == sum(expected.values())
     countries = load_gazetteer().countries
     types = Counter(
@@ -69,37 +72,37 @@ def test_themes_by_expert_country_and_types_by_region(seed_build, facts):
         if fs.partner_country and countries[fs.partner_country.value].continent
         for t in a.types.concepts
     )
-    assert sum(int(r["actions"]) for r in rows(seed_build, "types-by-region")) == sum(types.values())
+    assert sum(int(r["actions"]) for r in rows("types-by-region")) == sum(types.values())
 
 
-def test_study_visits_organisations_and_follow_ups(seed_build, facts):
+def test_study_visits_organisations_and_follow_ups(seed_build, facts, rows):
     visits = Counter(v.value for _, fs in facts for v in fs.study_visit_countries)
     found = Counter()
-    for r in rows(seed_build, "study-visits"):
+    for r in rows("study-visits"):
         found[r["host_country"]] += int(r["actions"])
     assert found == visits
     organisations = Counter(o.value for _, fs in facts for o in fs.organisations)
-    assert {r["organisation"]: int(r["actions"]) for r in rows(seed_build, "organisations")} == organisations
+    assert {r["organisation"]: int(r["actions"]) for r in rows("organisations")} == organisations
     references = {(a.title, r.value) for a, fs in facts for r in fs.related_actions}
-    assert {(r["title"], r["code"]) for r in rows(seed_build, "follow-up-chains")} == references
+    assert {(r["title"], r["code"]) for r in rows("follow-up-chains")} == references
 
 
-def test_parameters_are_bound_not_pasted(seed_build, facts):
+def test_parameters_are_bound_not_pasted(seed_build, facts, rows):
     kosovo = {
         (a.title, "partner country") for a, fs in facts if fs.partner_country and fs.partner_country.value == "XKX"
     }
     kosovo |= {(a.title, "expert country") for a, fs in facts for e in fs.expert_countries if e.value == "XKX"}
-    assert {(r["title"], r["role"]) for r in rows(seed_build, "country", country="XKX")} == kosovo
-    assert rows(seed_build, "country", country='PER" } } ; DROP ALL ; #') == []
+    assert {(r["title"], r["role"]) for r in rows("country", country="XKX")} == kosovo
+    assert rows("country", country='PER" } } ; DROP ALL ; #') == []
     with pytest.raises(SocieuxError, match="needs --param country=VALUE"):
-        rows(seed_build, "country")
-    evidence = rows(seed_build, "edge-evidence", property="expertCountry", value="CMR")
+        rows("country")
+    evidence = rows("edge-evidence", property="expertCountry", value="CMR")
     cameroon = [a.title for a, fs in facts for e in fs.expert_countries if e.value == "CMR"]
     assert sorted(r["title"] for r in evidence) == sorted(cameroon)
 
 
-def test_institution_by_acronym(seed_build, facts):
-    found = rows(seed_build, "institution", institution="mlsp")
+def test_institution_by_acronym(seed_build, facts, rows):
+    found = rows("institution", institution="mlsp")
     expected = {a.title for a, _ in facts if any((p.name.acronym or "").lower() == "mlsp" for p in a.partners)}
     assert expected and {r["title"] for r in found} >= expected
 
@@ -177,17 +180,17 @@ def test_every_named_query_answers_the_same_terms_on_oxigraph_and_rdflib(seed_bu
     } <= typed
 
 
-def test_themes_types_institutions_news_and_field_lines(seed_build, facts):
+def test_themes_types_institutions_news_and_field_lines(seed_build, facts, rows):
     themes = Counter(t.value for _, fs in facts for t in fs.themes)
-    assert {r["theme"]: int(r["actions"]) for r in rows(seed_build, "themes")} == themes
+    assert {r["theme"]: int(r["actions"]) for r in rows("themes")} == themes
     types = Counter(c for a, _ in facts for c in a.types.concepts)
-    assert {r["type"]: int(r["actions"]) for r in rows(seed_build, "assistance-types")} == types
+    assert {r["type"]: int(r["actions"]) for r in rows("assistance-types")} == types
     institutions = Counter(id(i) for found in seed_build.report.extraction.institutions.values() for i in found)
-    assert sorted(int(r["actions"]) for r in rows(seed_build, "institutions")) == sorted(institutions.values())
+    assert sorted(int(r["actions"]) for r in rows("institutions")) == sorted(institutions.values())
     news = {n.title for n in seed_build.report.merged.news}
-    assert {r["title"] for r in rows(seed_build, "news")} == news
+    assert {r["title"] for r in rows("news")} == news
     records = {(r.file, r.title.line) for a, _ in facts for r in a.records}
-    assert {(r["file"], int(r["title_line"])) for r in rows(seed_build, "field-lines")} == records
+    assert {(r["file"], int(r["title_line"])) for r in rows("field-lines")} == records
 
 
 def test_notebook_dataframe(seed_build, tmp_path):

@@ -148,7 +148,7 @@ def test_every_engine_prints_the_same(graph_file, seed_build):
     from graph.sparql.store import open_store
 
     store = open_store(graph_file.parent / "store")
-    for name in ("themes", "actions", "news", "repeat-institutions"):
+    for name in ("themes", "institutions", "news", "repeat-institutions"):
         named = named_queries()[name]
         printed = []
         remote = store.query(named.text).serialize(format=QueryResultsFormat.JSON)

@@ -118,7 +118,9 @@ def _right_themes(gold: dict, broader: dict[str, set[str]]) -> set[str]:
 def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], list[str]]:
     """Scores per field, for all entries and per kind ("seed", "new"); and the entries not found."""
     from graph.build import build
-    from graph.sparql.query import named_queries, run_query
+    from graph.rdf.serialise import ntriples
+    from graph.sparql.query import named_queries
+    from graph.sparql.store import memory_store, run_query_store
 
     entries = load_set(set_path)
     # the seed documents are built together, as `socieux-kg build` does; any other document alone
@@ -134,7 +136,8 @@ def evaluate(set_path: Path, seeds: Path) -> tuple[dict[str, dict[str, Score]], 
     by_source: dict[str, dict[str, str]] = {}
     for files in groups.values():
         result = build(sorted(files), validate=False)
-        for action_row in run_query(result.graph, named_queries()["actions"]).rows:
+        store = memory_store(ntriples(result.triples))
+        for action_row in run_query_store(store, named_queries()["actions"]).rows:
             for source in _split(action_row["sources"]):
                 by_source[source] = action_row
     scores: dict[str, dict[str, Score]] = {}

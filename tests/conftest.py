@@ -149,13 +149,10 @@ def seed_build(tmp_path_factory) -> BuildResult:
 def seed_store(seed_build):
     """The seed graph in an in-memory Oxigraph store: the engine `socieux-kg query` runs named
     queries on (tests/test_queries.py checks rdflib gives the same terms)."""
-    from pyoxigraph import RdfFormat, Store
-
     from graph.rdf.serialise import ntriples
+    from graph.sparql.store import memory_store
 
-    store = Store()
-    store.bulk_load(ntriples(seed_build.triples).encode("utf-8"), format=RdfFormat.N_TRIPLES)
-    return store
+    return memory_store(ntriples(seed_build.triples))
 
 
 def seed_rows(seed_store, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:

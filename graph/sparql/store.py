@@ -87,6 +87,16 @@ def open_store(path: Path):
     return store
 
 
+def memory_store(ntriples: str):
+    """An in-memory Oxigraph store of a graph's N-Triples (a build's, as ``serialise.ntriples`` writes
+    them)."""
+    from pyoxigraph import RdfFormat, Store
+
+    store = Store()
+    store.bulk_load(ntriples.encode("utf-8"), format=RdfFormat.N_TRIPLES)
+    return store
+
+
 def store_for(graph_file: Path) -> Path:
     """The store folder to use for ``graph_file``: ``store/`` beside it when it is at least as new."""
     store = Path(graph_file).parent / "store"

@@ -10,7 +10,6 @@ import re
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from graph.build import write_outputs
 from graph.namespaces import PREFIXES
@@ -44,7 +43,8 @@ def test_the_seed_graph_is_the_graph_it_was_but_for_the_integer_datatypes(seed_b
 
 def test_the_seed_turtle_reads_as_the_reference_graph_in_rdflib(seed_build):
     reference = Graph().parse(data="\n".join(sorted(reference_lines())) + "\n", format="nt")
-    assert isomorphic(Graph().parse(data=serialise.turtle(seed_build.triples), format="turtle"), reference)
+    read = Graph().parse(data=serialise.turtle(seed_build.triples), format="turtle")
+    assert set(read) == set(reference)  # no blank nodes: the same triples are the same graph
 
 
 def test_ntriples_are_sorted_and_what_pyoxigraph_writes(seed_build):

@@ -8,10 +8,8 @@ import re
 import shlex
 
 import pytest
-from click.testing import CliRunner
 
-from graph.cli import main
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, invoke
 from tests.test_cli import HEADER
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,17 +40,10 @@ def example(command: str) -> tuple[str, str]:
 
 
 def run(args: list[str], cwd) -> str:
-    """Run the command line in this process (the real click commands), in ``cwd``."""
-    import os
-
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    assert result.exit_code == 0, result.output
-    return result.output
+    """Run the command line in this process (the real click commands), in ``cwd``: what it prints."""
+    done = invoke(*args, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def test_readme_states_the_actions_contract():
@@ -100,6 +91,6 @@ def test_every_query_command_of_the_usage_block_runs(built_project):
 
 def test_readme_evaluation_example_is_what_evaluate_prints():
     line, shown = example("socieux-kg evaluate --data")
-    done = run_cli(*shlex.split(line)[1:])
+    done = invoke(*shlex.split(line)[1:])
     assert done.returncode == 0, done.stderr
     assert shape(done.stdout) == shape(shown)

@@ -2,7 +2,7 @@
 query, get rows as dicts or a typed pandas DataFrame.
 
 >>> from graph.api import KnowledgeGraph
->>> kg = KnowledgeGraph.load("exports/socieux.ttl")
+>>> kg = KnowledgeGraph.load("exports/socieux.ttl")       # Oxigraph, as `socieux-kg query`
 >>> kg.query("country", country="Peru")[:2]          # a name, an ISO code or an IRI
 >>> kg.dataframe("expert-countries").dtypes           # actions: int64, eu_member: bool
 >>> KnowledgeGraph.remote("http://localhost:8890/sparql").query("institutions")
@@ -29,7 +29,7 @@ from rdflib.query import ResultRow
 
 from graph.errors import SocieuxError
 from graph.sparql.push import PUSHED_GRAPH
-from graph.sparql.query import SEPARATOR, NamedQuery, bindings, load_graph, named_queries, resolve_query
+from graph.sparql.query import SEPARATOR, NamedQuery, bindings, named_queries, resolve_query
 
 _INTEGERS = {
     str(XSD[name])
@@ -147,17 +147,24 @@ SELECT ?node ?name ?label ?country WHERE {
 class KnowledgeGraph:
     """The built graph (or a store it was pushed to) and the named queries over it."""
 
-    def __init__(self, graph: Graph | None = None, endpoint=None) -> None:
-        if (graph is None) == (endpoint is None):
-            raise TypeError("KnowledgeGraph needs a graph or an endpoint: use KnowledgeGraph.load or .remote")
-        self.graph = graph
-        self.endpoint = endpoint
+    def __init__(self, graph: Graph | None = None, endpoint=None, store=None) -> None:
+        if sum(source is not None for source in (graph, endpoint, store)) != 1:
+            raise TypeError(
+                "KnowledgeGraph needs one of a graph, an endpoint or a store: use KnowledgeGraph.load or .remote"
+            )
+        self.graph = graph  # an rdflib graph, queried with rdflib
+        self.endpoint = endpoint  # a store over HTTP (graph.sparql.remote.Endpoint)
+        self.store = store  # an Oxigraph store (pyoxigraph.Store)
         self._institutions: _Names | None = None
 
     @classmethod
     def load(cls, path: str | Path = "exports/socieux.ttl") -> KnowledgeGraph:
-        """The graph of a file written by ``socieux-kg build``."""
-        return cls(graph=load_graph(Path(path)))
+        """The graph of a file written by ``socieux-kg build``, queried with Oxigraph as
+        `socieux-kg query` does: the build's ``store/`` beside the file when it is at least as new,
+        else the file read into memory."""
+        from graph.sparql.store import open_store, store_for
+
+        return cls(store=open_store(store_for(Path(path))))
 
     @classmethod
     def remote(cls, url: str, graph_iri: str | None = PUSHED_GRAPH, timeout: float = 300) -> KnowledgeGraph:
@@ -175,9 +182,13 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ running
 
     def _solutions(self, named: NamedQuery, params: dict[str, str]):
-        """(kind, columns, rows of rdflib terms, boolean, graph) from the local graph or the endpoint."""
+        """(kind, columns, rows of rdflib terms, boolean, graph) from the store, the endpoint or the graph."""
         if self.endpoint is not None:
             return self.endpoint.solutions(named, params)
+        if self.store is not None:
+            from graph.sparql.store import store_solutions
+
+            return store_solutions(self.store, named, params)
         graph = self.graph
         assert graph is not None, "KnowledgeGraph has a graph or an endpoint"  # as __init__ checks
         bound = bindings(named, params)
@@ -241,6 +252,8 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         if self.graph is not None:
             return len(self.graph)
+        if self.store is not None:
+            return len(self.store)
         count = self.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")[0]["triples"]
         if not isinstance(count, int):
             raise TypeError(f"the endpoint counted {count!r} triples, not an integer")

@@ -12,6 +12,7 @@ from graph.errors import SocieuxError
 from graph.extract.gazetteer import load_gazetteer
 from graph.rdf.serialise import turtle
 from graph.sparql.query import named_queries, resolve_query
+from graph.sparql.store import write_store
 from tests.conftest import seed_rows
 
 
@@ -119,6 +120,16 @@ def test_notebook_facade(seed_build, tmp_path):
         {"n": 210}
     ]
     assert resolve_query("news").name == "news"
+    # read from the build's store when one stands beside the file (as `socieux-kg query` does)
+    write_store(path, tmp_path / "store")
+    assert KnowledgeGraph.load(path).query("expert-countries") == kg.query("expert-countries")
+    # an rdflib graph handed in is queried with rdflib: the same typed rows
+    mine = KnowledgeGraph(graph=seed_build.graph)
+    assert len(mine) == len(kg)
+    for name, params in (("expert-countries", {}), ("country", {"country": "Peru"}), ("institutions", {})):
+        assert mine.query(name, **params) == kg.query(name, **params), name
+    peru_triples = 'CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/socieux-kg/ontology#isoAlpha3> "PER" ; ?p ?o }'
+    assert len(kg.construct(peru_triples)) > 3 and set(mine.construct(peru_triples)) == set(kg.construct(peru_triples))
 
 
 def answers_as_terms(solutions, variables: list[str], term, query) -> list[tuple]:

@@ -8,6 +8,7 @@ the same answers.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -122,6 +123,31 @@ def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
     except OSError as error:
         raise SocieuxError(f"{query.path}: the query failed: {error}") from None
+
+
+def store_solutions(store, query: NamedQuery, params: dict[str, str] | None = None):
+    """(kind, columns, rows of rdflib terms, boolean, graph) of ``query`` on an Oxigraph store: what
+    ``remote.Endpoint.solutions`` gives for a store reached over HTTP (the notebook API reads both)."""
+    from pyoxigraph import QueryBoolean, QuerySolutions
+    from rdflib import Graph
+
+    from graph.rdf.terms import to_rdflib
+
+    result = _evaluate(store, query, params)
+    if isinstance(result, QueryBoolean):
+        return "ASK", ["boolean"], [], bool(result), None
+    if isinstance(result, QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [
+            {column: None if (term := solution[column]) is None else to_rdflib(str(term)) for column in columns}
+            for solution in result
+        ]
+        return "SELECT", columns, rows, None, None
+    graph = Graph()
+    for triple in result:
+        graph.add((to_rdflib(str(triple.subject)), to_rdflib(str(triple.predicate)), to_rdflib(str(triple.object))))
+    kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", query.text, re.IGNORECASE) else "CONSTRUCT"
+    return kind, [], [], None, graph
 
 
 def store_answer(store, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:

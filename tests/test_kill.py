@@ -26,11 +26,11 @@ def previous(tmp_path_factory, built_project) -> Path:
 
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory) -> Path:
-    """Twelve batches of the first seed with distinct titles: a build that takes a while (2,500
-    actions: worker processes extract them)."""
+    """Six batches of the first seed with distinct titles: a build that takes a while (1,250
+    actions: worker processes extract them while the next documents are read)."""
     text = SEED_FILES[0].read_text(encoding="utf-8")
     folder = tmp_path_factory.mktemp("big")
-    for batch in range(12):
+    for batch in range(6):
         renamed = re.sub(r"^(\s*• .+)$", rf"\1 (batch {batch})", text, flags=re.MULTILINE)
         (folder / f"batch-{batch:02d}.txt").write_text(renamed, encoding="utf-8")
     return folder
@@ -54,12 +54,13 @@ def test_interrupted_build_leaves_previous_outputs_whole(previous, big_input, si
         stderr=subprocess.PIPE,
         text=True,
     )
-    # wait until the build has read its documents and is extracting, then interrupt it
+    # wait until the build has handed a document to its extraction workers (they start before the
+    # second document is read) and is reading the next, then interrupt it
     deadline = time.monotonic() + 60
     seen = ""
-    while "merged:" not in seen and time.monotonic() < deadline:
+    while "read batch-01.txt" not in seen and time.monotonic() < deadline:
         seen += process.stderr.readline()
-    assert "merged:" in seen, seen
+    assert "read batch-01.txt" in seen, seen
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=60)
     if sig == signal.SIGINT:

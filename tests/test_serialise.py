@@ -45,6 +45,9 @@ def test_the_seed_turtle_reads_as_the_reference_graph_in_rdflib(seed_build):
     reference = Graph().parse(data="\n".join(sorted(reference_lines())) + "\n", format="nt")
     read = Graph().parse(data=serialise.turtle(seed_build.triples), format="turtle")
     assert set(read) == set(reference)  # no blank nodes: the same triples are the same graph
+    declared = dict(read.namespaces())
+    for prefix in ("socx", "action", "institution", "country", "dcterms", "prov", "skos"):
+        assert str(declared[prefix]) == str(PREFIXES[prefix]), prefix
 
 
 def test_ntriples_are_sorted_and_what_pyoxigraph_writes(seed_build):

@@ -420,6 +420,8 @@ def test_a_country_misspelt_by_a_letter_is_read_and_reported_with_both_spellings
         "Columbia University hosted the seminar.",  # inside a longer capitalised name
         "Roland presented the reform.",  # a first letter is never the typo
         "The Americas and Europe compared their schemes.",  # not where a country is expected
+        "Romani mediators from the municipality took part.",  # a people's name, not "Romania" misspelt
+        "Experts from Indiana shared their practice.",  # a place, not "Indian"
     ],
 )
 def test_words_near_a_country_name_are_not_read_as_that_country(text):

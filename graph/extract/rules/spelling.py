@@ -29,6 +29,7 @@ class Spelling:
     long_length: int
     long_max_edits: int
     slot_words: frozenset[str]
+    not_countries: frozenset[str]  # folded: names of peoples, languages and places, never a misspelt country
     names: dict[str, tuple[str, str, str]]  # folded name -> (label, alpha-3, name as the gazetteer has it)
     deletions: dict[str, set[str]]  # a folded name with a letter or two left out -> folded names
     expert_nouns: dict[str, str]  # noun with doubled letters undone -> noun
@@ -92,6 +93,7 @@ def spelling() -> Spelling:
         long_length=long_length,
         long_max_edits=int(data["long_max_edits"]),
         slot_words=frozenset(data["slot_words"]),
+        not_countries=frozenset(fold(word) for word in data["not_countries"]),
         names=names,
         deletions=deletions,
         expert_nouns={_undouble(noun): noun for noun in roles().expert_nouns},
@@ -103,7 +105,7 @@ def near_country(word: str) -> tuple[str, str, str] | None:
     """The (label, alpha-3, name) of the one country or demonym within the allowed edits of ``word``."""
     table = spelling()
     key = fold(word)
-    if len(key) < table.min_length or key in table.names:
+    if len(key) < table.min_length or key in table.names or key in table.not_countries:
         return None
     allowed = table.long_max_edits if len(key) >= table.long_length else table.max_edits
     candidates = {name for variant in {key} | _deletions(key, allowed) for name in table.deletions.get(variant, ())}

@@ -28,8 +28,9 @@ from rdflib.namespace import XSD
 from rdflib.query import ResultRow
 
 from graph.errors import SocieuxError
+from graph.namespaces import PREFIXES
 from graph.sparql.push import PUSHED_GRAPH
-from graph.sparql.query import SEPARATOR, NamedQuery, bindings, named_queries, resolve_query
+from graph.sparql.query import SEPARATOR, NamedQuery, bindings, default_prefixes, named_queries, resolve_query
 
 _INTEGERS = {
     str(XSD[name])
@@ -152,10 +153,24 @@ class KnowledgeGraph:
             raise TypeError(
                 "KnowledgeGraph needs one of a graph, an endpoint or a store: use KnowledgeGraph.load or .remote"
             )
-        self.graph = graph  # an rdflib graph, queried with rdflib
+        self._graph = graph  # an rdflib graph, queried with rdflib
         self.endpoint = endpoint  # a store over HTTP (graph.sparql.remote.Endpoint)
-        self.store = store  # an Oxigraph store (pyoxigraph.Store)
+        self.store = store  # an Oxigraph store (pyoxigraph.Store), queried with Oxigraph
         self._institutions: _Names | None = None
+
+    @property
+    def graph(self) -> Graph | None:
+        """The graph as an rdflib Graph (read from the store the first time it is asked for); None
+        for a remote store."""
+        if self._graph is None and self.store is not None:
+            from pyoxigraph import RdfFormat, serialize
+
+            graph = Graph()
+            graph.parse(data=serialize(self.store, format=RdfFormat.N_TRIPLES), format="nt")
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace, override=False)
+            self._graph = graph
+        return self._graph
 
     @classmethod
     def load(cls, path: str | Path = "exports/socieux.ttl") -> KnowledgeGraph:
@@ -189,11 +204,11 @@ class KnowledgeGraph:
             from graph.sparql.store import store_solutions
 
             return store_solutions(self.store, named, params)
-        graph = self.graph
+        graph = self._graph
         assert graph is not None, "KnowledgeGraph has a graph or an endpoint"  # as __init__ checks
         bound = bindings(named, params)
         try:
-            result = graph.query(named.text, initBindings=bound) if bound else graph.query(named.text)
+            result = graph.query(named.text, initNs=default_prefixes(graph), initBindings=bound or None)
         except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
             raise SocieuxError(f"{named.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
         if result.type == "ASK":
@@ -250,10 +265,10 @@ class KnowledgeGraph:
         return graph
 
     def __len__(self) -> int:
-        if self.graph is not None:
-            return len(self.graph)
         if self.store is not None:
             return len(self.store)
+        if self._graph is not None:
+            return len(self._graph)
         count = self.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")[0]["triples"]
         if not isinstance(count, int):
             raise TypeError(f"the endpoint counted {count!r} triples, not an integer")

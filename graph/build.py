@@ -23,7 +23,6 @@ from graph.read.reader import DocumentReader, read_document
 from graph.read.records import Document
 from graph.workers import ForkedPool, can_fork, large_input
 
-GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")
 REPORT_FILES = ("build-report.md", "build-report.json")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -58,6 +59,9 @@ def main() -> None:
 
     Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
     """
+    # rdflib logs a traceback for a literal whose text does not fit its datatype ("x"^^xsd:integer)
+    # and warns of IRIs it finds odd; the term is kept as it stands, and the terminal gets no traceback
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 @main.command()
@@ -347,8 +351,6 @@ def serve(
     is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
     one log line per request on the console.
     """
-    import logging
-
     from graph.errors import SocieuxError
     from graph.sparql.server import Limits
     from graph.sparql.server import serve as run_server

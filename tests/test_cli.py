@@ -98,15 +98,36 @@ def test_query_graph_option_formats_and_sparql_text(project):
 
 
 def test_query_errors_are_one_line(tmp_path, project):
+    """In a real process: what reaches the terminal is one line, whatever a library logs."""
     graph = project / "exports" / "socieux.ttl"
     cases = [
-        invoke("query", "no-such-query", "--graph", graph),
-        invoke("query", "SELECT ?x WHERE { ?x", "--graph", graph),
-        invoke("query", "actions", "--graph", tmp_path / "missing.ttl"),
+        run_cli("query", "no-such-query", "--graph", graph),
+        run_cli("query", "SELECT ?x WHERE { ?x", "--graph", graph),
+        run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
+        run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph),
+        run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph, "--backend", "rdflib"),
     ]
     for done in cases:
         assert done.returncode == 1 and "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("socieux-kg: error: ")
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("socieux-kg: error: "), done.stderr
+    assert "'http://a{b}' is not an IRI that a query can hold" in cases[-1].stderr
+
+
+def test_a_literal_that_does_not_fit_its_datatype_is_printed_as_it_stands(tmp_path):
+    """In a real process: rdflib logs a traceback for "x"^^xsd:integer; the terminal gets none."""
+    graph = tmp_path / "odd.nt"
+    graph.write_text('<urn:a> <urn:b> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
+    for backend in ("oxigraph", "rdflib"):
+        done = run_cli("query", "SELECT ?o WHERE { ?s ?p ?o }", "--graph", graph, "-f", "csv", "--backend", backend)
+        assert (done.returncode, done.stdout.splitlines(), done.stderr) == (0, ["o", "x"], ""), backend
+
+
+def test_the_projects_prefixes_need_no_declaration(project):
+    """socx:, dcterms:, skos:... may be used in a query without PREFIX lines, on both engines."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?a a socx:Action ; dcterms:title ?t }"
+    for backend in ("oxigraph", "rdflib"):
+        done = invoke("query", text, "--format", "csv", "--backend", backend, cwd=project)
+        assert done.returncode == 0 and done.stdout.splitlines() == ["n", "210"], (backend, done.stderr)
 
 
 def test_validate_exit_codes(project, tmp_path):
@@ -120,7 +141,7 @@ def test_validate_exit_codes(project, tmp_path):
         "@prefix socx: <https://w3id.org/socieux-kg/ontology#> .\n<https://example.org/a> a socx:Action .\n",
         encoding="utf-8",
     )
-    fast = invoke("validate", "--graph", small)
+    fast = run_cli("validate", "--graph", small)
     reference = invoke("validate", "--graph", small, "--engine", "pyshacl")
     assert reference.returncode == fast.returncode == 1 and reference.stdout == fast.stdout
     assert "<https://example.org/a>" in fast.stdout and "dcterms:title" in fast.stdout

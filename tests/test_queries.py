@@ -3,6 +3,7 @@ and records (not from the query output), and the notebook façade."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -120,12 +121,27 @@ def test_notebook_facade(seed_build, tmp_path):
         {"n": 210}
     ]
     assert resolve_query("news").name == "news"
-    # read from the build's store when one stands beside the file (as `socieux-kg query` does)
-    write_store(path, tmp_path / "store")
-    assert KnowledgeGraph.load(path).query("expert-countries") == kg.query("expert-countries")
+    # a build's graph file is read from the store beside it when the store is at least as new (as
+    # `socieux-kg query` does); any other file, or a file newer than the store, from the file
+    build = tmp_path / "exports"
+    build.mkdir()
+    write_store(path, build / "store")
+    own = build / "socieux.ttl"
+    own.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    os.utime(own, (0, 0))  # older than the store: the store is read
+    assert len(KnowledgeGraph.load(own)) == len(kg)
+    assert KnowledgeGraph.load(own).query("expert-countries") == kg.query("expert-countries")
+    own.touch()  # newer than the store: the file is read
+    assert len(KnowledgeGraph.load(own)) == 1
+    other = build / "other.ttl"
+    other.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    os.utime(other, (0, 0))
+    assert len(KnowledgeGraph.load(other)) == 1  # not a build's file: never the store
+    # the project's prefixes need no declaration
+    assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a a socx:Action }") == [{"n": 210}]
     # an rdflib graph handed in is queried with rdflib: the same typed rows
     mine = KnowledgeGraph(graph=seed_build.graph)
-    assert len(mine) == len(kg)
+    assert len(mine) == len(kg) == len(kg.graph)  # a loaded graph still gives its rdflib Graph
     for name, params in (("expert-countries", {}), ("country", {"country": "Peru"}), ("institutions", {})):
         assert mine.query(name, **params) == kg.query(name, **params), name
     peru_triples = 'CONSTRUCT { ?c ?p ?o } WHERE { ?c <https://w3id.org/socieux-kg/ontology#isoAlpha3> "PER" ; ?p ?o }'

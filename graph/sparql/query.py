@@ -122,6 +122,9 @@ class QueryResult:
     graph: Graph | None = None
 
 
+IRI_SAFE = re.compile(r"""[^<>"{}|^`\\\x00-\x20]+""")  # an IRI holds none of these characters
+
+
 def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIRef | Literal]:
     """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
     params = dict(params or {})
@@ -134,15 +137,34 @@ def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIR
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise SocieuxError(f"{name!r} is not a parameter name")
-    return {
-        name: URIRef(value) if re.match(r"https?://\S+$", value) else Literal(value) for name, value in params.items()
-    }
+    found: dict[str, URIRef | Literal] = {}
+    for name, value in params.items():
+        if not re.match(r"https?://\S+$", value):
+            found[name] = Literal(value)
+        elif IRI_SAFE.fullmatch(value):
+            found[name] = URIRef(value)
+        else:
+            raise SocieuxError(f"{value!r} is not an IRI that a query can hold")
+    return found
+
+
+def is_describe(text: str) -> bool:
+    """Whether a query that gives a graph is a DESCRIBE (else a CONSTRUCT): its keyword outside IRIs,
+    strings and comments."""
+    return re.search(r"\bDESCRIBE\b", re.sub(r'<[^>\s]*>|"[^"\n]*"|#[^\n]*', " ", text), re.IGNORECASE) is not None
+
+
+def default_prefixes(graph: Graph | None = None) -> dict[str, str]:
+    """The prefixes a query may use without declaring them: the project's (``namespaces.PREFIXES``),
+    over those the graph's file declared."""
+    found = {prefix: str(namespace) for prefix, namespace in graph.namespaces()} if graph is not None else {}
+    return found | {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def _evaluate(graph: Graph, query: NamedQuery, params: dict[str, str] | None):
     bound = bindings(query, params)
     try:
-        return graph.query(query.text, initBindings=bound) if bound else graph.query(query.text)
+        return graph.query(query.text, initNs=default_prefixes(graph), initBindings=bound or None)
     except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
         message = " ".join(str(error).split())[:300]
         raise SocieuxError(f"{query.path}: the query failed: {message}") from None

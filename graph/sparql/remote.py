@@ -25,7 +25,7 @@ from rdflib.namespace import XSD
 from graph.errors import SocieuxError
 from graph.namespaces import PREFIXES
 from graph.sparql.push import store_message
-from graph.sparql.query import NamedQuery, QueryResult, bindings, select_rows
+from graph.sparql.query import IRI_SAFE, NamedQuery, QueryResult, bindings, is_describe, select_rows
 from graph.sparql.results import Answer, query_prefixes
 
 # SPARQL's lexical pieces that can hold a "?" or a keyword without being one: strings, IRIs, comments.
@@ -39,14 +39,13 @@ _TOKEN = re.compile(
     r"""|(?P<other>\s+|.)""",
     re.DOTALL,
 )
-_IRI_SAFE = re.compile(r"""[^<>"{}|^`\\\x00-\x20]+""")
 _CLAUSE_END = {"where", "from", "having", "limit", "offset", "values"}
 
 
 def term_text(term: object) -> str:
     """An rdflib term written as SPARQL: an IRI checked, a literal escaped."""
     if isinstance(term, URIRef):
-        if not _IRI_SAFE.fullmatch(str(term)):
+        if not IRI_SAFE.fullmatch(str(term)):
             raise SocieuxError(f"{str(term)!r} is not an IRI that a query can hold")
         return f"<{term}>"
     if isinstance(term, Literal):
@@ -157,7 +156,7 @@ class Endpoint:
             graph = Graph()
             fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
             graph.parse(data=body.decode("utf-8"), format=fmt.get(media, "json-ld"))
-            kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
+            kind = "DESCRIBE" if is_describe(text) else "CONSTRUCT"
             return kind, [], [], None, graph
         try:
             data = json.loads(body)

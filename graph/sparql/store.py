@@ -8,7 +8,6 @@ the same answers.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -16,7 +15,15 @@ from pathlib import Path
 
 from graph.errors import OutputError, SocieuxError
 from graph.namespaces import PREFIXES
-from graph.sparql.query import GRAPH_FORMATS, NamedQuery, QueryResult, bindings, select_rows
+from graph.sparql.query import (
+    GRAPH_FORMATS,
+    NamedQuery,
+    QueryResult,
+    bindings,
+    default_prefixes,
+    is_describe,
+    select_rows,
+)
 from graph.sparql.results import Answer, query_prefixes, term_text
 
 _OX_FORMATS = {
@@ -98,27 +105,43 @@ def memory_store(ntriples: str):
     return store
 
 
+BUILD_GRAPH_FILES = ("socieux.ttl", "socieux.nt", "socieux.jsonld")  # what a build writes beside its store
+
+
 def store_for(graph_file: Path) -> Path:
-    """The store folder to use for ``graph_file``: ``store/`` beside it when it is at least as new."""
-    store = Path(graph_file).parent / "store"
-    if Path(graph_file).is_file() and store.is_dir() and store.stat().st_mtime >= Path(graph_file).stat().st_mtime:
+    """The store folder to use for ``graph_file``: the ``store/`` a build wrote beside it, when the
+    file is one of the build's graph files and the store is at least as new; else the file itself."""
+    graph_file = Path(graph_file)
+    store = graph_file.parent / "store"
+    if (
+        graph_file.name in BUILD_GRAPH_FILES
+        and graph_file.is_file()
+        and store.is_dir()
+        and store.stat().st_mtime >= graph_file.stat().st_mtime
+    ):
         return store
-    return Path(graph_file)
+    return graph_file
 
 
 def substitutions(bound: Mapping[str, object]) -> dict:
     from pyoxigraph import Literal, NamedNode, Variable
     from rdflib import URIRef
 
-    return {
-        Variable(name): NamedNode(str(v)) if isinstance(v, URIRef) else Literal(str(v)) for name, v in bound.items()
-    }
+    found = {}
+    for name, value in bound.items():
+        try:
+            found[Variable(name)] = NamedNode(str(value)) if isinstance(value, URIRef) else Literal(str(value))
+        except ValueError:
+            raise SocieuxError(f"{str(value)!r} is not an IRI that a query can hold") from None
+    return found
 
 
 def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
     bound = bindings(query, params)
     try:
-        return store.query(query.text, substitutions=substitutions(bound) if bound else None)
+        return store.query(
+            query.text, prefixes=default_prefixes(), substitutions=substitutions(bound) if bound else None
+        )
     except SyntaxError as error:
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
     except OSError as error:
@@ -146,7 +169,7 @@ def store_solutions(store, query: NamedQuery, params: dict[str, str] | None = No
     graph = Graph()
     for triple in result:
         graph.add((to_rdflib(str(triple.subject)), to_rdflib(str(triple.predicate)), to_rdflib(str(triple.object))))
-    kind = "DESCRIBE" if re.search(r"\bDESCRIBE\b", query.text, re.IGNORECASE) else "CONSTRUCT"
+    kind = "DESCRIBE" if is_describe(query.text) else "CONSTRUCT"
     return kind, [], [], None, graph
 
 

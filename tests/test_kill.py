@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.workers import large_input
 from tests.conftest import ROOT, SEED_FILES
 
 
@@ -33,6 +34,7 @@ def big_input(tmp_path_factory) -> Path:
     for batch in range(6):
         renamed = re.sub(r"^(\s*• .+)$", rf"\1 (batch {batch})", text, flags=re.MULTILINE)
         (folder / f"batch-{batch:02d}.txt").write_text(renamed, encoding="utf-8")
+    assert large_input(sorted(folder.glob("*.txt")))  # extracted by worker processes
     return folder
 
 

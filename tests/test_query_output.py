@@ -142,26 +142,31 @@ def test_a_reader_that_stops_early_ends_the_query_quietly(graph_file):
 
 def test_every_engine_prints_the_same(graph_file, seed_build):
     """The store, rdflib and a remote endpoint's SPARQL JSON (read back with pyoxigraph) go through
-    the same writers: the same CSV, and the same table once rows are in the same order."""
+    the same writers: the same CSV, and the same table once rows are in the same order. (The
+    actions contract from rdflib: its terms are compared in tests/test_queries.py; rdflib takes
+    seconds over it, so its printing is checked on the other multi-valued queries.)"""
     from pyoxigraph import QueryResultsFormat, parse_query_results
 
     from graph.sparql.store import open_store
 
     store = open_store(graph_file.parent / "store")
-    for name in ("themes", "institutions", "news", "repeat-institutions"):
+    for name in ("actions", "themes", "institutions", "news", "repeat-institutions"):
         named = named_queries()[name]
-        printed = []
         remote = store.query(named.text).serialize(format=QueryResultsFormat.JSON)
-        for answer in (
+        answers = [
             store_answer(store, named),
-            graph_answer(seed_build.graph, named),
             oxigraph_answer(parse_query_results(remote, format=QueryResultsFormat.JSON), named),
-        ):
+        ]
+        if name != "actions":
+            answers.append(graph_answer(seed_build.graph, named))
+        printed = []
+        for answer in answers:
             out = io.StringIO()
             write_answer(answer, "csv", out)
             printed.append(out.getvalue())
-        assert printed[0] == printed[2], name
-        assert sorted(printed[0].splitlines()) == sorted(printed[1].splitlines()), name
+        assert printed[0] == printed[1] and printed[0].count("\n") > 5, name
+        if len(printed) == 3:
+            assert sorted(printed[0].splitlines()) == sorted(printed[2].splitlines()), name
     table = query(graph_file, "themes").stdout
     assert table == query(graph_file, "themes", "--backend", "rdflib").stdout
     assert re.search(r"^theme:social-protection\s", table, re.M)

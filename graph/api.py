@@ -27,10 +27,9 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.query import ResultRow
 
-from graph.errors import SocieuxError
 from graph.namespaces import PREFIXES
 from graph.sparql.push import PUSHED_GRAPH
-from graph.sparql.query import SEPARATOR, NamedQuery, bindings, default_prefixes, named_queries, resolve_query
+from graph.sparql.query import SEPARATOR, NamedQuery, evaluate_graph, named_queries, resolve_query
 
 _INTEGERS = {
     str(XSD[name])
@@ -206,11 +205,7 @@ class KnowledgeGraph:
             return store_solutions(self.store, named, params)
         graph = self._graph
         assert graph is not None, "KnowledgeGraph has a graph or an endpoint"  # as __init__ checks
-        bound = bindings(named, params)
-        try:
-            result = graph.query(named.text, initNs=default_prefixes(graph), initBindings=bound or None)
-        except Exception as error:  # noqa: BLE001 - parser and evaluation errors are the query's
-            raise SocieuxError(f"{named.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
+        result = evaluate_graph(graph, named, params)
         if result.type == "ASK":
             return "ASK", ["boolean"], [], bool(result.askAnswer), None
         if result.type in ("CONSTRUCT", "DESCRIBE"):

@@ -161,7 +161,8 @@ def default_prefixes(graph: Graph | None = None) -> dict[str, str]:
     return found | {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
-def _evaluate(graph: Graph, query: NamedQuery, params: dict[str, str] | None):
+def evaluate_graph(graph: Graph, query: NamedQuery, params: dict[str, str] | None):
+    """rdflib's result of ``query`` on ``graph`` with ``params`` bound; its errors as one-line SocieuxErrors."""
     bound = bindings(query, params)
     try:
         return graph.query(query.text, initNs=default_prefixes(graph), initBindings=bound or None)
@@ -172,7 +173,7 @@ def _evaluate(graph: Graph, query: NamedQuery, params: dict[str, str] | None):
 
 def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
     """Run ``query`` on ``graph`` with ``params`` bound; multi-valued cells come back sorted."""
-    result = _evaluate(graph, query, params)
+    result = evaluate_graph(graph, query, params)
     if result.type == "ASK":
         return QueryResult(
             "ASK", ["boolean"], [{"boolean": str(bool(result.askAnswer)).lower()}], bool(result.askAnswer)
@@ -185,7 +186,7 @@ def run_query(graph: Graph, query: NamedQuery, params: dict[str, str] | None = N
 
 def graph_answer(graph: Graph, query: NamedQuery, params: dict[str, str] | None = None) -> Answer:
     """Run ``query`` on an rdflib graph: its answer, for ``results.write_answer``."""
-    result = _evaluate(graph, query, params)
+    result = evaluate_graph(graph, query, params)
     multi, prefixes = query.multi_valued, query_prefixes(query.text, PREFIXES)
     if result.type == "ASK":
         return Answer("ASK", ["boolean"], boolean=bool(result.askAnswer), multi_valued=multi, prefixes=prefixes)

@@ -7,8 +7,10 @@ query, get rows as dicts or a typed pandas DataFrame.
 >>> kg.dataframe("expert-countries").dtypes           # actions: int64, eu_member: bool
 >>> KnowledgeGraph.remote("http://localhost:8890/sparql").query("institutions")
 
-Values come typed: integers as ``int``, booleans as ``bool``, decimals as ``float``, and the
-columns a query declares multi-valued (``# multi-valued:``) as sorted lists. Errors are Python
+Values come typed: integers and years (``xsd:gYear``) as ``int``, booleans as ``bool``, decimals as
+``float``, dates (``xsd:date``) as ``datetime.date``, and the columns a query declares
+multi-valued (``# multi-valued:``) as sorted lists; in a DataFrame, dates are ``datetime64`` and
+years ``Int64``. Errors are Python
 exceptions: a missing or unknown keyword is a ``TypeError``, a country or institution that names
 nothing is an ``UnknownValue`` (a ``LookupError``) that lists the closest names.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from datetime import date
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +53,8 @@ _INTEGERS = {
     )
 }
 _FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
+_YEARS = str(XSD.gYear)
+_DATES = str(XSD.date)
 _COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
 
 
@@ -73,6 +78,10 @@ def typed(term: object, multi_valued: bool = False) -> object:
                 return str(term).strip() in ("true", "1")
             if datatype in _FLOATS:
                 return float(str(term))
+            if datatype == _YEARS:
+                return int(str(term))
+            if datatype == _DATES:
+                return date.fromisoformat(str(term))
         except ValueError:
             return str(term)  # an ill-typed literal stays as written
     return str(term)
@@ -215,16 +224,23 @@ class KnowledgeGraph:
         rows = cast("Iterable[ResultRow]", result)  # a SELECT's; rdflib types every kind of result alike
         return "SELECT", columns, [{c: row[c] for c in columns} for row in rows], None, None
 
-    def _run(self, query: str, params: dict[str, object]) -> tuple[list[str], list[dict[str, object]]]:
+    def _run(self, query: str, params: dict[str, object]) -> tuple[list[str], list[dict[str, object]], set[str]]:
+        """Columns, typed rows, and the columns that hold years."""
         named = resolve_query(query)
         values = self._parameters(named, params)
         kind, columns, rows, boolean, graph = self._solutions(named, values)
         if kind == "ASK":
-            return ["boolean"], [{"boolean": boolean}]
+            return ["boolean"], [{"boolean": boolean}], set()
         if graph is not None:
             raise TypeError(f"{named.name} is a {kind} query: it gives a graph, not rows; use .construct()")
         multi = set(named.multi_valued)
-        return columns, [{c: typed(row[c], c in multi) for c in columns} for row in rows]
+        years = {
+            c
+            for row in rows
+            for c in columns
+            if isinstance(row[c], Literal) and row[c].datatype is not None and str(row[c].datatype) == _YEARS
+        }
+        return columns, [{c: typed(row[c], c in multi) for c in columns} for row in rows], years
 
     def query(self, query: str, **params: object) -> list[dict[str, object]]:
         """Rows of a named query, a .rq file or SPARQL text, with ``params`` bound to its variables;
@@ -233,17 +249,22 @@ class KnowledgeGraph:
 
     def dataframe(self, query: str, **params: object):
         """The rows as a pandas DataFrame with typed columns: int64 (Int64 where some are missing),
-        bool (boolean where some are missing), float64, lists in multi-valued columns, str otherwise."""
+        bool (boolean where some are missing), float64, datetime64 for dates, Int64 for years, lists in
+        multi-valued columns, str otherwise."""
         try:
             import pandas as pd
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("KnowledgeGraph.dataframe needs pandas: pip install pandas") from error
-        columns, rows = self._run(query, params)
+        columns, rows, years = self._run(query, params)
         frame = pd.DataFrame(rows, columns=columns)
         for column in columns:
             values = [row[column] for row in rows if row[column] is not None]
             complete = len(values) == len(rows)
-            if values and all(type(v) is bool for v in values):
+            if column in years and all(type(v) is int for v in values):
+                frame[column] = frame[column].astype("Int64")
+            elif values and all(type(v) is date for v in values):
+                frame[column] = pd.to_datetime(frame[column])
+            elif values and all(type(v) is bool for v in values):
                 frame[column] = frame[column].astype("bool" if complete else "boolean")
             elif values and all(type(v) is int for v in values):
                 frame[column] = frame[column].astype("int64" if complete else "Int64")
@@ -274,10 +295,11 @@ class KnowledgeGraph:
     def _parameters(self, named: NamedQuery, params: dict[str, object]) -> dict[str, str]:
         """Keyword arguments checked against the query's parameters, countries and institutions
         resolved to what the query matches on."""
-        expected = named.parameters
-        missing = [p for p in expected if p not in params]
+        required = named.parameters
+        expected = required + named.optional_parameters
+        missing = [p for p in required if p not in params]
         if missing:
-            example = ", ".join(f"{p}=..." for p in expected)
+            example = ", ".join(f"{p}=..." for p in required)
             raise TypeError(
                 f"query {named.name!r} needs the keyword argument{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(repr(m) for m in missing)}: kg.query({named.name!r}, {example})"
@@ -289,8 +311,9 @@ class KnowledgeGraph:
                 f"it takes {', '.join(expected)}"
             )
         values = {name: str(value) for name, value in params.items()}
-        if "country" in expected:
-            values["country"] = self._country(values["country"], "country")
+        for name in ("country", "expert_country"):
+            if name in values and name in expected:
+                values[name] = self._country(values[name], name)
         if "institution" in expected:
             values["institution"] = self._institution(values["institution"])
         if "value" in expected and values.get("property") in _COUNTRY_PROPERTIES:

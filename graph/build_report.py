@@ -32,6 +32,12 @@ ANOMALY_TITLES = {
     "institution-country-unknown": "Partner institutions whose country is unknown",
     "unresolved-reference": "References to actions that are not in the graph",
     "markup-in-text": "HTML or Markdown markup removed from the text",
+    "unreadable-entry": "Entries whose structure could not be read (labels with no title)",
+    "invalid-date": "Dates that are no calendar day (kept as text)",
+    "partial-date": "Dates that give a month or a year, not a day (only the year is read)",
+    "end-before-start": "Activities that end before they start (both dates kept as text)",
+    "unreadable-code": "Code fields that hold no action code",
+    "action-code-conflict": "Actions whose Code field and description give different codes (both kept)",
 }
 
 
@@ -97,6 +103,13 @@ class BuildReport:
             "study_visit_links": sum(len(f.study_visit_countries) for f in facts),
             "theme_links": sum(len(f.themes) for f in facts),
             "action_codes": sum(1 for f in facts if f.action_code),
+            "actions_with_year": sum(1 for f in facts if f.action_year),
+            **{
+                f"years_{basis.replace('-', '_')}": sum(
+                    1 for f in facts if f.action_year and f.action_year.rule == f"year-from-{basis}"
+                )
+                for basis in ("start-date", "end-date", "own-code", "sentence")
+            },
             "references_to_actions": sum(len(f.related_actions) for f in facts),
             "organisation_links": sum(len(f.organisations) for f in facts),
         }
@@ -119,6 +132,7 @@ class BuildReport:
                     "non_blank_lines": doc.non_blank_lines,
                     "action_records": len(doc.actions),
                     "news_records": len(doc.news),
+                    "layouts": doc.layouts,
                     "lines_by_role": dict(sorted(Counter(r.role for r in doc.lines).items())),
                 }
                 for doc in self.documents
@@ -149,16 +163,22 @@ class BuildReport:
             "",
             "## Documents",
             "",
-            "| file | non-blank lines | action records | news records | skipped lines |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| file | read as | non-blank lines | action records | news records | skipped lines |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
         ]
         for doc in self.documents:
             skipped = sum(1 for r in doc.lines if r.skipped)
-            out.append(f"| {doc.file} | {doc.non_blank_lines} | {len(doc.actions)} | {len(doc.news)} | {skipped} |")
+            layouts = ", ".join(f"{name} ({count})" for name, count in doc.layouts.items()) or "no action"
+            out.append(
+                f"| {doc.file} | {layouts} | {doc.non_blank_lines} | {len(doc.actions)} | {len(doc.news)} | {skipped} |"
+            )
         out += [
             "",
             "Every non-blank line is accounted for: it feeds a record of the graph (a title, a partner, "
-            "a type of assistance, a description, a date) or it is listed below as skipped, with its reason.",
+            "a type of assistance, a description, a date, a code) or it is listed below as skipped, with its reason. "
+            "'read as' gives the layout each document's action entries were read in: plain (partner, types and "
+            "description lines), labelled (a label, its value on the next line), labelled-dashed (every label "
+            "and value a '- ' item) or labelled-inline ('Label: value').",
         ]
         out += ["", "## Skipped lines", ""]
         by_reason: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))

@@ -34,6 +34,9 @@ class Layout:
     heading_max_words: int
     partner_nouns: frozenset[str]
     partner_head_window: int
+    header_prefixes: tuple[str, ...] = ()  # "actions in", "acciones en"...: a country page's header
+    header_max_words: int = 6
+    header_articles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +51,42 @@ def load_layout() -> Layout:
         heading_max_words=int(data["headings"]["max_words"]),
         partner_nouns=frozenset(n.casefold() for n in data["partner"]["nouns"]),
         partner_head_window=int(data["partner"]["head_window"]),
+        # longest first, so that "actions in the" is tried before "actions in"
+        header_prefixes=tuple(
+            sorted((p.casefold() for p in data["country_headers"]["prefixes"]), key=lambda p: (-len(p), p))
+        ),
+        header_max_words=int(data["country_headers"]["max_words"]),
+        header_articles=frozenset(a.casefold() for a in data["country_headers"]["articles"]),
+    )
+
+
+@dataclass(frozen=True)
+class Dating:
+    """How dates are written and how a sentence dates an action (``reference/dating.toml``)."""
+
+    months: dict[str, int]
+    subjects: tuple[str, ...]
+    verbs: tuple[str, ...]
+    before_year: frozenset[str]
+    months_window: int
+    max_distance: int
+    background: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_dating() -> Dating:
+    """Read ``ontology/reference/dating.toml``."""
+    with open(ontology_dir() / "reference" / "dating.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    sentence = data["sentence"]
+    return Dating(
+        months={name.casefold(): int(number) for name, number in data["months"].items()},
+        subjects=tuple(w.casefold() for w in sentence["subjects"]),
+        verbs=tuple(w.casefold() for w in sentence["verbs"]),
+        before_year=frozenset(w.casefold() for w in sentence["before_year"]),
+        months_window=int(sentence["months_window"]),
+        max_distance=int(sentence["max_distance"]),
+        background=frozenset(w.casefold() for w in sentence["background"]),
     )
 
 

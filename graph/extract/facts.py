@@ -63,6 +63,9 @@ class ActionFacts:
     programmes: list[Fact] = field(default_factory=list)
     themes: list[Fact] = field(default_factory=list)
     mentions: list[Fact] = field(default_factory=list)
+    other_codes: list[Fact] = field(default_factory=list)  # own codes the text gives besides the page's Code
+    dating: list[Fact] = field(default_factory=list)  # years sentences date the action by
+    action_year: Fact | None = None  # the year and its basis (graph/extract/years.py)
 
 
 def evidence_record(action: Action) -> ActionRecord:
@@ -140,6 +143,8 @@ def decide(
             theme_cues.append((finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
+        elif finding.kind == "action_year":
+            facts.dating.append(Fact.of(finding, where))
         elif finding.kind == "spelling":
             anomalies.append(Anomaly("country-spelling", where.file, where.line, finding.detail))
     facts.expert_countries = _first_per_value(facts.expert_countries)
@@ -198,6 +203,12 @@ def decide(
                     f"partner country: {winner} ({scores[winner]:g}, {best_evidence[winner][4]}) chosen over "
                     f"{other} ({scores[other]:g}, {best_evidence[other][4]}: {best_evidence[other][2].sentence[:80]!r})"
                 )
+    header = next((f for name, _, f in found if name == "header" and f.kind == "partner_country_candidate"), None)
+    if header is not None and facts.partner_country is not None and facts.partner_country.value != header.value:
+        conflicts.append(
+            f"partner country: {facts.partner_country.value} from the text, though the country page's header "
+            f"{header.sentence!r} names {header.value}"
+        )
     if facts.partner_country is not None:  # "the Paraguayan team" of a Paraguayan partner: the partner's staff
         partner = facts.partner_country.value
         facts.expert_countries = [

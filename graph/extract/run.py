@@ -19,10 +19,13 @@ from graph.extract.facts import (
     ResolvedInstitution,
     action_texts,
     decide,
+    evidence_record,
     record_texts,
     resolve_institutions,
 )
 from graph.extract.findings import Finding
+from graph.extract.headers import header_finding
+from graph.extract.years import code_field, decide_year
 from graph.extract.nlp import load_nlp
 from graph.read.merge import Action, NewsItem
 from graph.read.records import Anomaly, Document, Field
@@ -145,6 +148,11 @@ class Extractor:
         for index, name, where in items:
             for finding in per_text[name, where.value]:
                 found[index].append((name, where, finding))
+        for index, action in enumerate(actions):  # a country page's header: last, so that the text wins ties
+            context = evidence_record(action).context or action.context
+            header = header_finding(context) if context is not None else None
+            if context is not None and header is not None:
+                found[index].append(("header", context.line, header))
         return _decide(actions, found, progress)
 
 
@@ -166,8 +174,10 @@ def _decide(
     for index, action in enumerate(actions):
         names = tuple(n for i in action.partners for n in (i.name.name, i.name.original_name, i.name.acronym) if n)
         facts[action.key], found_anomalies = decide(found[index], action.first.title, names)
-        anomalies += found_anomalies
+        anomalies += found_anomalies + code_field(action, facts[action.key])
+        facts[action.key].action_year = decide_year(action, facts[action.key])
     own_codes = {f.action_code.value for f in facts.values() if f.action_code}
+    own_codes |= {code.value for f in facts.values() for code in f.other_codes}
     for action in actions:
         for fact in facts[action.key].related_actions:
             if fact.value not in own_codes:

@@ -102,6 +102,7 @@ _SKOS = _Terms(SKOS)
 _ORG = _Terms(ORG)
 _INTEGER = str(XSD.integer)
 _GYEAR = str(XSD.gYear)
+_DATE = str(XSD.date)
 
 
 def new_graph() -> TripleSet:
@@ -170,6 +171,8 @@ def _add_action_source(graph: TripleSet, record: ActionRecord) -> str:
         pairs.append((_SOCX.startLine, _line(record.start.line)))
     if record.end:
         pairs.append((_SOCX.endLine, _line(record.end.line)))
+    if record.code:
+        pairs.append((_SOCX.codeLine, _line(record.code.line)))
     graph.add_all(node, pairs)
     return node
 
@@ -203,6 +206,7 @@ FACT_PROPERTIES = {
     "organisation": _SOCX.cooperatingOrganisation,
     "programme": _SOCX.cooperatingProgramme,
     "action_code": _SOCX.actionCode,
+    "action_year": _SOCX.actionYear,
     "related_action": _SOCX.relatedActionCode,
     "theme": _SOCX.theme,
 }
@@ -268,6 +272,9 @@ def add_action(
         graph.add(node, _SOCX.startActivities, _literal(action.start))
     if action.end:
         graph.add(node, _SOCX.endActivities, _literal(action.end))
+    for prop, written in ((_SOCX.startDate, action.start_date), (_SOCX.endDate, action.end_date)):
+        if written is not None and written.date is not None:
+            graph.add(node, prop, _literal(written.date.isoformat(), datatype=_DATE))
     for record in action.records:
         graph.add(node, _PROV.wasDerivedFrom, _add_action_source(graph, record))
     for fact in facts.expert_countries + facts.study_visit_countries:
@@ -280,9 +287,10 @@ def add_action(
         _add_evidence(graph, node, fact, programme_iri(fact.value))
     for fact in facts.themes:
         _add_evidence(graph, node, fact, terms.iri(fact.value))
-    if facts.action_code:
-        _add_evidence(graph, node, facts.action_code, _literal(facts.action_code.value))
-        graph.add(node, _SOCX.actionYear, _literal(facts.action_code.value[:4], datatype=_GYEAR))
+    for fact in ([facts.action_code] if facts.action_code else []) + facts.other_codes:
+        _add_evidence(graph, node, fact, _literal(fact.value))
+    if facts.action_year:
+        _add_evidence(graph, node, facts.action_year, _literal(facts.action_year.value, datatype=_GYEAR))
     for fact in facts.related_actions:
         _add_evidence(graph, node, fact, _literal(fact.value))
         target = codes.get(fact.value)
@@ -375,8 +383,8 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     _add_programmes(graph, {f.value for fs in facts for f in fs.programmes})
     codes: dict[str, str] = {}  # action code → the IRI of the action it is the own code of
     for action in merged.actions:
-        own = extraction.facts[action.key].action_code
-        if own is not None:
+        found = extraction.facts[action.key]
+        for own in ([found.action_code] if found.action_code else []) + found.other_codes:
             codes.setdefault(own.value, action_iri(action))
     iris: dict[int, str] = {}  # each institution's IRI, by id (working out its name takes a while)
     for action in merged.actions:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from graph.vocab import Concept, load_scheme
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# Two types glued where a page dropped the comma and the space: "Policy developmentInstitutional ..."
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _CODE_PREFIX = re.compile(r"^\s*([A-Z]{1,2}\.\d{1,3}(?:\.\d{1,3})?)\s+(?=\S)")
 # Tokens that separate two types on one line when no label starts at them.
 _SEPARATORS = {",", ";", "|", "/", "+", "and", "&", "-", "–", "·", "•"}
@@ -90,7 +92,12 @@ class AssistanceTypeMatcher:
         every page: each is segmented once)."""
         known = self._seen.get(text)
         if known is None:
-            known = self._seen[text] = self._segment(text)
+            known = self._segment(text)
+            if known.unknown and _GLUED.search(text):
+                unglued = self._segment(_GLUED.sub(", ", text))
+                if len(unglued.unknown) < len(known.unknown):
+                    known = unglued
+            self._seen[text] = known
         return TypeMatch(list(known.concepts), list(known.unknown), list(known.truncated), known.code)
 
     def _segment(self, text: str) -> TypeMatch:

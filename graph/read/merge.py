@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from graph.read.assistance import AssistanceTypeMatcher, TypeMatch
+from graph.read.dates import read_date
 from graph.read.partner import PartnerName, parse_partner
-from graph.read.records import ActionRecord, Anomaly, Document, NewsRecord
+from graph.read.records import ActionRecord, Anomaly, Document, Field, NewsRecord, PageContext
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 # How much of a description identifies the action (robust to a page cutting the text later on).
@@ -41,6 +43,15 @@ class Institution:
     variants: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class WrittenDate:
+    """A start or end of activities as the page writes it, and the calendar day or year it gives."""
+
+    field: Field  # the value as written, with its line
+    date: date | None  # None: the text gives only a year
+    year: int
+
+
 @dataclass
 class Action:
     """An action with all the records it was read from, in document order."""
@@ -51,6 +62,10 @@ class Action:
     types: TypeMatch
     description: str
     key: str = ""
+    # the dates the page gives, where they are dates (a day that is no calendar day, or an end before
+    # the start, leaves both unset: the text stays in ``start`` and ``end`` as written)
+    start_date: WrittenDate | None = None
+    end_date: WrittenDate | None = None
 
     @property
     def first(self) -> ActionRecord:
@@ -63,6 +78,16 @@ class Action:
     @property
     def end(self) -> str | None:
         return next((r.end.value for r in self.records if r.end), None)
+
+    @property
+    def code(self) -> Field | None:
+        """The page's Code field (from the first record that has one)."""
+        return next((r.code for r in self.records if r.code), None)
+
+    @property
+    def context(self) -> PageContext | None:
+        """The country page the action stands on (from the first record under a country header)."""
+        return next((r.context for r in self.records if r.context), None)
 
 
 @dataclass
@@ -90,6 +115,56 @@ def _institution_key(name: PartnerName) -> str:
 def _description_compatible(a: str, b: str) -> bool:
     a, b = normalise(a), normalise(b)
     return not a or not b or a.startswith(b) or b.startswith(a)
+
+
+def _dates(records: list[ActionRecord], anomalies: list[Anomaly]) -> tuple[WrittenDate | None, WrittenDate | None]:
+    """The start and end of activities the records give, read as dates; what cannot be read as a
+    date, and an end before the start, go to the anomalies (the text stays as written)."""
+    found: list[WrittenDate | None] = []
+    for which in ("start", "end"):
+        written: Field | None = next((getattr(r, which) for r in records if getattr(r, which)), None)
+        if written is None:
+            found.append(None)
+            continue
+        read = read_date(written.value)
+        if read.year is None:
+            anomalies.append(
+                Anomaly(
+                    "invalid-date",
+                    written.file,
+                    written.line,
+                    f"{which} of activities {written.value!r} is {read.problem} (day first: 16-09-2024); kept as text",
+                )
+            )
+            found.append(None)
+            continue
+        if read.date is None:
+            anomalies.append(
+                Anomaly(
+                    "partial-date",
+                    written.file,
+                    written.line,
+                    f"{which} of activities {written.value!r} is {read.problem}: only its year ({read.year}) is read",
+                )
+            )
+        found.append(WrittenDate(written, read.date, read.year))
+    start, end = found
+    if start is not None and end is not None:
+        reversed_ = (
+            end.date < start.date if start.date is not None and end.date is not None else end.year < start.year
+        )
+        if reversed_:
+            anomalies.append(
+                Anomaly(
+                    "end-before-start",
+                    end.field.file,
+                    end.field.line,
+                    f"the activities end ({end.field.value!r}) before they start ({start.field.value!r}); "
+                    "both kept as text, neither read as a date",
+                )
+            )
+            return None, None
+    return start, end
 
 
 def merge_documents(documents: list[Document], matcher: AssistanceTypeMatcher | None = None) -> Merged:
@@ -166,6 +241,7 @@ def merge_documents(documents: list[Document], matcher: AssistanceTypeMatcher | 
                 )
         description = max((r.description_text for r in records), key=len)
         action = Action(records, records[0].title.value, partners, types, description)
+        action.start_date, action.end_date = _dates(records, anomalies)
         action.key = "|".join(
             (normalise(action.title), *(p.key for p in partners), normalise(description)[:_DESCRIPTION_FINGERPRINT])
         )

@@ -13,12 +13,27 @@ from graph.read.language import guess_language, name_language, original_language
 
 _BRACKET = re.compile(r"\[([^\]]*)(\]|$)")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+_DASHED_ACRONYM = re.compile(r"^(.*\S)\s+[-–]\s+(\S+)$")  # "National Civil Service Office - ONSEC"
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z]|.*[A-Z][a-z]+[A-Z])[A-Za-z][\w&.\-+]{1,14}(?: [A-Z][\w]{1,20})?$")
 
 
 def is_acronym(text: str) -> bool:
     """``ANPE``, ``MoSD``, ``EdoJobs``, ``SSC-DF``, ``DOST Agency``; not a lower-case or long phrase."""
     return bool(_ACRONYM.match(text.strip()))
+
+
+def _dashed_acronym(text: str) -> tuple[str, str] | None:
+    """ "Name - ACR": the name and the acronym after a spaced dash, where the acronym is one word
+    of mostly capitals (``ONSEC``, ``MoSD``); "Kyrgyz Republic - Ministry of Labour" and
+    "Guinea-Bissau" are left whole."""
+    found = _DASHED_ACRONYM.match(text)
+    if found is None:
+        return None
+    name, word = found.group(1), found.group(2)
+    capitals = sum(c.isupper() for c in word)
+    if capitals >= 2 and capitals >= sum(c.islower() for c in word) and is_acronym(word) and len(name.split()) >= 2:
+        return name, word
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,9 @@ def parse_partner(raw: str) -> PartnerName:
         elif original is None and guess_language(content) not in (None, "en"):
             original = content
             text = text[: paren.start()].strip()
+    dashed = _dashed_acronym(text) if acronym is None else None
+    if dashed is not None:
+        text, acronym = dashed
     name = " ".join(text.split()).strip(" ,;-")
     if not name and original:  # only an original-language name was given
         name, original = original, None

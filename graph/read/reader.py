@@ -1,15 +1,23 @@
 """Read a seed document into action and news records, accounting for every non-blank line.
 
-The website scrapes come in two layouts:
+The website scrapes come in these layouts:
 
 * plain: a (usually bulleted) title, a blank line, then the partner institution, the type(s) of
   assistance and the description, one per line;
-* labelled: a title, a blank line, then ``Start activities``, ``End activities``,
-  ``Partner Institution`` <value>, ``Type of Assistance`` <value>, and the description.
+* labelled: a title, then ``Start activities`` <date>, ``End activities`` <date>, ``Partner
+  Institution`` <value>, ``Type of Assistance`` <value>, ``Code`` <value>, ``Description`` and the
+  description, each value on the line after its label (the older pages leave the dates empty and
+  give no Code or Description label);
+* labelled-dashed: the same, every label and every value a ``- `` list item, the titles with no
+  bullet, the entries under a country page's header ("Actions in Guatemala", "Acciones en ...");
+* labelled-inline: ``Label: value`` on one line.
 
+The labels and their Spanish, Portuguese and French forms are data (``ontology/reference/layout.toml``).
+A structure pass first tells labels, their values and the lines that open an entry (a title: the
+line a label block follows) whatever their bullets; then runs of lines are read as entries.
 News headlines, bulleted news items with no data, labelled stories with empty fields and section
 headings stand between the actions. An entry is an action because of its data (a partner, a type
-or a description), never because of its bullet.
+or a description), never because of its bullet; a label never opens an entry.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from pathlib import Path
 from graph.errors import InputError
 from graph.read.apostrophes import repair_apostrophes
 from graph.read.assistance import AssistanceTypeMatcher
-from graph.read.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord
+from graph.read.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord, PageContext
 from graph.vocab import Layout, load_layout
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -39,8 +47,12 @@ class _Line:
     number: int
     indent: int
     text: str  # without the bullet and surrounding white space
-    bullet: bool
-
+    bullet: bool  # a bullet that opens an entry (a label's or a value's list bullet is cleared)
+    mark: str = ""  # the bullet character as written, if any
+    opens: bool = False  # a title with no bullet: the line a label block follows
+    dashed: bool = False  # a label or value written as a list item ("- Code", "- 2024-11")
+    label: tuple[str, str] | None = None  # (field, value on the same line) of a layout label
+    value: bool = False  # the value of the label on the line before
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6});")
@@ -117,10 +129,82 @@ class DocumentReader:
                 continue
             indent = len(expanded) - len(stripped)
             first = stripped[0]
-            bullet = first in self.layout.bullets and (first == "•" or stripped[1:2].isspace())
+            bullet = first in self.layout.bullets and (first == "•" or stripped[1:2].isspace() or len(stripped) == 1)
             body = stripped[1:].strip() if bullet else stripped
-            lines.append(_Line(number, indent, " ".join(body.split()), bullet))
+            lines.append(_Line(number, indent, " ".join(body.split()), bullet, first if bullet else ""))
         return lines
+
+    def country_header(self, text: str) -> str | None:
+        """The country's name a country page's header gives ("Acciones en Perú": "Perú"), or None."""
+        folded = text.casefold()
+        if folded.rstrip(":") in self.layout.heading_phrases or text.rstrip().endswith((".", "!", "?")):
+            return None
+        for prefix in self.layout.header_prefixes:
+            if folded.startswith(prefix + " "):
+                name = text[len(prefix) :].strip().rstrip(":").strip()
+                words = name.split()
+                if words and words[0].casefold() in self.layout.header_articles and len(words) > 1:
+                    words = words[1:]
+                if 0 < len(words) <= self.layout.header_max_words and words[0][:1].isupper():
+                    return " ".join(words)
+        return None
+
+    def _structure(self, lines: list[_Line | None], doc: Document) -> dict[int, PageContext | None]:
+        """Tell labels, values and titles apart whatever their bullets, and take the country page
+        headers out (skipped, with their reason); return the page context of each line that follows
+        a header (by line number)."""
+        contexts: dict[int, PageContext | None] = {}
+        context: PageContext | None = None
+        previous: _Line | None = None  # the last non-blank line, when no blank line came since
+        for index, line in enumerate(lines):
+            if line is None:
+                previous = None
+                continue
+            if line.text.casefold().rstrip(":") in self.layout.heading_phrases:
+                context = None  # a section heading ends a country's page
+            name = self.country_header(line.text) if not line.label else None
+            if name is not None:
+                doc.lines.append(LineRole(doc.file, line.number, "skipped", True, "country page header"))
+                context = PageContext(Field(line.text, doc.file, line.number), name)
+                lines[index] = previous = None
+                continue
+            contexts[line.number] = context
+            line.label = self.label_of(line.text) if line.text else None
+            if line.label is not None:
+                if line.bullet:  # "- Partner Institution": a label rendered as a list item
+                    line.bullet, line.dashed = False, True
+            elif previous is not None and previous.label is not None and not previous.label[1]:
+                line.value = True  # the line after a bare label
+                if line.bullet and previous.dashed:
+                    line.bullet, line.dashed = False, True
+            elif (
+                line.bullet
+                and previous is not None
+                and previous.dashed
+                and previous.label is None
+                and line.mark == previous.mark
+                and line.indent == previous.indent
+            ):
+                line.bullet, line.dashed = False, True  # a further paragraph or type of a dashed value
+            previous = line
+        # a label that repeats one of the entry's fields starts the next entry's labels: the last line
+        # before it that is no label or value is that entry's title, bullet or none
+        seen: set[str] = set()
+        title: _Line | None = None
+        for line in lines:
+            if line is None:
+                continue
+            if line.bullet:
+                seen, title = set(), None
+            if line.label is not None:
+                if line.label[0] in seen and title is not None:
+                    title.opens = True
+                    seen = set()
+                seen.add(line.label[0])
+                title = None
+            elif not line.value and line.text:
+                title = line
+        return contexts
 
     def label_of(self, text: str) -> tuple[str, str] | None:
         """The field a layout label opens and any value on the same line, or None."""
@@ -188,10 +272,11 @@ class DocumentReader:
                         doc.lines.append(LineRole(file, line.number, "skipped", True, "only HTML or Markdown markup"))
                         lines[index] = None
 
+        contexts = self._structure(lines, doc)
         runs: list[list[_Line]] = []
         current: list[_Line] = []
         for line in lines:
-            if line is None or line.bullet:
+            if line is None or line.bullet or line.opens:
                 if current:
                     runs.append(current)
                 current = [line] if line is not None else []
@@ -200,7 +285,7 @@ class DocumentReader:
         if current:
             runs.append(current)
 
-        state = _ReadState(self, doc)
+        state = _ReadState(self, doc, contexts)
         for index, run in enumerate(runs):
             following = runs[index + 1] if index + 1 < len(runs) else None
             state.take(run, following)
@@ -211,9 +296,10 @@ class DocumentReader:
 class _ReadState:
     """The entry being read while runs of lines go by."""
 
-    def __init__(self, reader: DocumentReader, doc: Document) -> None:
+    def __init__(self, reader: DocumentReader, doc: Document, contexts: dict[int, PageContext | None]) -> None:
         self.reader = reader
         self.doc = doc
+        self.contexts = contexts
         self.pending: _Line | None = None  # a title still waiting for its body
         self.last_action: ActionRecord | None = None
 
@@ -240,9 +326,10 @@ class _ReadState:
             len(run) == 1
             and following is not None
             and not following[0].bullet
+            and not following[0].opens
             and (len(following) > 1 or reader.label_of(following[0].text) is not None)
         )
-        if first.bullet:
+        if first.bullet or first.opens:
             self.flush()
             if not first.text:
                 self.skip(first, "bullet with no text")
@@ -273,6 +360,12 @@ class _ReadState:
 
     def take_orphans(self, run: list[_Line]) -> None:
         """Lines with no title of their own: a description paragraph set apart by a blank line, or stray text."""
+        if any(line.label for line in run):
+            self.anomaly(
+                "unreadable-entry",
+                run[0],
+                f"labels with no title before them: {len(run)} lines skipped, from {run[0].text[:60]!r}",
+            )
         for line in run:
             if self.last_action is not None and reader_is_paragraph(line.text):
                 self.last_action.description.append(self.field(line, "description"))
@@ -293,7 +386,8 @@ class _ReadState:
         labelled = any(self.reader.label_of(line.text) for line in body)
         parse = self.parse_labelled if labelled else self.parse_plain
         record = ActionRecord(title=Field(title.text, self.doc.file, title.number), bulleted=title.bullet)
-        record.layout = "labelled" if labelled else "plain"
+        record.layout = _layout_of(body) if labelled else "plain"
+        record.context = self.contexts.get(title.number)
         roles_before = len(self.doc.lines)
         anomalies_before = len(self.doc.anomalies)
         parse(record, body)
@@ -374,12 +468,14 @@ class _ReadState:
         reader = self.reader
         slot: str | None = None
         for line in body:
+            if not line.text:
+                self.skip(line, "bullet with no text")
+                continue
             label = reader.label_of(line.text)
             if label:
                 slot, value = label
                 if value:
-                    self.take_value(record, slot, _Line(line.number, line.indent, value, False))
-                    slot = "description" if slot == "types" else slot
+                    slot = self.take_value(record, slot, _Line(line.number, line.indent, value, False))
                 else:
                     self.skip(line, f"layout label {line.text.rstrip(':')!r}")
                 continue
@@ -392,6 +488,18 @@ class _ReadState:
             if _DATE_LIKE.search(line.text) and len(line.text.split()) <= 6:
                 setattr(record, slot, self.field(line, slot))
                 return slot
+            slot = "description"
+        if slot == "code":
+            if record.code is None and len(line.text.split()) <= 3:
+                record.code = self.field(line, "code")
+                return "description"
+            slot = "description"
+        if slot == "more-types":  # a further type on its own line ("- Policy development")
+            if record.types is not None and reader.is_type_like(line.text) and not reader.is_description_like(line.text):
+                types = record.types
+                record.types = Field(f"{types.value}, {line.text}", types.file, types.line)
+                self.doc.lines.append(LineRole(self.doc.file, line.number, "assistance-types"))
+                return "more-types"
             slot = "description"
         if slot == "partner":
             if record.partners:
@@ -409,9 +517,19 @@ class _ReadState:
                 record.description.append(self.field(line, "description"))
                 return "description"
             record.types = self.field(line, "assistance-types")
-            return "description"
+            return "more-types"
         record.description.append(self.field(line, "description"))
         return "description"
+
+
+def _layout_of(body: list[_Line]) -> str:
+    """Which labelled layout a body is written in."""
+    labels = [line for line in body if line.label]
+    if any(line.dashed for line in labels):
+        return "labelled-dashed"
+    if any(line.label and line.label[1] for line in labels):
+        return "labelled-inline"
+    return "labelled"
 
 
 def reader_is_paragraph(text: str) -> bool:

@@ -38,6 +38,14 @@ class LineRole:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """A country page's header over an entry: the header line as written and the country's name in it."""
+
+    line: Field  # "Actions in Guatemala", with its file and line
+    name: str  # "Guatemala", as written
+
+
 @dataclass
 class ActionRecord:
     """One action entry as it stands in one document."""
@@ -48,7 +56,11 @@ class ActionRecord:
     description: list[Field] = field(default_factory=list)
     start: Field | None = None
     end: Field | None = None
-    layout: str = "plain"  # "plain" (partner / types / description lines) or "labelled"
+    code: Field | None = None  # the page's Code field
+    context: PageContext | None = None  # the country page's header the entry stands under
+    # "plain" (partner / types / description lines), "labelled" (a label, then its value on the next
+    # line), "labelled-dashed" (every label and value a "- " line), "labelled-inline" ("Label: value")
+    layout: str = "plain"
     bulleted: bool = True
 
     @property
@@ -79,3 +91,11 @@ class Document:
     lines: list[LineRole] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     non_blank_lines: int = 0
+
+    @property
+    def layouts(self) -> dict[str, int]:
+        """The layouts its action entries were read as, with how many of each."""
+        found: dict[str, int] = {}
+        for record in self.actions:
+            found[record.layout] = found.get(record.layout, 0) + 1
+        return dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))

@@ -19,7 +19,8 @@ from graph.vocab import ontology_dir
 _SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 _MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
 _PARAMETERS = re.compile(r"^#\s*parameters:\s*(.+)$", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^[\w-]+:\s")  # "multi-valued: ...", "parameters: ..."
+_OPTIONAL = re.compile(r"^#\s*optional parameters:\s*(.+)$", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^(?:[\w-]+|optional parameters):\s")  # "multi-valued: ...", "parameters: ...", "optional parameters: ..."
 GRAPH_FORMATS = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -59,6 +60,12 @@ class NamedQuery:
     def parameters(self) -> list[str]:
         """Variables the query expects from ``--param NAME=VALUE``."""
         found = _PARAMETERS.search(self.text)
+        return [c.strip() for c in found.group(1).split(",")] if found else []
+
+    @property
+    def optional_parameters(self) -> list[str]:
+        """Variables ``--param NAME=VALUE`` may bind; left unbound when not given."""
+        found = _OPTIONAL.search(self.text)
         return [c.strip() for c in found.group(1).split(",")] if found else []
 
     @property
@@ -131,9 +138,10 @@ def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIR
     missing = [p for p in query.parameters if p not in params]
     if missing:
         raise SocieuxError(f"{query.name}: needs --param {' --param '.join(f'{m}=VALUE' for m in missing)}")
-    unknown = sorted(set(params) - set(query.parameters)) if query.parameters else []
+    takes = query.parameters + query.optional_parameters
+    unknown = sorted(set(params) - set(takes)) if takes else []
     if unknown and query.path.name != "<command line>":
-        raise SocieuxError(f"{query.name}: unknown parameter {unknown[0]!r}; it takes {', '.join(query.parameters)}")
+        raise SocieuxError(f"{query.name}: unknown parameter {unknown[0]!r}; it takes {', '.join(takes)}")
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise SocieuxError(f"{name!r} is not a parameter name")

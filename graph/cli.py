@@ -475,12 +475,13 @@ def viz(view: str, graph_file: Path, out: Path | None) -> None:
     type=click.Path(path_type=Path),
     default=DEFAULT_OUT / "stats",
     show_default=True,
-    help="Folder for the CSV tables and the country-flows picture.",
+    help="Folder for the CSV tables and the pictures (country-flows.svg, themes-by-year.svg).",
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows to print per table.")
 def stats(graph_file: Path, out: Path, top: int) -> None:
-    """Print the top expert and partner countries, institutions, themes, types of assistance and the
-    most central nodes; write them as CSV and draw the country flows (country-flows.svg)."""
+    """Print the top expert and partner countries, institutions, themes, types of assistance, the
+    most central nodes and the actions per theme per year; write them as CSV and draw the country
+    flows (country-flows.svg) and the themes by year (themes-by-year.svg)."""
     from graph.errors import SocieuxError
     from graph.files import write_atomic
     from graph.network import stats as statistics
@@ -495,10 +496,12 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
             click.echo(table.text(top))
         # country_flows is what project(graph, "country-flows") runs, typed as the DiGraph flows_svg takes
         write_atomic(out / "country-flows.svg", statistics.flows_svg(country_flows(graph)))
+        by_year = next(table for table in tables if table.name == "themes-by-year")
+        write_atomic(out / "themes-by-year.svg", statistics.themes_svg(by_year.rows))
     except SocieuxError as error:
         _fail(error)
         return
-    click.echo(f"socieux-kg: wrote {len(tables)} tables and country-flows.svg into {out}/")
+    click.echo(f"socieux-kg: wrote {len(tables)} tables, country-flows.svg and themes-by-year.svg into {out}/")
 
 
 @main.command()

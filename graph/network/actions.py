@@ -1,6 +1,6 @@
 """What a network page says about the actions behind its nodes and links: each action's facts with
 the sentence (or page line), file and line they were read from, and the facet values the page
-filters on (theme, type of assistance, partner region, expert side, countries involved).
+filters on (theme, type of assistance, partner region, expert side, countries involved, year).
 
 A page embeds these for every action behind what it shows, so the side panel and the filters work
 from disk with no server.
@@ -60,6 +60,7 @@ class ActionFacts:
     sides: list[str] = field(default_factory=list)  # EU_SIDE and/or NON_EU_SIDE: where the experts came from
     countries: list[str] = field(default_factory=list)  # every country the action involves (IRIs)
     country_names: dict[str, str] = field(default_factory=dict)  # their English short names
+    year: int = 0  # the action's year (socx:actionYear); 0 where it has none
 
     def evidence_for(self, key: str) -> tuple[Evidence, ...]:
         """The evidence of the facts about the node ``key`` (empty when the action has none)."""
@@ -75,6 +76,7 @@ _PARTNER, _EXPERT, _VISIT, _THEME = (
     term(p) for p in (SOCX.partnerCountry, SOCX.expertCountry, SOCX.studyVisitCountry, SOCX.theme)
 )
 _EU, _CONTINENT, _CODE = (term(p) for p in (SOCX.euMemberState, SOCX.continent, SOCX.actionCode))
+_YEAR = term(SOCX.actionYear)
 _PREDICATE_OF, _OBJECT_OF, _DERIVED, _LABEL = (
     term(p) for p in (RDF.predicate, RDF.object, PROV.wasDerivedFrom, RDFS.label)
 )
@@ -169,11 +171,12 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
         sides = {EU_SIDE if country(c)[0] else NON_EU_SIDE for c in objects(action, _EXPERT)}
         for prop in (_PARTNER, _EXPERT, _VISIT):
             involved.update(iri(c) for c in objects(action, prop))
-        code = value(action, _CODE)
+        code = min((text(c) for c in objects(action, _CODE)), default="")  # as the actions table gives it
+        year = value(action, _YEAR)
         found[name] = ActionFacts(
             iri=name,
             title=labels[action],
-            code=text(code) if code is not None else "",
+            code=code,
             sources=sources,
             institutions=institutions,
             facts=facts,
@@ -183,5 +186,6 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
             sides=sorted(sides),
             countries=sorted(involved),
             country_names={c: labels[term(c)] for c in sorted(involved)},
+            year=int(text(year)) if year is not None else 0,
         )
     return found

@@ -31,5 +31,7 @@ def network_outputs(graph: TripleSet | Graph | Source) -> dict[str, str]:
     rendered["network/country-flows.graphml"] = files.graphml(projections["country-flows"])
     for table in stats.tables(graph, full, analytics):
         rendered[f"stats/{table.name}.csv"] = table.csv()
+        if table.name == "themes-by-year":
+            rendered["stats/themes-by-year.svg"] = stats.themes_svg(table.rows)
     rendered["stats/country-flows.svg"] = stats.flows_svg(flows)
     return rendered

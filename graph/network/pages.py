@@ -178,7 +178,7 @@ def _where(where: str, files: _Table) -> list[int]:
 def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels: dict[str, str]) -> dict:
     """The actions of the page, numbered as in ``used``, as compact rows (a page at a hundred times
     the seeds holds twenty thousand): ``[title, code, sources, institutions, facts, themes, types,
-    region, sides, countries]``. Sources are flat (file, line) pairs; facts flat runs of (kind, key,
+    region, sides, countries, year]`` (year 0: none). Sources are flat (file, line) pairs; facts flat runs of (kind, key,
     number of evidence, evidence...); evidence a flat table of (text, file, line); strings (titles
     and sentences, often the same), keys and file names numbered once in their own tables; facet
     values as indexes into the options."""
@@ -237,10 +237,16 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
                 index["region"][action.region or REGIONS_UNKNOWN],
                 [index["side"][s] for s in action.sides],
                 [index["country"][c] for c in action.countries],
+                action.year,
             ]
         )
+    years: dict[int, int] = {}
+    for iri in used:
+        if facts[iri].year:
+            years[facts[iri].year] = years.get(facts[iri].year, 0) + 1
     return {
         "actions": rows,
+        "years": [[year, years[year]] for year in sorted(years)],  # each year with its number of actions
         "kinds": kinds,
         "keys": [list(k) for k in keys.values()],
         "texts": texts.values(),

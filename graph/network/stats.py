@@ -1,5 +1,6 @@
 """Tables of the graph for reports: top expert and partner countries, institutions, themes,
-types of assistance and the most central nodes; and the country flows as an SVG picture."""
+types of assistance, the most central nodes and the actions per theme per year; the country flows
+and the themes by year as SVG pictures."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from graph.rdf.triples import TripleSet
 
 _TYPE, _ACTION, _PREF = term(RDF.type), term(SOCX.Action), term(SKOS.prefLabel)
 _INSTITUTION, _COUNTRY = term(SOCX.partnerInstitution), term(SOCX.country)
+_YEAR, _THEME = term(SOCX.actionYear), term(SOCX.theme)
 
 
 @dataclass
@@ -76,6 +78,19 @@ def _institutions(src: Source) -> list[list[object]]:
     return [list(r) for r in sorted(rows, key=lambda r: (-r[2], r[0], r[1]))]
 
 
+def themes_by_year(graph: TripleSet | Graph | Source) -> list[list[object]]:
+    """(theme, year, actions): the numbers of the ``themes-by-year`` query, in its order."""
+    src = read_source(graph)
+    counts: Counter[tuple[str, int]] = Counter()
+    for action in src.subjects(_TYPE, _ACTION):
+        year = src.value(action, _YEAR)
+        if year is None:
+            continue
+        for theme in set(src.objects(action, _THEME)):
+            counts[_label(src, theme, _PREF), int(src.text(year))] += 1
+    return [[theme, year, counts[theme, year]] for theme, year in sorted(counts)]
+
+
 def tables(graph: TripleSet | Graph | Source, full: nx.Graph, analytics: Analytics | None = None) -> list[Table]:
     """The tables ``socieux-kg stats`` prints and writes (``analytics``: those of ``full`` when
     already computed)."""
@@ -123,7 +138,73 @@ def tables(graph: TripleSet | Graph | Source, full: nx.Graph, analytics: Analyti
                 for n in central
             ],
         ),
+        Table("themes-by-year", "Actions per theme per year", ["theme", "year", "actions"], themes_by_year(src)),
     ]
+
+
+def themes_svg(rows: list[list[object]]) -> str:
+    """The actions per theme per year (the rows of :func:`themes_by_year`) as a grid: a theme a row,
+    most actions first, a year a column, each cell its number of actions, shaded by it; the sums
+    of each row and column at the ends (an action on two themes counts in both rows)."""
+    counts = {(str(theme), int(str(year))): int(str(n)) for theme, year, n in rows}
+    width_label, cell, top = 260, 44, 96
+    if not counts:
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="80" viewBox="0 0 640 80" '
+            'font-family="sans-serif" font-size="13"><rect width="100%" height="100%" fill="white"/>'
+            '<text x="20" y="44">No action has a year: nothing to chart.</text></svg>\n'
+        )
+    years = list(range(min(y for _, y in counts), max(y for _, y in counts) + 1))
+    by_theme: Counter[str] = Counter()
+    by_year: Counter[int] = Counter()
+    for (theme, year), n in counts.items():
+        by_theme[theme] += n
+        by_year[year] += n
+    themes = sorted(by_theme, key=lambda t: (-by_theme[t], t))
+    biggest = max(counts.values())
+    row = 22
+    width = max(width_label + cell * (len(years) + 1) + 20, 760)
+    height = top + row * (len(themes) + 1) + 40
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<text x="20" y="26" font-size="15" font-weight="bold">SOCIEUX+ actions per theme per year</text>',
+        '<text x="20" y="46" fill="#555">Each cell: the number of actions on the theme that year (the themes-by-year '
+        "query); an action counts once per theme.</text>",
+        '<text x="20" y="62" fill="#555">Years from the action&#39;s dates, else its own code, else a sentence that '
+        "dates it; actions with no year are left out.</text>",
+    ]
+    for k, year in enumerate(years):
+        x = width_label + k * cell + cell / 2
+        parts.append(f'<text x="{x:.0f}" y="{top - 8}" text-anchor="middle" font-weight="bold">{year}</text>')
+    x_total = width_label + len(years) * cell + cell / 2
+    parts.append(f'<text x="{x_total:.0f}" y="{top - 8}" text-anchor="middle" font-weight="bold">all</text>')
+    for i, theme in enumerate(themes):
+        y = top + i * row
+        parts.append(f'<text x="{width_label - 8}" y="{y + 15}" text-anchor="end">{_xml(theme)}</text>')
+        for k, year in enumerate(years):
+            n = counts.get((theme, year), 0)
+            x = width_label + k * cell
+            shade = 0.12 + 0.88 * n / biggest if n else 0
+            fill = f'fill="#4e79a7" fill-opacity="{shade:.2f}"' if n else 'fill="#f4f5f7"'
+            parts.append(
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{row - 2}" {fill}>'
+                f"<title>{_xml(theme)}, {year}: {n} actions</title></rect>"
+            )
+            if n:
+                colour = "white" if shade > 0.6 else "#222"
+                parts.append(f'<text x="{x + cell / 2:.0f}" y="{y + 15}" text-anchor="middle" fill="{colour}">{n}</text>')
+        parts.append(f'<text x="{x_total:.0f}" y="{y + 15}" text-anchor="middle" font-weight="bold">{by_theme[theme]}</text>')
+    y = top + len(themes) * row
+    parts.append(f'<text x="{width_label - 8}" y="{y + 15}" text-anchor="end" font-weight="bold">all themes</text>')
+    for k, year in enumerate(years):
+        parts.append(
+            f'<text x="{width_label + k * cell + cell / 2:.0f}" y="{y + 15}" text-anchor="middle" '
+            f'font-weight="bold">{by_year[year]}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
 
 
 def flows_svg(flows: nx.DiGraph) -> str:

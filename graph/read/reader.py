@@ -476,6 +476,8 @@ class _ReadState:
                 slot, value = label
                 if value:
                     slot = self.take_value(record, slot, _Line(line.number, line.indent, value, False))
+                    if slot == "partner":  # "Partner Institution: NAME", then unlabelled lines
+                        slot = "after-partner"
                 else:
                     self.skip(line, f"layout label {line.text.rstrip(':')!r}")
                 continue
@@ -501,6 +503,13 @@ class _ReadState:
                 self.doc.lines.append(LineRole(self.doc.file, line.number, "assistance-types"))
                 return "more-types"
             slot = "description"
+        if slot == "after-partner":  # the line after "Partner Institution: NAME" with no label of its own
+            if reader.is_type_like(line.text) and record.types is None:
+                slot = "types"
+            elif not reader.is_partner_like(line.text) or reader.is_description_like(line.text):
+                slot = "description"
+            else:
+                slot = "partner"
         if slot == "partner":
             if record.partners:
                 self.anomaly("several-partners", line, f"a further partner line: {line.text!r}")

@@ -117,6 +117,7 @@
   // ------------------------------------------------------------------ state
   var state = {
     facet: {theme: -1, type: -1, region: -1, side: -1, country: -1},
+    years: {from: 0, to: 0},  // the year range (0: open on that side)
     types: new Set(data.types.map(function (t) { return t[0]; })),
     mode: groups.length ? "overview" : "all",
     open: new Set(),
@@ -139,7 +140,14 @@
 
   function filtering() {
     var f = state.facet;
-    return f.theme >= 0 || f.type >= 0 || f.region >= 0 || f.side >= 0 || f.country >= 0;
+    return f.theme >= 0 || f.type >= 0 || f.region >= 0 || f.side >= 0 || f.country >= 0 ||
+      state.years.from > 0 || state.years.to > 0;
+  }
+  // an action passes the year range when it has a year within it (an action with no year never does)
+  function yearPasses(year) {
+    var y = state.years;
+    if (y.from <= 0 && y.to <= 0) return true;
+    return year > 0 && (y.from <= 0 || year >= y.from) && (y.to <= 0 || year <= y.to);
   }
 
   // which actions pass the facets (null: no facet chosen, all pass)
@@ -148,10 +156,10 @@
     var f = state.facet;
     var ok = new Uint8Array(A.length);
     for (var i = 0; i < A.length; i++) {
-      var a = A[i];  // [title, code, sources, institutions, facts, themes, types, region, sides, countries]
+      var a = A[i];  // [title, code, sources, institutions, facts, themes, types, region, sides, countries, year]
       ok[i] = (f.theme < 0 || a[5].indexOf(f.theme) >= 0) && (f.type < 0 || a[6].indexOf(f.type) >= 0) &&
         (f.region < 0 || a[7] === f.region) && (f.side < 0 || a[8].indexOf(f.side) >= 0) &&
-        (f.country < 0 || a[9].indexOf(f.country) >= 0) ? 1 : 0;
+        (f.country < 0 || a[9].indexOf(f.country) >= 0) && yearPasses(a[10]) ? 1 : 0;
     }
     return ok;
   }
@@ -694,8 +702,26 @@
     selects[f[0]] = select;
     facetBox.append(select);
   });
+  // the year range: from one year to another, each end open ("any year") by default
+  var yearSelects = {};
+  [["from", "From any year", "Actions from this year on"], ["to", "to any year", "Actions up to this year"]].forEach(function (y) {
+    var select = el("select", {id: "year-" + y[0], "aria-label": y[2], title: y[2]});
+    select.append(el("option", {value: "0"}, y[1]));
+    (data.years || []).forEach(function (o) {
+      select.append(el("option", {value: String(o[0])}, (y[0] === "from" ? "from " : "to ") + o[0] + " (" + o[1] + ")"));
+    });
+    select.disabled = !(data.years || []).length;
+    select.addEventListener("change", function () {
+      state.years[y[0]] = Number(select.value);
+      refresh({fit: true});
+      refreshPanel();
+    });
+    yearSelects[y[0]] = select;
+    facetBox.append(select);
+  });
   function clearFilters() {
     FACETS.forEach(function (f) { state.facet[f[0]] = -1; selects[f[0]].value = "-1"; });
+    ["from", "to"].forEach(function (k) { state.years[k] = 0; yearSelects[k].value = "0"; });
     document.querySelectorAll("input.type").forEach(function (box) { box.checked = true; });
     data.types.forEach(function (t) { state.types.add(t[0]); });
   }

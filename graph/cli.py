@@ -280,7 +280,7 @@ def _list_queries(queries) -> None:
     names = max(len(name) for name in queries) + 2
     width = max(_terminal_width() or 100, names + 30)
     for name, named in queries.items():
-        lines = textwrap.wrap(named.description, width - names) or [""]
+        lines = textwrap.wrap(named.description, width - names, break_on_hyphens=False) or [""]
         click.echo(f"{name:<{names}}{lines[0]}")
         for line in lines[1:]:
             click.echo(" " * names + line)

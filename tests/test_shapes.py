@@ -171,6 +171,7 @@ def test_every_extracted_edge_has_evidence_stating_it(seed_build):
         SOCX.cooperatingProgramme,
         SOCX.relatedActionCode,
         SOCX.actionCode,
+        SOCX.actionYear,
     ]
     edges = {(s, p, o) for p in props for s, o in graph.subject_objects(p)}
     stated = {

@@ -548,3 +548,18 @@ def test_the_stats_chart_and_csv_hold_the_query_numbers(built):
     for r in answer:  # every cell of the query is a cell of the chart, with its number
         assert f"<title>{r['theme']}, {r['year']}: {r['actions']} actions</title>" in svg.replace("&amp;", "&")
     assert svg.count("<rect") == 1 + len({r["theme"] for r in answer}) * len({r["year"] for r in answer})
+
+
+def test_the_notebook_api_gives_dates_as_datetime64_and_years_as_int64(built):
+    import datetime
+
+    from graph.api import KnowledgeGraph
+
+    kg = KnowledgeGraph(store=built["dashed"][1])
+    frame = kg.dataframe("actions")
+    assert str(frame["start_date"].dtype).startswith("datetime64") and str(frame["end_date"].dtype).startswith("datetime64")
+    assert str(frame["year"].dtype) == "Int64" and frame["year"].isna().sum() == 1
+    row = next(r for r in kg.query("actions") if r["title"] == "Unemployment insurance benefit rules")
+    assert (row["start_date"], row["end_date"], row["year"]) == (datetime.date(2024, 9, 16), datetime.date(2025, 7, 4), 2024)
+    assert kg.query("themes-by-year", expert_country="Portugal") == kg.query("themes-by-year", expert_country="PRT")
+    assert {r["expert_country"] for r in kg.query("themes-by-year", expert_country="PT")} == {"PRT"}

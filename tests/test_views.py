@@ -154,6 +154,34 @@ def test_a_theme_filter_counts_what_python_counts_for_that_theme(opened, seed_bu
     assert counts(page) == before
 
 
+def year_actions(graph, first: int, last: int) -> set[URIRef]:
+    return {a for a, year in graph.subject_objects(SOCX.actionYear) if first <= int(str(year)) <= last}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_year_range_counts_what_python_counts_for_those_years(opened, seed_build, view):
+    """The seeds' years (2016, 2017, 2018 from sentences, 2023 from a code): a range of the years the
+    page holds lowers the header counts to those of the projection of the actions of those years."""
+    page, _ = opened[view]
+    before = counts(page)
+    years = [year for year, _ in page.evaluate("window.socieuxView.data.years")]
+    if not years:  # no action of this view has a year: the range cannot be chosen
+        assert page.is_disabled("#year-from") and page.is_disabled("#year-to")
+        assert not year_actions(seed_build.graph, 0, 9999) & set(page.evaluate("window.socieuxView.data.nodes.map(n => n.id)"))
+        return
+    first, last = years[0], years[-2] if len(years) > 1 else years[0]
+    page.select_option("#year-from", str(first))
+    page.select_option("#year-to", str(last))
+    expected = project(seed_build.graph, view, only=year_actions(seed_build.graph, first, last))
+    try:
+        assert counts(page) == (expected.number_of_nodes(), expected.number_of_edges())
+        assert counts(page)[0] < before[0] and counts(page)[1] <= before[1]
+        assert "pass the filters" in page.inner_text("#counts")
+    finally:
+        page.click("#reset-filters")
+    assert counts(page) == before and page.input_value("#year-from") == "0"
+
+
 def edge_point(page, edge: str) -> dict | None:
     """A point of the page where a click lands on ``edge`` and on no node (the link's own geometry,
     curved or not, from vis-network)."""

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import date
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import cast

@@ -358,9 +358,7 @@ def generate_page_names() -> str:
     for language in PAGE_LANGUAGES:
         translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
         for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
-            for english in dict.fromkeys(
-                n for n in (getattr(country, "common_name", None), country.name) if n
-            ):
+            for english in dict.fromkeys(n for n in (getattr(country, "common_name", None), country.name) if n):
                 name = translation.gettext(english)
                 if name != english:
                     rows.append(f"{country.alpha_3}\t{language}\t{name}")

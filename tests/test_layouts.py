@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from graph.build import build
-from graph.read.reader import DocumentReader
 from graph.rdf.serialise import ntriples
+from graph.read.reader import DocumentReader
 from graph.sparql.query import named_queries
 from graph.sparql.store import memory_store, run_query_store
 from tests.conftest import ROOT, write
@@ -244,7 +244,10 @@ def test_an_empty_type_of_assistance_keeps_the_code_out_of_the_description():
     """)
     (action,) = doc.actions
     assert action.types is None and action.code.value == "2023-07"
-    assert action.description_text == "The ministry in Jordan worked with Danish experts on a labour market information system."
+    assert (
+        action.description_text
+        == "The ministry in Jordan worked with Danish experts on a labour market information system."
+    )
     assert [a.kind for a in doc.anomalies] == ["missing-type"]
 
 
@@ -411,9 +414,9 @@ def test_an_end_before_the_start_is_an_anomaly_and_neither_is_a_date(dated):
     result, table = dated
     row = table["End before start"]
     assert (row["start_date"], row["end_date"], row["year"]) == ("", "", "")
-    assert [a.kind for a in result.report.anomalies if "End before start" in a.detail or a.kind == "end-before-start"] == [
-        "end-before-start"
-    ]
+    assert [
+        a.kind for a in result.report.anomalies if "End before start" in a.detail or a.kind == "end-before-start"
+    ] == ["end-before-start"]
 
 
 def test_empty_date_labels_give_no_date_and_no_anomaly(dated):
@@ -557,9 +560,15 @@ def test_the_notebook_api_gives_dates_as_datetime64_and_years_as_int64(built):
 
     kg = KnowledgeGraph(store=built["dashed"][1])
     frame = kg.dataframe("actions")
-    assert str(frame["start_date"].dtype).startswith("datetime64") and str(frame["end_date"].dtype).startswith("datetime64")
+    assert str(frame["start_date"].dtype).startswith("datetime64") and str(frame["end_date"].dtype).startswith(
+        "datetime64"
+    )
     assert str(frame["year"].dtype) == "Int64" and frame["year"].isna().sum() == 1
     row = next(r for r in kg.query("actions") if r["title"] == "Unemployment insurance benefit rules")
-    assert (row["start_date"], row["end_date"], row["year"]) == (datetime.date(2024, 9, 16), datetime.date(2025, 7, 4), 2024)
+    assert (row["start_date"], row["end_date"], row["year"]) == (
+        datetime.date(2024, 9, 16),
+        datetime.date(2025, 7, 4),
+        2024,
+    )
     assert kg.query("themes-by-year", expert_country="Portugal") == kg.query("themes-by-year", expert_country="PRT")
     assert {r["expert_country"] for r in kg.query("themes-by-year", expert_country="PT")} == {"PRT"}

@@ -167,7 +167,9 @@ def test_a_year_range_counts_what_python_counts_for_those_years(opened, seed_bui
     years = [year for year, _ in page.evaluate("window.socieuxView.data.years")]
     if not years:  # no action of this view has a year: the range cannot be chosen
         assert page.is_disabled("#year-from") and page.is_disabled("#year-to")
-        assert not year_actions(seed_build.graph, 0, 9999) & set(page.evaluate("window.socieuxView.data.nodes.map(n => n.id)"))
+        assert not year_actions(seed_build.graph, 0, 9999) & set(
+            page.evaluate("window.socieuxView.data.nodes.map(n => n.id)")
+        )
         return
     first, last = years[0], years[-2] if len(years) > 1 else years[0]
     page.select_option("#year-from", str(first))

@@ -25,8 +25,8 @@ from graph.extract.facts import (
 )
 from graph.extract.findings import Finding
 from graph.extract.headers import header_finding
-from graph.extract.years import code_field, decide_year
 from graph.extract.nlp import load_nlp
+from graph.extract.years import code_field, decide_year
 from graph.read.merge import Action, NewsItem
 from graph.read.records import Anomaly, Document, Field
 from graph.workers import ForkedPool, can_fork

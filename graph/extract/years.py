@@ -55,7 +55,14 @@ def code_field(action: Action, facts: ActionFacts) -> list[Anomaly]:
 def _from_date(which: str, written: WrittenDate) -> Fact:
     where = written.field
     return Fact(
-        "action_year", str(written.year), f"year-from-{which}-date", where.file, where.line, 0, len(where.value), where.value
+        "action_year",
+        str(written.year),
+        f"year-from-{which}-date",
+        where.file,
+        where.line,
+        0,
+        len(where.value),
+        where.value,
     )
 
 
@@ -65,7 +72,9 @@ def decide_year(action: Action, facts: ActionFacts) -> Fact | None:
         if written is not None:
             return _from_date(which, written)
     if facts.action_code is not None:
-        return replace(facts.action_code, kind="action_year", value=facts.action_code.value[:4], rule="year-from-own-code")
+        return replace(
+            facts.action_code, kind="action_year", value=facts.action_code.value[:4], rule="year-from-own-code"
+        )
     if facts.dating:
         first = min(facts.dating, key=lambda f: (f.line, f.start))
         return replace(first, rule="year-from-sentence")

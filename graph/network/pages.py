@@ -178,8 +178,8 @@ def _where(where: str, files: _Table) -> list[int]:
 def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels: dict[str, str]) -> dict:
     """The actions of the page, numbered as in ``used``, as compact rows (a page at a hundred times
     the seeds holds twenty thousand): ``[title, code, sources, institutions, facts, themes, types,
-    region, sides, countries, year]`` (year 0: none). Sources are flat (file, line) pairs; facts flat runs of (kind, key,
-    number of evidence, evidence...); evidence a flat table of (text, file, line); strings (titles
+    region, sides, countries, year]`` (year 0: none). Sources are flat (file, line) pairs; facts flat
+    runs of (kind, key, number of evidence, evidence...); evidence a flat table of (text, file, line); strings (titles
     and sentences, often the same), keys and file names numbered once in their own tables; facet
     values as indexes into the options."""
     texts, keys, evidence, files = _Table(), _Table(), _Table(), _Table()

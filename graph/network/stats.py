@@ -194,8 +194,12 @@ def themes_svg(rows: list[list[object]]) -> str:
             )
             if n:
                 colour = "white" if shade > 0.6 else "#222"
-                parts.append(f'<text x="{x + cell / 2:.0f}" y="{y + 15}" text-anchor="middle" fill="{colour}">{n}</text>')
-        parts.append(f'<text x="{x_total:.0f}" y="{y + 15}" text-anchor="middle" font-weight="bold">{by_theme[theme]}</text>')
+                parts.append(
+                    f'<text x="{x + cell / 2:.0f}" y="{y + 15}" text-anchor="middle" fill="{colour}">{n}</text>'
+                )
+        parts.append(
+            f'<text x="{x_total:.0f}" y="{y + 15}" text-anchor="middle" font-weight="bold">{by_theme[theme]}</text>'
+        )
     y = top + len(themes) * row
     parts.append(f'<text x="{width_label - 8}" y="{y + 15}" text-anchor="end" font-weight="bold">all themes</text>')
     for k, year in enumerate(years):

@@ -150,9 +150,7 @@ def _dates(records: list[ActionRecord], anomalies: list[Anomaly]) -> tuple[Writt
         found.append(WrittenDate(written, read.date, read.year))
     start, end = found
     if start is not None and end is not None:
-        reversed_ = (
-            end.date < start.date if start.date is not None and end.date is not None else end.year < start.year
-        )
+        reversed_ = end.date < start.date if start.date is not None and end.date is not None else end.year < start.year
         if reversed_:
             anomalies.append(
                 Anomaly(

@@ -54,6 +54,7 @@ class _Line:
     label: tuple[str, str] | None = None  # (field, value on the same line) of a layout label
     value: bool = False  # the value of the label on the line before
 
+
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6});")
 _MARKDOWN = re.compile(r"^#{1,6}\s+|\*\*|__|\[([^\]]+)\]\([^)]*\)")
@@ -497,7 +498,11 @@ class _ReadState:
                 return "description"
             slot = "description"
         if slot == "more-types":  # a further type on its own line ("- Policy development")
-            if record.types is not None and reader.is_type_like(line.text) and not reader.is_description_like(line.text):
+            if (
+                record.types is not None
+                and reader.is_type_like(line.text)
+                and not reader.is_description_like(line.text)
+            ):
                 types = record.types
                 record.types = Field(f"{types.value}, {line.text}", types.file, types.line)
                 self.doc.lines.append(LineRole(self.doc.file, line.number, "assistance-types"))

@@ -20,7 +20,9 @@ _SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
 _MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
 _PARAMETERS = re.compile(r"^#\s*parameters:\s*(.+)$", re.MULTILINE)
 _OPTIONAL = re.compile(r"^#\s*optional parameters:\s*(.+)$", re.MULTILINE)
-_DIRECTIVE = re.compile(r"^(?:[\w-]+|optional parameters):\s")  # "multi-valued: ...", "parameters: ...", "optional parameters: ..."
+_DIRECTIVE = re.compile(
+    r"^(?:[\w-]+|optional parameters):\s"
+)  # "multi-valued: ...", "parameters: ...", "optional parameters: ..."
 GRAPH_FORMATS = {
     ".ttl": "turtle",
     ".nt": "nt",

@@ -61,7 +61,5 @@ def action_years(doc: Doc) -> Doc:
         for match in _YEAR.finditer(text):
             if dating_year(text, match.start(), match.end()):
                 start = sent.start_char + match.start()
-                out.append(
-                    Finding("action_year", match.group(1), "dating-sentence", start, start + 4, text.strip())
-                )
+                out.append(Finding("action_year", match.group(1), "dating-sentence", start, start + 4, text.strip()))
     return doc

@@ -18,9 +18,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LABELS = {  # the labels as each language's pages write them
     "en": ("Start activities", "End activities", "Partner Institution", "Type of Assistance", "Code", "Description"),
-    "es": ("Inicio de actividades", "Fin de actividades", "Institución socia", "Tipo de asistencia", "Código", "Descripción"),
-    "pt": ("Início das atividades", "Fim das atividades", "Instituição parceira", "Tipo de assistência", "Código", "Descrição"),
-    "fr": ("Début des activités", "Fin des activités", "Institution partenaire", "Type d'assistance", "Code", "Description"),
+    "es": (
+        "Inicio de actividades",
+        "Fin de actividades",
+        "Institución socia",
+        "Tipo de asistencia",
+        "Código",
+        "Descripción",
+    ),
+    "pt": (
+        "Início das atividades",
+        "Fim das atividades",
+        "Instituição parceira",
+        "Tipo de assistência",
+        "Código",
+        "Descrição",
+    ),
+    "fr": (
+        "Début des activités",
+        "Fin des activités",
+        "Institution partenaire",
+        "Type d'assistance",
+        "Code",
+        "Description",
+    ),
 }
 
 

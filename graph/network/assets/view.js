@@ -704,11 +704,11 @@
   });
   // the year range: from one year to another, each end open ("any year") by default
   var yearSelects = {};
-  [["from", "From any year", "Actions from this year on"], ["to", "to any year", "Actions up to this year"]].forEach(function (y) {
-    var select = el("select", {id: "year-" + y[0], "aria-label": y[2], title: y[2]});
+  [["from", "From: any", "Actions from this year on"], ["to", "To: any", "Actions up to this year"]].forEach(function (y) {
+    var select = el("select", {id: "year-" + y[0], class: "year", "aria-label": y[2], title: y[2]});
     select.append(el("option", {value: "0"}, y[1]));
     (data.years || []).forEach(function (o) {
-      select.append(el("option", {value: String(o[0])}, (y[0] === "from" ? "from " : "to ") + o[0] + " (" + o[1] + ")"));
+      select.append(el("option", {value: String(o[0])}, o[0] + " (" + o[1] + ")"));
     });
     select.disabled = !(data.years || []).length;
     select.addEventListener("change", function () {

@@ -93,16 +93,34 @@ def main() -> None:
     default=None,
     help="Worker processes for extraction on large inputs (5,000 texts and more)  [default: one per processor]",
 )
+@click.option(
+    "--corrections",
+    "corrections",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Corrections file to apply (CSV: action,field,change,value,reason,by,date; see docs/corrections.md)  "
+    "[default: corrections.csv in each input folder, where there is one]",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
-def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, jobs: int | None, quiet: bool) -> None:
+def build(
+    files: tuple[Path, ...],
+    out: Path,
+    validate: bool,
+    network: bool,
+    jobs: int | None,
+    corrections: Path | None,
+    quiet: bool,
+) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
     Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
     build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
     (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
-    read. Progress goes to stderr with the seconds since the start; large inputs are extracted in
-    one worker process per processor (--jobs).
+    read. The corrections of corrections.csv (in an input folder, or --corrections) are applied
+    after extraction; a bad line stops the build before anything is written. Progress goes to stderr
+    with the seconds since the start; large inputs are extracted in one worker process per
+    processor (--jobs).
     """
     from graph.build import build as run_build
     from graph.build import write_outputs
@@ -123,7 +141,8 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         # validated while the files are written (write_outputs), not before
-        result = run_build(paths, validate=False, progress=progress, jobs=jobs)
+        chosen = None if corrections is None else [corrections]
+        result = run_build(paths, validate=False, progress=progress, jobs=jobs, corrections=chosen)
         write_outputs(result, out, network=network, validate=validate, progress=progress)
     except SocieuxError as error:
         _fail(error)
@@ -562,6 +581,11 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         for name, score in scores["all"].items():
             for wrong in score.errors:
                 click.echo(f"{name}: {wrong}")
+
+
+from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
+
+main.add_command(correct)
 
 
 def run() -> None:

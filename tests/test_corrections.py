@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import shlex
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,80 @@ def test_correct_refuses_a_contradiction_with_the_file(tmp_path, built_project):
     back = invoke("correct", OBSERVER, "expert_countries", "--add", "ROU", "--reason", "x", "--corrections", target, "--graph", graph)
     assert back.returncode == 1 and f"contradicts {target}:2" in back.stderr
     assert target.read_text(encoding="utf-8") == f"{HEADER}\n{GOOD}\n"
+
+
+# ---------------------------------------------------------------- the network page
+
+
+@pytest.fixture(scope="module")
+def panel(project):
+    """The full view of the corrected build in headless Chromium, offline, allowed to use the clipboard."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.views import launch, open_offline
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        context, refused = open_offline(chromium)
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((project / "exports" / "views" / "full.html").as_uri())
+        page.wait_for_function("document.body.dataset.ready === 'yes'")
+        yield page
+        assert errors == [] and refused == []
+        context.close()
+        chromium.close()
+
+
+def open_facts(page, title: str) -> str:
+    """Show an action's node in the panel and open its facts; their text."""
+    page.evaluate(
+        """title => {
+            const view = window.socieuxView, data = view.data;
+            const own = data.actions.findIndex(a => data.texts[a[0]] === title);
+            view.showNode(data.nodes.findIndex(n => n.own === own));
+        }""",
+        title,
+    )
+    page.click("#panel li.action .title")
+    return page.inner_text("#panel .facts")
+
+
+def test_the_panel_shows_a_curated_fact_with_its_reason_and_no_removed_one(panel):
+    facts = open_facts(panel, DATA_ACTION)
+    assert "Digitalisation and data systems" in facts
+    assert f"Corrected by Ben Okafor on 2026-03-05: {THEME_REASON}" in facts
+    assert f"corrections.csv:{THEME_LINE}" in facts
+    facts = open_facts(panel, OBSERVER)
+    assert "Romania" not in facts.split("expert country")[1].split("\n")[1]
+    assert "France correct this" in facts and "Spain correct this" in facts
+
+
+def test_the_copied_command_run_as_is_appends_the_line_correct_appends(panel, project, tmp_path):
+    open_facts(panel, OBSERVER)
+    france = panel.locator("#panel .facts span.value", has_text="France")
+    france.locator("a.correct-this").click()
+    box = panel.locator("#panel .correct-box")
+    assert box.locator("button.copy").is_disabled()  # no command without a reason
+    box.locator("input.reason").fill("The French expert's part was a one-day visit")
+    box.locator("button.copy").click()
+    panel.wait_for_function("document.querySelector('#panel .correct-box').dataset.copied")
+    copied = panel.evaluate("navigator.clipboard.readText()")
+    words = shlex.split(copied)
+    assert words[:2] == ["socieux-kg", "correct"]
+    # run as is where the project's build is, with no corrections file of its own yet
+    here = tmp_path / "here"
+    (here / "seeds").mkdir(parents=True)
+    (here / "exports").symlink_to(project / "exports")
+    assert invoke(*words[1:], cwd=here).returncode == 0
+    typed = invoke(
+        "correct", OBSERVER, "expert_countries", "--remove", "France", "--reason",
+        "The French expert's part was a one-day visit", "--corrections", tmp_path / "typed.csv",
+        "--graph", project / "exports" / "socieux.ttl",
+    )  # fmt: skip
+    assert typed.returncode == 0, typed.stderr
+    ran = (here / "seeds" / "corrections.csv").read_text(encoding="utf-8")
+    assert ran == (tmp_path / "typed.csv").read_text(encoding="utf-8")
+    assert ran.splitlines()[0] == HEADER and ran.splitlines()[1].startswith(f"{OBSERVER},expert_countries,remove,FRA,")

@@ -584,8 +584,10 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
 
 
 from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
+from graph.diff.command import diff  # noqa: E402
 
 main.add_command(correct)
+main.add_command(diff)
 
 
 def run() -> None:

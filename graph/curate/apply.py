@@ -14,6 +14,7 @@ are merged by name and country), so the institutions are resolved again when one
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -118,6 +119,7 @@ class _Applier:
         self.facts = facts
         self.institutions = institutions
         self.report = CurationReport()
+        self._named: dict[str, list[ResolvedInstitution]] | None = None
 
     def outcome(self, correction: Correction, action: Action, value: str, applied: bool, note: str) -> None:
         self.report.outcomes.append(Outcome(correction, action.title, value, applied, note))
@@ -279,18 +281,20 @@ class _Applier:
     ) -> ResolvedInstitution:
         from graph.rdf.mapping import institution_iri
 
-        written = fold(correction.value.strip().strip("<>"))
-        every: dict[str, ResolvedInstitution] = {}
-        for found in self.institutions.values():
-            for inst in found:
-                every.setdefault(inst.key, inst)
-        matches = []
-        for inst in every.values():
-            names = {institution_iri(inst)[1:-1], *inst.variants}
-            for name in inst.names:
-                names.update(n for n in (name.name, name.original_name, name.acronym) if n)
-            if written in {fold(n) for n in names}:
-                matches.append(inst)
+        if self._named is None:  # every name, acronym, partner line and IRI of each institution, folded
+            self._named = defaultdict(list)
+            seen: set[str] = set()
+            for found in self.institutions.values():
+                for inst in found:
+                    if inst.key in seen:
+                        continue
+                    seen.add(inst.key)
+                    names = {institution_iri(inst)[1:-1], *inst.variants}
+                    for name in inst.names:
+                        names.update(n for n in (name.name, name.original_name, name.acronym) if n)
+                    for folded in {fold(n) for n in names}:
+                        self._named[folded].append(inst)
+        matches = self._named.get(fold(correction.value.strip().strip("<>")), [])
         if not matches:
             raise correction.error(
                 f"partner_institution: {correction.value!r} names no partner institution of the build"
@@ -342,8 +346,10 @@ def apply_corrections(
     if countries_changed:
         # an institution's country follows its actions': resolve them again, the countries carried
         # over from other actions too, and never to an action a correction left without one
-        for action_facts in facts.values():
-            if action_facts.partner_country is not None and action_facts.partner_country.rule == "same-institution":
+        corrected = {action.key for item, action in resolved if item.correction.field == "partner_country"}
+        for key, action_facts in facts.items():
+            carried = action_facts.partner_country
+            if carried is not None and carried.rule == "same-institution" and key not in corrected:
                 action_facts.partner_country = None
         cleared = frozenset(
             action.key
@@ -351,7 +357,7 @@ def apply_corrections(
             if item.correction.field == "partner_country" and facts[action.key].partner_country is None
         )
         renewed, anomalies = resolve_institutions(actions, facts, cleared)
-        applier.institutions = renewed
+        applier.institutions, applier._named = renewed, None
     for index, (item, action) in enumerate(resolved):
         correction = item.correction
         if index in repeats or correction.field == "partner_country":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from graph.namespaces import ID, SOCX
 from tests.conftest import SEED_FILES, invoke
@@ -26,17 +26,25 @@ OBSERVER = "Advice for equal employment opportunities of people with disabilitie
 DATA_ACTION = "Advice on Integration of data on labour market demand for improved evidence-based policy making"
 FMLE = "Building capacity in the FMLE to increase employers’ awareness, understanding and engagement to their labour intermediation services"
 PROSPERITY = "Capacity building of the Social Prosperity Department"
+SUB_DIRECTORATE = "General Sub-Directorate for Overcoming Poverty - Social Prosperity agency"
 THEME_REASON = "It builds a labour market information system, the core of the action"
-# written by hand before `correct` appends the theme (line 8)
+# written by hand before `correct` appends the theme (line 10)
 WRITTEN = f"""{HEADER}
 # observers are not deployed experts
 {OBSERVER},expert_countries,remove,Romania,"The Romanian participant observed, she was not deployed",Ana Ruiz,2026-03-02
 "{FMLE}",partner_country,set,Nigeria,The FMLE is Nigeria's federal labour ministry,Ana Ruiz,2026-03-02
 {PROSPERITY},assistance_types,add,Information management systems,The page lists no type; the report names an MIS,Ana Ruiz,2026-03-03
 {PROSPERITY},year,set,2021,Started in 2021 according to the final report,Ana Ruiz,2026-03-03
+{PROSPERITY},partner_institution,remove,Social Prosperity agency,The sub-directorate is the partner,Ana Ruiz,2026-03-03
+{PROSPERITY},partner_institution,add,General Sub-Directorate for Overcoming Poverty - Social Prosperity agency,The sub-directorate is the partner,Ana Ruiz,2026-03-03
 {OBSERVER},expert_countries,add,ESP,Spanish experts worked on it,Ana Ruiz,2026-03-04
 """
-THEME_LINE = 8
+THEME_LINE = 10
+
+
+def correct(graph_file: Path, target: Path, *args: str):
+    """`socieux-kg correct ARGS` against a build, appending to ``target``."""
+    return invoke("correct", *args, "--corrections", target, "--graph", graph_file)
 
 
 def action_iri(graph: Graph, title: str) -> URIRef:
@@ -61,7 +69,7 @@ def project(tmp_path_factory, built_project) -> Path:
     assert f"seeds/corrections.csv:{THEME_LINE}:" in appended.stdout
     done = invoke("build", cwd=folder)
     assert done.returncode == 0, done.stderr
-    assert "curated: 5 corrections applied" in done.stderr and "1 redundant" in done.stderr
+    assert "curated: 7 corrections applied" in done.stderr and "1 redundant" in done.stderr
     return folder
 
 
@@ -78,7 +86,9 @@ def table(project) -> dict[str, dict[str, str]]:
 def test_correct_appends_the_line_as_the_table_shows_its_values(project):
     lines = (project / "seeds" / "corrections.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == THEME_LINE
-    assert lines[-1] == f"{DATA_ACTION},themes,add,Digitalisation and data systems,\"{THEME_REASON}\",Ben Okafor,2026-03-05"
+    assert (
+        lines[-1] == f'{DATA_ACTION},themes,add,Digitalisation and data systems,"{THEME_REASON}",Ben Okafor,2026-03-05'
+    )
 
 
 def test_the_actions_table_shows_the_corrections(project, built_project):
@@ -89,6 +99,8 @@ def test_the_actions_table_shows_the_corrections(project, built_project):
     assert after[DATA_ACTION]["themes"] == "Digitalisation and data systems"
     assert (before[FMLE]["partner_country"], after[FMLE]["partner_country"]) == ("", "NGA")
     assert after[PROSPERITY]["assistance_types"] == "Information management systems"
+    assert before[PROSPERITY]["partner_institution"] == "Social Prosperity agency"
+    assert after[PROSPERITY]["partner_institution"] == SUB_DIRECTORATE
     others = [t for t in after if t not in (OBSERVER, DATA_ACTION, FMLE, PROSPERITY)]
     assert all(after[t] == before[t] for t in others)
 
@@ -134,13 +146,24 @@ def test_a_partner_country_set_by_hand_moves_the_institution_to_it(graph):
     assert graph.value(institution, SOCX.country) == nigeria
 
 
-def test_a_year_and_a_type_set_by_hand(graph):
+def test_a_year_a_type_and_a_partner_institution_set_by_hand(graph):
     action = action_iri(graph, PROSPERITY)
     assert graph.value(action, SOCX.actionYear) == Literal("2021", datatype=XSD.gYear)
     typed = graph.value(action, SOCX.assistanceType)
     assert str(typed).startswith(ID + "assistance-type/")
-    rules = {str(graph.value(e, RDF.predicate)): str(graph.value(e, SOCX.rule)) for e in graph.objects(action, SOCX.evidence)}
-    assert rules[str(SOCX.actionYear)] == rules[str(SOCX.assistanceType)] == "curation"
+    (partner,) = graph.objects(action, SOCX.partnerInstitution)
+    assert str(graph.value(partner, SKOS.prefLabel)) == SUB_DIRECTORATE
+    assert str(graph.value(action, SOCX.partnerInstitutionName)) == SUB_DIRECTORATE
+    rules = {
+        graph.value(e, RDF.predicate): str(graph.value(e, SOCX.rule)) for e in graph.objects(action, SOCX.evidence)
+    }
+    assert {rules[p] for p in (SOCX.actionYear, SOCX.assistanceType, SOCX.partnerInstitution)} == {"curation"}
+    # the agency the page named is the partner of no action now: it left the graph
+    assert not [
+        s
+        for s in graph.subjects(SKOS.prefLabel, None)
+        if str(graph.value(s, SKOS.prefLabel)) == "Social Prosperity agency"
+    ]
 
 
 def test_the_build_report_lists_applied_removed_and_redundant_corrections(project):
@@ -151,15 +174,21 @@ def test_the_build_report_lists_applied_removed_and_redundant_corrections(projec
         (4, "partner_country", "set"),
         (5, "assistance_types", "add"),
         (6, "year", "set"),
+        (7, "partner_institution", "remove"),
+        (8, "partner_institution", "add"),
         (THEME_LINE, "themes", "add"),
     ]
-    (removed,) = corrections["removed"]
+    removed, agency = corrections["removed"]
     assert (removed["title"], removed["shown"], removed["by"]) == (OBSERVER, "ROU", "Ana Ruiz")
     assert removed["reason"] == "The Romanian participant observed, she was not deployed"
     assert "Experts from Spain, Romania and France" in removed["evidence"][0]
+    assert (agency["shown"], agency["evidence"]) == (
+        "Social Prosperity agency",
+        ["partner line (000_aecc4522525af03b.txt:1322)"],
+    )
     (redundant,) = corrections["redundant"]
-    assert (redundant["line"], redundant["shown"]) == (7, "ESP") and "already has" in redundant["note"]
-    assert report["counts"]["corrections_applied"] == 5 and report["counts"]["facts_removed_by_corrections"] == 1
+    assert (redundant["line"], redundant["shown"]) == (9, "ESP") and "already has" in redundant["note"]
+    assert report["counts"]["corrections_applied"] == 7 and report["counts"]["facts_removed_by_corrections"] == 2
     markdown = (project / "exports" / "build-report.md").read_text(encoding="utf-8")
     assert "### Facts removed by corrections" in markdown
     assert "expert_countries ROU of 'Advice for equal employment" in markdown and "removed by Ana Ruiz" in markdown
@@ -188,15 +217,39 @@ def test_a_rebuild_gives_the_same_graph(project, tmp_path):
 
 GOOD = f"{OBSERVER},expert_countries,remove,ROU,an observer,Ana Ruiz,2026-03-02"
 BAD = {
-    "unknown action": (f"{GOOD}\nNo such action at all,themes,add,Pensions,why,Ana,2026-03-02", 3, "no action has the title"),
+    "unknown action": (
+        f"{GOOD}\nNo such action at all,themes,add,Pensions,why,Ana,2026-03-02",
+        3,
+        "no action has the title",
+    ),
     "unknown code": (f"{GOOD}\n2099-99,themes,add,Pensions,why,Ana,2026-03-02", 3, "no action has the code 2099-99"),
-    "unknown field": (f"{GOOD}\n{OBSERVER},theme,add,Pensions,why,Ana,2026-03-02", 3, "unknown field 'theme' (did you mean themes?)"),
-    "unknown value": (f"{OBSERVER},expert_countries,add,Atlantis,why,Ana,2026-03-02", 2, "'Atlantis' is no known country"),
-    "malformed line": (f"{OBSERVER},expert_countries,remove,ROU,an observer, not an expert,Ana,2026-03-02", 2, "expected 7 fields"),
+    "unknown field": (
+        f"{GOOD}\n{OBSERVER},theme,add,Pensions,why,Ana,2026-03-02",
+        3,
+        "unknown field 'theme' (did you mean themes?)",
+    ),
+    "unknown value": (
+        f"{OBSERVER},expert_countries,add,Atlantis,why,Ana,2026-03-02",
+        2,
+        "'Atlantis' is no known country",
+    ),
+    "malformed line": (
+        f"{OBSERVER},expert_countries,remove,ROU,an observer, not an expert,Ana,2026-03-02",
+        2,
+        "expected 7 fields",
+    ),
     "bad date": (f"{OBSERVER},expert_countries,remove,ROU,why,Ana,2 March 2026", 2, "is not an ISO date"),
     "add to a single field": (f"{OBSERVER},partner_country,add,PER,why,Ana,2026-03-02", 2, "use set"),
-    "contradiction": (f"{GOOD}\n# a second thought\n{OBSERVER},expert_countries,add,Romania,why,Ben,2026-03-03", 4, "contradicts line 2"),
-    "two sets": (f"\"{FMLE}\",partner_country,set,NGA,a,Ana,2026-03-02\n\"{FMLE}\",partner_country,set,GHA,b,Ben,2026-03-02", 3, "contradicts line 2"),
+    "contradiction": (
+        f"{GOOD}\n# a second thought\n{OBSERVER},expert_countries,add,Romania,why,Ben,2026-03-03",
+        4,
+        "contradicts line 2",
+    ),
+    "two sets": (
+        f'"{FMLE}",partner_country,set,NGA,a,Ana,2026-03-02\n"{FMLE}",partner_country,set,GHA,b,Ben,2026-03-02',
+        3,
+        "contradicts line 2",
+    ),
     "no header": (GOOD, 1, "the first line must be the header"),
 }
 
@@ -254,7 +307,7 @@ def test_a_missing_corrections_file_is_an_error(tmp_path):
 )
 def test_correct_refuses_what_the_build_would_not_apply(args, message, tmp_path, built_project):
     target = tmp_path / "corrections.csv"
-    done = invoke("correct", *args, "--reason", "why", "--corrections", target, "--graph", built_project.exports / "socieux.ttl")
+    done = correct(built_project.exports / "socieux.ttl", target, *args, "--reason", "why")
     assert done.returncode == 1 and message in done.stderr, done.stderr
     assert not target.exists()
 
@@ -263,9 +316,9 @@ def test_correct_refuses_a_contradiction_with_the_file(tmp_path, built_project):
     target = tmp_path / "corrections.csv"
     target.write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
     graph = built_project.exports / "socieux.ttl"
-    again = invoke("correct", OBSERVER, "expert_countries", "--remove", "Romania", "--reason", "x", "--corrections", target, "--graph", graph)
+    again = correct(graph, target, OBSERVER, "expert_countries", "--remove", "Romania", "--reason", "x")
     assert again.returncode == 1 and f"{target}:2 already holds this correction" in again.stderr
-    back = invoke("correct", OBSERVER, "expert_countries", "--add", "ROU", "--reason", "x", "--corrections", target, "--graph", graph)
+    back = correct(graph, target, OBSERVER, "expert_countries", "--add", "ROU", "--reason", "x")
     assert back.returncode == 1 and f"contradicts {target}:2" in back.stderr
     assert target.read_text(encoding="utf-8") == f"{HEADER}\n{GOOD}\n"
 

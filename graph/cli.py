@@ -56,8 +56,13 @@ def main() -> None:
     socieux-kg viz country-flows     write an interactive network page (offline HTML)
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
     socieux-kg evaluate              score the extraction against an annotated set
+    socieux-kg correct ACTION FIELD --remove VALUE --reason WHY
+                                     correct a fact (seeds/corrections.csv, applied
+                                     at every build)
+    socieux-kg diff OLD NEW          what changed between two builds
 
-    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
+    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error
+    (diff: 0 nothing changed, 1 something did, 2 an error).
     """
     # rdflib logs a traceback for a literal whose text does not fit its datatype ("x"^^xsd:integer)
     # and warns of IRIs it finds odd; the term is kept as it stands, and the terminal gets no traceback

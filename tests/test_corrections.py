@@ -398,3 +398,52 @@ def test_the_copied_command_run_as_is_appends_the_line_correct_appends(panel, pr
     ran = (here / "seeds" / "corrections.csv").read_text(encoding="utf-8")
     assert ran == (tmp_path / "typed.csv").read_text(encoding="utf-8")
     assert ran.splitlines()[0] == HEADER and ran.splitlines()[1].startswith(f"{OBSERVER},expert_countries,remove,FRA,")
+
+
+# ---------------------------------------------------------------- partner countries and institutions
+
+TWO_ACTIONS = """
+  • Support to the pension fund of the highlands
+
+    Institute of Rural Pensions
+    Policy development
+    The Institute of Rural Pensions of Peru asked for advice on its benefit formula. Experts from Spain mobilised by SOCIEUX+ reviewed it.
+  • Second review of rural pension benefits
+
+    Institute of Rural Pensions
+    Policy development
+    The institute asked for a second look at the benefit formula. Experts from Portugal mobilised by SOCIEUX+ took part.
+"""
+
+
+@pytest.mark.parametrize(
+    "line, first, second",
+    [
+        ("Second review of rural pension benefits,partner_country,remove,PER", "PER", None),
+        ("Support to the pension fund of the highlands,partner_country,set,Bolivia", "BOL", "BOL"),
+    ],
+)
+def test_an_institution_follows_the_partner_country_a_correction_decides(line, first, second, tmp_path):
+    """The second action has Peru from the first (the same institution); a correction that removes
+    it is not undone by that, and one that moves the first to Bolivia moves both (and the institution)."""
+    from graph.build import build
+    from tests.conftest import write
+
+    document = write(tmp_path, "rural.txt", TWO_ACTIONS)
+    plain = build([document], validate=False).report.extraction
+    assert sorted(f.partner_country.rule for f in plain.facts.values()) == [
+        "institution-of-country",
+        "same-institution",
+    ]
+    fixes = write(tmp_path, "fixes.csv", f"{HEADER}\n{line},the partner is elsewhere,Ana,2026-03-02\n")
+    result = build([document], validate=True, corrections=[fixes])
+    assert result.report.conforms
+    countries = {}
+    for action in result.report.merged.actions:
+        found = result.report.extraction.facts[action.key].partner_country
+        (institution,) = result.report.extraction.institutions[action.key]
+        countries[action.title] = (found.value if found else None, institution.country)
+    assert countries == {
+        "Support to the pension fund of the highlands": (first, first),
+        "Second review of rural pension benefits": (second, second),
+    }

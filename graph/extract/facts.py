@@ -328,16 +328,18 @@ def resolve_institutions(
                 if action.key in no_country:
                     continue
                 if facts[action.key].partner_country is None and not _regional(institution):
+                    # (from a country a correction set: that correction is the evidence)
                     facts[action.key].partner_country = Fact(
                         "partner_country",
                         country,
-                        "same-institution",
+                        "same-institution" if source.curation is None else "curation",
                         source.file,
                         source.line,
                         source.start,
                         source.end,
                         source.sentence,
                         f"the country of {institution.name.name!r} in another action",
+                        source.curation,
                     )
 
     resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}

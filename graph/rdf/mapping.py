@@ -247,6 +247,7 @@ def _add_evidence(graph: TripleSet, action: str, fact: Fact, obj: str) -> None:
                 (_DCTERMS.date, _literal(fact.curation.date, datatype=_DATE)),
                 (_SOCX.sourceFile, _literal(fact.file)),
                 (_SOCX.line, _line(fact.line)),
+                *(((_SOCX.detail, _literal(fact.detail)),) if fact.detail else ()),
             ),
         )
         if not graph.objects_of(person, _RDFS.label):  # one name per person: the first met

@@ -178,7 +178,7 @@ def _where(where: str, files: _Table) -> list[int]:
 def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels: dict[str, str]) -> dict:
     """The actions of the page, numbered as in ``used``, as compact rows (a page at a hundred times
     the seeds holds twenty thousand): ``[title, code, sources, institutions, facts, themes, types,
-    region, sides, countries, ref]`` (ref: how a correction names the action). Sources are flat
+    region, sides, countries, ref]`` (ref: how a correction names the action, "" for its title). Sources are flat
     (file, line) pairs; facts flat runs of (kind, key, number of evidence, evidence...); keys
     (node id, label, the value as the actions table shows it); evidence a flat table of (text, file,
     line); strings (titles and sentences, often the same), keys and file names numbered once in
@@ -238,7 +238,7 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
                 index["region"][action.region or REGIONS_UNKNOWN],
                 [index["side"][s] for s in action.sides],
                 [index["country"][c] for c in action.countries],
-                action.ref,
+                "" if action.ref == action.title else action.ref,  # most actions are named by their title
             ]
         )
     return {

@@ -995,7 +995,8 @@
     return /^[A-Za-z0-9_.,:\/@%+=-]+$/.test(text) ? text : "'" + text.replace(/'/g, "'\\''") + "'";
   }
   function correctCommand(action, kind, change, value, reason) {
-    return ["socieux-kg", "correct", shellWord(action[10]), data.fields[kind], "--" + change, shellWord(value),
+    var ref = action[10] || data.texts[action[0]];  // its code, its title or its IRI
+    return ["socieux-kg", "correct", shellWord(ref), data.fields[kind], "--" + change, shellWord(value),
       "--reason", shellWord(reason)].join(" ");
   }
   function copyByHand(text) {  // where the page may not use the clipboard API

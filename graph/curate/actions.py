@@ -145,7 +145,8 @@ def contradictions(resolved: list[tuple[Checked, Action]]) -> set[int]:
         if first.change == c.change and first_value == value:
             repeats.add(index)
             continue
-        what = f"the {c.field}" if spec.single else f"{c.value!r} in {c.field}"
+        shown = item.value.shown if item.value is not None else c.value
+        what = f"the {c.field}" if spec.single else f"{shown!r} in {c.field}"
         line = f"line {first.line}" if first.path == c.path else first.where
         raise c.error(f"contradicts {line} ({first.change} {first.value}): both decide {what} of {action.title!r}")
     return repeats

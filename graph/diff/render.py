@@ -64,6 +64,8 @@ def _line(snapshot: Snapshot, iri: str) -> str:
     if partner:
         country = row.get("partner_country") or ""
         parts.append(partner + (f" ({country})" if country else ""))
+    if row.get("expert_countries"):
+        parts.append(f"experts: {row['expert_countries'].replace(' | ', ', ')}")
     if row.get("sources"):
         parts.append(f"`{row['sources']}`")
     return "- " + " · ".join(parts)

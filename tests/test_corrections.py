@@ -447,3 +447,14 @@ def test_an_institution_follows_the_partner_country_a_correction_decides(line, f
         "Support to the pension fund of the highlands": (first, first),
         "Second review of rural pension benefits": (second, second),
     }
+
+
+def test_the_readme_correct_example_is_what_correct_prints(built_project, tmp_path):
+    from tests.test_readme import example, shape
+
+    line, shown = example("socieux-kg correct ")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "exports").symlink_to(built_project.exports)
+    done = invoke(*shlex.split(line)[1:], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert shape(done.stdout) == shape(shown)

@@ -104,7 +104,7 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=None,
     help="Corrections file to apply (CSV: action,field,change,value,reason,by,date; see docs/corrections.md)  "
-    "[default: corrections.csv in each input folder, where there is one]",
+    "[default: corrections.csv beside the documents: in each folder given, and in the folder of each file given]",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
 def build(
@@ -122,7 +122,7 @@ def build(
     Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
     build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
     (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
-    read. The corrections of corrections.csv (in an input folder, or --corrections) are applied
+    read. The corrections of corrections.csv beside the documents (or --corrections) are applied
     after extraction; a bad line stops the build before anything is written. Progress goes to stderr
     with the seconds since the start; large inputs are extracted in one worker process per
     processor (--jobs).

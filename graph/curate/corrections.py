@@ -144,11 +144,13 @@ def read_corrections(path: Path, shown: str | None = None) -> list[Correction]:
 
 
 def find_corrections(paths: list[Path]) -> list[Path]:
-    """The corrections files of a build's inputs: ``corrections.csv`` in each folder given."""
+    """The corrections files of a build's inputs: ``corrections.csv`` in each folder given, and in
+    the folder of each document given (``seeds/*.txt`` finds ``seeds/corrections.csv``)."""
     found: list[Path] = []
     for path in paths:
-        candidate = path / FILE_NAME
-        if path.is_dir() and candidate.is_file() and candidate not in found:
+        folder = path if path.is_dir() else path.parent
+        candidate = folder / FILE_NAME
+        if candidate.is_file() and candidate.resolve() not in [f.resolve() for f in found]:
             found.append(candidate)
     return found
 

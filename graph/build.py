@@ -14,6 +14,8 @@ from rdflib import Graph
 from graph import files
 from graph.build_report import BuildReport
 from graph.collector import collector_paused
+from graph.curate.actions import check_actions
+from graph.curate.corrections import find_corrections, load_corrections
 from graph.errors import InputError, OutputError, SocieuxError
 from graph.rdf import serialise
 from graph.rdf.triples import TripleSet
@@ -109,14 +111,21 @@ def build(
     validate: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     jobs: int | None = None,
+    corrections: list[Path] | None = None,
 ) -> BuildResult:
-    """Read, merge, extract, map and (optionally) validate; nothing is written. ``jobs``: worker
-    processes for extraction on large inputs (default: one per processor)."""
+    """Read, merge, extract, apply the corrections, map and (optionally) validate; nothing is
+    written. ``jobs``: worker processes for extraction on large inputs (default: one per processor).
+    ``corrections``: corrections files (default: the ``corrections.csv`` of each folder in ``paths``),
+    read and checked first, before any document."""
     files = find_seed_files(paths)
     names = [p.name for p in files]
     clash = {n for n in names if names.count(n) > 1}
     if clash:
         raise InputError(sorted(clash)[0], "two input documents share this file name; sources would be ambiguous")
+    correction_files = find_corrections(paths) if corrections is None else corrections
+    checked = load_corrections(correction_files)
+    if checked:
+        progress(f"read {len(checked)} corrections from {', '.join(map(str, correction_files))}")
     matcher = AssistanceTypeMatcher.default()
     reader = DocumentReader(matcher)
     documents = []
@@ -143,16 +152,29 @@ def build(
             f"merged: {len(merged.actions)} actions ({merged.duplicates_merged} duplicates), "
             f"{len(merged.news)} news items, {len(merged.institutions)} partner institutions"
         )
+        if checked:
+            check_actions(checked, merged.actions)  # titles and IRIs: before spaCy is loaded
         from graph.extract.run import Extractor, news_countries
         from graph.rdf.mapping import build_graph
 
         if extractor is None:
             extractor = stack.enter_context(Extractor(jobs, parallel=False))
         extraction = extractor.extract(merged.actions, progress)
+    curation = None
+    if checked:
+        from graph.curate.apply import apply_corrections
+
+        curation, institutions, anomalies = apply_corrections(
+            checked, merged.actions, extraction.facts, extraction.institutions, progress
+        )
+        if institutions is not None:  # resolved again: a partner country changed
+            extraction.institutions = institutions
+            kept = [a for a in extraction.anomalies if a.kind != "institution-country-unknown"]
+            extraction.anomalies = kept + anomalies
     extraction.news_countries = news_countries(merged.news)
     graph = build_graph(merged, extraction)
     progress(f"mapped: {len(graph)} triples")
-    report = BuildReport(documents, merged, len(graph), extraction=extraction)
+    report = BuildReport(documents, merged, len(graph), extraction=extraction, curation=curation)
     result = BuildResult(documents, graph, report)
     if validate:
         _validate(result, progress)

@@ -11,6 +11,7 @@ from graph.read.merge import Merged
 from graph.read.records import Anomaly, Document, LineRole
 
 if TYPE_CHECKING:  # the extraction modules load spaCy: not imported to read or write a report
+    from graph.curate.apply import CurationReport
     from graph.extract.run import Extraction
 
 ANOMALY_TITLES = {
@@ -52,6 +53,7 @@ class BuildReport:
     violations: int = 0
     outputs: list[str] = field(default_factory=list)
     extraction: Extraction | None = None  # when the build extracted facts
+    curation: CurationReport | None = None  # when corrections were applied
 
     @property
     def lines(self) -> list[LineRole]:
@@ -84,6 +86,7 @@ class BuildReport:
             "skipped_lines": len(self.skipped),
             "anomalies": len(self.anomalies),
             **self.fact_counts(),
+            **self.correction_counts(),
             "triples": self.triples,
             "lines_in_graph": sum(v for k, v in roles.items() if k != "skipped"),
         }
@@ -114,13 +117,86 @@ class BuildReport:
             "organisation_links": sum(len(f.organisations) for f in facts),
         }
 
+    def correction_counts(self) -> dict[str, int]:
+        if self.curation is None:
+            return {}
+        return {
+            "corrections_applied": len(self.curation.applied),
+            "corrections_redundant": len(self.curation.redundant),
+            "facts_removed_by_corrections": len(self.curation.removed),
+        }
+
     def summary(self) -> str:
         c = self.counts()
+        corrected = ""
+        if self.curation is not None:
+            corrected = f"; {c['corrections_applied']} corrections applied, {c['corrections_redundant']} redundant"
         return (
             f"{c['actions']} actions ({c['duplicates_merged']} duplicates merged), {c['news_items']} news items, "
             f"{c['partner_institutions']} partner institutions, {c['triples']} triples; "
-            f"{c['skipped_lines']} lines skipped, {c['anomalies']} anomalies"
+            f"{c['skipped_lines']} lines skipped, {c['anomalies']} anomalies{corrected}"
         )
+
+    def corrections_json(self) -> dict:
+        curation = self.curation
+        assert curation is not None
+
+        def line(c) -> dict:
+            return {
+                "file": c.path,
+                "line": c.line,
+                "action": c.action,
+                "field": c.field,
+                "change": c.change,
+                "value": c.value,
+                "reason": c.reason,
+                "by": c.by,
+                "date": c.date,
+            }
+
+        return {
+            "files": curation.files,
+            "applied": [
+                {**line(o.correction), "title": o.action, "shown": o.value, "note": o.note} for o in curation.applied
+            ],
+            "redundant": [
+                {**line(o.correction), "title": o.action, "shown": o.value, "note": o.note} for o in curation.redundant
+            ],
+            "removed": [
+                {**line(r.correction), "title": r.action, "shown": r.value, "evidence": list(r.evidence)}
+                for r in curation.removed
+            ],
+        }
+
+    def corrections_markdown(self) -> list[str]:
+        curation = self.curation
+        assert curation is not None
+        files = ", ".join(f"`{f}`" for f in curation.files)
+        out = ["## Corrections", "", f"From {files}: {curation.summary()}.", ""]
+        if curation.applied:
+            out += [
+                "| line | action | field | change | value | by | date | reason |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            ]
+            for o in curation.applied:
+                c = o.correction
+                cells = (f"`{c.where}`", o.action, c.field, c.change, o.value, c.by, c.date, c.reason)
+                out.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+            out.append("")
+        out += ["### Facts removed by corrections", ""]
+        if not curation.removed:
+            out.append("None.")
+        for r in curation.removed:
+            c = r.correction
+            out.append(f"- `{c.where}` {r.field} {r.value} of {r.action!r}, removed by {c.by} on {c.date}: {c.reason}")
+            out += [f"  - it had: {e}" for e in r.evidence]
+        out += ["", "### Redundant corrections (the build agrees without them)", ""]
+        if not curation.redundant:
+            out.append("None.")
+        for o in curation.redundant:
+            c = o.correction
+            out.append(f"- `{c.where}` {c.change} {c.field} {o.value} of {o.action!r}: {o.note}")
+        return out + [""]
 
     def to_json(self) -> str:
         data = {
@@ -139,6 +215,7 @@ class BuildReport:
             ],
             "skipped": [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.skipped],
             "anomalies": [{"kind": a.kind, "file": a.file, "line": a.line, "detail": a.detail} for a in self.anomalies],
+            **({"corrections": self.corrections_json()} if self.curation is not None else {}),
             "outputs": self.outputs,
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -201,6 +278,13 @@ class BuildReport:
             out += [f"### {ANOMALY_TITLES.get(kind, kind)} ({len(by_kind[kind])})", ""]
             out += [f"- `{a.file}:{a.line}` {a.detail}" for a in by_kind[kind]]
             out.append("")
+        if self.curation is not None:
+            out += self.corrections_markdown()
         if self.outputs:
             out += ["## Outputs", ""] + [f"- `{name}`" for name in self.outputs] + [""]
         return "\n".join(out).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")

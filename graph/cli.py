@@ -56,8 +56,13 @@ def main() -> None:
     socieux-kg viz country-flows     write an interactive network page (offline HTML)
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
     socieux-kg evaluate              score the extraction against an annotated set
+    socieux-kg correct ACTION FIELD --remove VALUE --reason WHY
+                                     correct a fact (seeds/corrections.csv, applied
+                                     at every build)
+    socieux-kg diff OLD NEW          what changed between two builds
 
-    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
+    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error
+    (diff: 0 nothing changed, 1 something did, 2 an error).
     """
     # rdflib logs a traceback for a literal whose text does not fit its datatype ("x"^^xsd:integer)
     # and warns of IRIs it finds odd; the term is kept as it stands, and the terminal gets no traceback
@@ -93,16 +98,34 @@ def main() -> None:
     default=None,
     help="Worker processes for extraction on large inputs (5,000 texts and more)  [default: one per processor]",
 )
+@click.option(
+    "--corrections",
+    "corrections",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Corrections file to apply (CSV: action,field,change,value,reason,by,date; see docs/corrections.md)  "
+    "[default: corrections.csv beside the documents: in each folder given, and in the folder of each file given]",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
-def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, jobs: int | None, quiet: bool) -> None:
+def build(
+    files: tuple[Path, ...],
+    out: Path,
+    validate: bool,
+    network: bool,
+    jobs: int | None,
+    corrections: Path | None,
+    quiet: bool,
+) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
     Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
     build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
     (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
-    read. Progress goes to stderr with the seconds since the start; large inputs are extracted in
-    one worker process per processor (--jobs).
+    read. The corrections of corrections.csv beside the documents (or --corrections) are applied
+    after extraction; a bad line stops the build before anything is written. Progress goes to stderr
+    with the seconds since the start; large inputs are extracted in one worker process per
+    processor (--jobs).
     """
     from graph.build import build as run_build
     from graph.build import write_outputs
@@ -123,7 +146,8 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         # validated while the files are written (write_outputs), not before
-        result = run_build(paths, validate=False, progress=progress, jobs=jobs)
+        chosen = None if corrections is None else [corrections]
+        result = run_build(paths, validate=False, progress=progress, jobs=jobs, corrections=chosen)
         write_outputs(result, out, network=network, validate=validate, progress=progress)
     except SocieuxError as error:
         _fail(error)
@@ -565,6 +589,13 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         for name, score in scores["all"].items():
             for wrong in score.errors:
                 click.echo(f"{name}: {wrong}")
+
+
+from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
+from graph.diff.command import diff  # noqa: E402
+
+main.add_command(correct)
+main.add_command(diff)
 
 
 def run() -> None:

@@ -31,6 +31,7 @@ LONGEST_FIRST = (
     "test_views.py",
     "test_kill.py",
     "test_graph.py",
+    "test_corrections.py",
     "test_cli.py",
     "test_queries.py",
     "test_shapes.py",

@@ -103,6 +103,13 @@ def test_parameters_are_bound_not_pasted(seed_build, facts, rows):
     assert sorted(r["title"] for r in evidence) == sorted(cameroon)
 
 
+def test_edge_evidence_finds_a_theme_by_its_label(facts, rows):
+    """A label is a language-tagged string; the value given is compared with its text."""
+    evidence = rows("edge-evidence", property="theme", value="Pensions")
+    pensions = [a.title for a, fs in facts for t in fs.themes if t.value.endswith("/theme/pensions")]
+    assert pensions and sorted(r["title"] for r in evidence) == sorted(pensions)
+
+
 def test_institution_by_acronym(seed_build, facts, rows):
     found = rows("institution", institution="mlsp")
     expected = {a.title for a, _ in facts if any((p.name.acronym or "").lower() == "mlsp" for p in a.partners)}

@@ -24,8 +24,18 @@ FIELD_ORDER = {"title": 0, "partner": 1, "description": 2}
 
 
 @dataclass(frozen=True)
+class Curation:
+    """Who stated a fact by hand, when and why (a line of a corrections file: the fact's file and line)."""
+
+    reason: str
+    by: str
+    date: str  # ISO date
+
+
+@dataclass(frozen=True)
 class Fact:
-    """An extracted fact and the evidence for it: the sentence, the line and the span in the line."""
+    """An extracted fact and the evidence for it: the sentence, the line and the span in the line;
+    or a fact a correction states (``curation``; file and line are the correction's)."""
 
     kind: str
     value: str
@@ -36,6 +46,7 @@ class Fact:
     end: int
     sentence: str
     detail: str = ""
+    curation: Curation | None = None
 
     @classmethod
     def of(cls, finding: Finding, where: Field, rule: str | None = None) -> Fact:
@@ -66,6 +77,10 @@ class ActionFacts:
     other_codes: list[Fact] = field(default_factory=list)  # own codes the text gives besides the page's Code
     dating: list[Fact] = field(default_factory=list)  # years sentences date the action by
     action_year: Fact | None = None  # the year and its basis (graph/extract/years.py)
+    # what corrections change in the facts the page states (types of assistance, partner
+    # institutions); see graph/curate/apply.py
+    curated: list[Fact] = field(default_factory=list)  # types, partner institutions a correction adds
+    withdrawn: set[tuple[str, str]] = field(default_factory=set)  # (kind, value) a correction removes
 
 
 def evidence_record(action: Action) -> ActionRecord:
@@ -291,9 +306,10 @@ class ResolvedInstitution:
 
 
 def resolve_institutions(
-    actions: list[Action], facts: dict[str, ActionFacts]
+    actions: list[Action], facts: dict[str, ActionFacts], no_country: frozenset[str] = frozenset()
 ) -> tuple[dict[str, list[ResolvedInstitution]], list[Anomaly]]:
-    """Merge institutions across actions by name and country; carry an institution's country over."""
+    """Merge institutions across actions by name and country; carry an institution's country over
+    (never to the actions of ``no_country``, keys of actions a correction left without one)."""
     anomalies: list[Anomaly] = []
     # an institution's country carries over to its actions that do not state it: matched first by
     # the original-language name, then by English name and original name, then by English name
@@ -319,17 +335,21 @@ def resolve_institutions(
             (country,) = countries
             source = known[0]
             for action, institution in members:
+                if action.key in no_country:
+                    continue
                 if facts[action.key].partner_country is None and not _regional(institution):
+                    # (from a country a correction set: that correction is the evidence)
                     facts[action.key].partner_country = Fact(
                         "partner_country",
                         country,
-                        "same-institution",
+                        "same-institution" if source.curation is None else "curation",
                         source.file,
                         source.line,
                         source.start,
                         source.end,
                         source.sentence,
                         f"the country of {institution.name.name!r} in another action",
+                        source.curation,
                     )
 
     resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}

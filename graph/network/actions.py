@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
+from graph.fields import BY_PROPERTY
 from graph.namespaces import SOCX
 from graph.network.source import TRUE, Source, iri, sorted_by_iri, source, term
 from graph.rdf.triples import TripleSet
@@ -27,8 +28,12 @@ FACTS = (
     (term(SOCX.assistanceType), "type of assistance"),
     (term(SOCX.theme), "theme"),
     (term(SOCX.cooperatingOrganisation), "cooperating organisation"),
+    (term(SOCX.cooperatingProgramme), "cooperating programme"),
     (term(SOCX.relatedActionCode), "related action"),
+    (term(SOCX.actionYear), "year"),
 )
+# the field a correction of each kind of fact names (graph/fields.py), by the panel's words
+FIELD_OF_KIND = {kind: BY_PROPERTY[prop[len(term(SOCX)[:-1]) : -1]] for prop, kind in FACTS}
 EU_SIDE, NON_EU_SIDE = "EU member state", "not an EU member state"
 
 
@@ -41,9 +46,10 @@ class Evidence:
 @dataclass(frozen=True)
 class Fact:
     kind: str  # "expert country", "theme"...
-    key: str  # the id of the node the fact is about: its IRI, or "code:2020-01" for a code
+    key: str  # the id of the node the fact is about: its IRI, "code:2020-01" for a code, "year:2020" for a year
     value: str  # its label
     evidence: tuple[Evidence, ...]
+    shown: str = ""  # the value as the actions table shows it (a country's ISO alpha-3 code, a label)
 
 
 @dataclass
@@ -61,6 +67,7 @@ class ActionFacts:
     countries: list[str] = field(default_factory=list)  # every country the action involves (IRIs)
     country_names: dict[str, str] = field(default_factory=dict)  # their English short names
     year: int = 0  # the action's year (socx:actionYear); 0 where it has none
+    ref: str = ""  # how a correction names the action: its code, its title or its IRI (graph/curate/actions.py)
 
     def evidence_for(self, key: str) -> tuple[Evidence, ...]:
         """The evidence of the facts about the node ``key`` (empty when the action has none)."""
@@ -81,11 +88,17 @@ _PREDICATE_OF, _OBJECT_OF, _DERIVED, _LABEL = (
     term(p) for p in (RDF.predicate, RDF.object, PROV.wasDerivedFrom, RDFS.label)
 )
 _NAMES = tuple(term(p) for p in (SKOS.prefLabel, DCTERMS.title, RDFS.label))
+_REASON, _BY, _DATE, _YEAR = (term(p) for p in (SOCX.reason, PROV.wasAttributedTo, DCTERMS.date, SOCX.actionYear))
+_ALPHA3, _TITLE, _ACTION = term(SOCX.isoAlpha3), term(DCTERMS.title), term(SOCX.Action)
+_TYPE_OF = term(RDF.type)
 
 
-def _key(src: Source, node: str) -> str:
-    """The id of what a fact is about: a node's IRI, or "code:..." for an action code (a literal)."""
-    return f"code:{src.text(node)}" if node[0] == '"' else iri(node)
+def _key(src: Source, node: str, prop: str | None = None) -> str:
+    """The id of what a fact is about: a node's IRI, "code:..." for an action code (a literal),
+    "year:..." for a year."""
+    if node[0] == '"':
+        return f"{'year' if prop == _YEAR else 'code'}:{src.text(node)}"
+    return iri(node)
 
 
 class _Labels(dict):
@@ -129,16 +142,25 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
         return f"{text(file) if file else None}:{text(line) if line else None}"
 
     found = {}
+    titles = _folded_titles(src)
     for name in sorted(set(actions)):
         action = term(name)
         evidence: dict[tuple[str | None, str], list[Evidence]] = {}
+        curated: set[tuple[str | None, str]] = set()  # facts a correction states: no page line is their evidence
         for node in objects(action, _EVIDENCE):
             sentence = value(node, _SENTENCE)
-            if sentence is not None:
+            reason = value(node, _REASON) if sentence is None else None
+            if sentence is not None or reason is not None:
                 about = value(node, _OBJECT_OF)
-                key = (value(node, _PREDICATE_OF), _key(src, about) if about else "None")
+                prop = value(node, _PREDICATE_OF)
+                key = (prop, _key(src, about, prop) if about else "None")
                 at = where(value(node, _FILE), value(node, _LINE))
-                evidence.setdefault(key, []).append(Evidence(" ".join(text(sentence).split()), at))
+                if reason is not None:
+                    curated.add(key)
+                    said = _curation(src, node, reason, labels)
+                else:
+                    said = " ".join(text(sentence).split()) if sentence is not None else ""
+                evidence.setdefault(key, []).append(Evidence(said, at))
         records = sorted_by_iri(objects(action, _DERIVED))
         sources = sorted(text(label) if (label := value(r, _LABEL)) else "None" for r in records)
         institutions_of = sorted_by_iri(objects(action, _INSTITUTION))
@@ -148,17 +170,30 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
             file = value(record, _FILE)
             for line in sorted(objects(record, _PARTNER_LINE), key=lambda n: int(text(n))):
                 for institution in institutions_of:
-                    evidence.setdefault((_INSTITUTION, iri(institution)), []).append(
-                        Evidence(written, where(file, line))
-                    )
+                    if (_INSTITUTION, iri(institution)) not in curated:
+                        evidence.setdefault((_INSTITUTION, iri(institution)), []).append(
+                            Evidence(written, where(file, line))
+                        )
             for line in objects(record, _TYPE_LINE):
                 for concept in types_of:
-                    evidence.setdefault((_TYPE, iri(concept)), []).append(Evidence(labels[concept], where(file, line)))
+                    if (_TYPE, iri(concept)) not in curated:
+                        evidence.setdefault((_TYPE, iri(concept)), []).append(
+                            Evidence(labels[concept], where(file, line))
+                        )
         facts = []
         for prop, kind in FACTS:
             for node in sorted(objects(action, prop), key=lambda v: labels[v]):
-                node_key = _key(src, node)
-                facts.append(Fact(kind, node_key, labels[node], tuple(sorted(set(evidence.get((prop, node_key), ()))))))
+                node_key = _key(src, node, prop)
+                alpha3 = value(node, _ALPHA3) if node[0] == "<" else None
+                facts.append(
+                    Fact(
+                        kind,
+                        node_key,
+                        labels[node],
+                        tuple(sorted(set(evidence.get((prop, node_key), ())))),
+                        text(alpha3) if alpha3 is not None else labels[node],
+                    )
+                )
         institutions = []
         involved = set()
         for institution in institutions_of:
@@ -173,6 +208,7 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
             involved.update(iri(c) for c in objects(action, prop))
         code = min((text(c) for c in objects(action, _CODE)), default="")  # as the actions table gives it
         year = value(action, _YEAR)
+        title = value(action, _TITLE)
         found[name] = ActionFacts(
             iri=name,
             title=labels[action],
@@ -187,5 +223,39 @@ def action_facts(graph: TripleSet | Graph | Source, actions: Iterable[str]) -> d
             countries=sorted(involved),
             country_names={c: labels[term(c)] for c in sorted(involved)},
             year=int(text(year)) if year is not None else 0,
+            ref=_ref(src, name, code, title, titles),
         )
     return found
+
+
+def _curation(src: Source, node: str, reason: str, labels: _Labels) -> str:
+    """What the panel says of a fact a correction states: who, when and why."""
+    person, when = src.value(node, _BY), src.value(node, _DATE)
+    by = labels[person] if person is not None else "?"
+    return f"Corrected by {by} on {src.text(when) if when else '?'}: {' '.join(src.text(reason).split())}"
+
+
+def _folded_titles(src: Source) -> dict[str, int]:
+    """How many actions have each title, once case, spacing and apostrophes are folded."""
+    from graph.read.merge import normalise
+
+    found: dict[str, int] = {}
+    for subject, title in src.triples.pairs(_TITLE):
+        if _ACTION in src.objects(subject, _TYPE_OF):
+            key = normalise(" ".join(src.text(title).split()))
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
+def _ref(src: Source, action: str, code: str | None, title: str | None, titles: dict[str, int]) -> str:
+    """How a correction best names an action (as ``socieux-kg correct`` writes it): its code where
+    no other action has it, else its title where no other action has it, else its IRI."""
+    from graph.read.merge import normalise
+
+    if code is not None and sum(1 for n in src.subjects(_CODE, code) if _ACTION in src.objects(n, _TYPE_OF)) == 1:
+        return src.text(code)
+    if title is not None:
+        named = " ".join(src.text(title).split())
+        if titles.get(normalise(named), 0) == 1:
+            return named
+    return action

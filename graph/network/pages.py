@@ -19,7 +19,7 @@ from importlib import resources
 import networkx as nx
 
 from graph.network import geo
-from graph.network.actions import EU_SIDE, FACTS, NON_EU_SIDE, ActionFacts
+from graph.network.actions import EU_SIDE, FACTS, FIELD_OF_KIND, NON_EU_SIDE, ActionFacts
 from graph.network.layout import force_layout, map_layout
 from graph.network.projection import NODE_TYPES, Analytics, analyse
 
@@ -178,10 +178,11 @@ def _where(where: str, files: _Table) -> list[int]:
 def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels: dict[str, str]) -> dict:
     """The actions of the page, numbered as in ``used``, as compact rows (a page at a hundred times
     the seeds holds twenty thousand): ``[title, code, sources, institutions, facts, themes, types,
-    region, sides, countries, year]`` (year 0: none). Sources are flat (file, line) pairs; facts flat
-    runs of (kind, key, number of evidence, evidence...); evidence a flat table of (text, file, line); strings (titles
-    and sentences, often the same), keys and file names numbered once in their own tables; facet
-    values as indexes into the options."""
+    region, sides, countries, year, ref]`` (year 0: none; ref: how a correction names the action, "" for
+    its title). Sources are flat (file, line) pairs; facts flat runs of (kind, key, number of evidence,
+    evidence...); keys (node id, label, the value as the actions table shows it); evidence a flat table
+    of (text, file, line); strings (titles and sentences, often the same), keys and file names numbered
+    once in their own tables; facet values as indexes into the options."""
     texts, keys, evidence, files = _Table(), _Table(), _Table(), _Table()
     kinds = [kind for _, kind in FACTS]
     theme_labels: dict[str, str] = {}
@@ -223,7 +224,7 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
         action = facts[iri]
         flat: list[int] = []
         for f in action.facts:
-            flat += [kind_index[f.kind], keys((f.key, f.value)), len(f.evidence)]
+            flat += [kind_index[f.kind], keys((f.key, f.value, f.shown)), len(f.evidence)]
             flat += [evidence((texts(e.text), *_where(e.where, files))) for e in f.evidence]
         rows.append(
             [
@@ -238,6 +239,7 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
                 [index["side"][s] for s in action.sides],
                 [index["country"][c] for c in action.countries],
                 action.year,
+                "" if action.ref == action.title else action.ref,  # most actions are named by their title
             ]
         )
     years: dict[int, int] = {}
@@ -248,6 +250,9 @@ def _actions_data(used: list[str], facts: dict[str, ActionFacts], country_labels
         "actions": rows,
         "years": [[year, years[year]] for year in sorted(years)],  # each year with its number of actions
         "kinds": kinds,
+        # for "correct this": the field of each kind, and whether it holds one value (set) or several
+        "fields": [FIELD_OF_KIND[kind].name for kind in kinds],
+        "single": [FIELD_OF_KIND[kind].single for kind in kinds],
         "keys": [list(k) for k in keys.values()],
         "texts": texts.values(),
         "files": files.values(),

@@ -17,12 +17,13 @@ from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.extract.facts import Fact, ResolvedInstitution
+from graph.extract.facts import ActionFacts, Fact, ResolvedInstitution
 from graph.extract.run import Extraction
 from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
 from graph.rdf import terms
 from graph.rdf.triples import TripleSet
 from graph.read.merge import Action, Merged, NewsItem
+from graph.read.partner import PartnerName
 from graph.read.records import ActionRecord, NewsRecord
 from graph.vocab import ontology_dir
 
@@ -59,6 +60,11 @@ def programme_iri(name: str) -> str:
 
 def evidence_iri(action: str, kind: str, value: str) -> str:
     return f"{action[:-1]}/evidence/{kind}/{slug(value, 60)}>"
+
+
+def person_iri(name: str) -> str:
+    """The person a correction names (its ``by``): one node per name, folded as slugs fold it."""
+    return f"<{ID}person/{slug(name)}>"
 
 
 def news_iri(item: NewsItem) -> str:
@@ -209,6 +215,9 @@ FACT_PROPERTIES = {
     "action_year": _SOCX.actionYear,
     "related_action": _SOCX.relatedActionCode,
     "theme": _SOCX.theme,
+    # stated by the page: have evidence nodes only where a correction states them
+    "partner_institution": _SOCX.partnerInstitution,
+    "assistance_type": _SOCX.assistanceType,
 }
 RELATION_PROPERTIES = {
     "follow-up": _SOCX.followUpOf,
@@ -219,10 +228,36 @@ RELATION_PROPERTIES = {
 
 
 def _add_evidence(graph: TripleSet, action: str, fact: Fact, obj: str) -> None:
-    """A qualified statement: which sentence, line, span and rule a fact comes from."""
+    """A qualified statement: which sentence, line, span and rule a fact comes from; or, for a fact a
+    correction states, who stated it, when and why, and the line of the corrections file."""
     prop = FACT_PROPERTIES[fact.kind]
     node = evidence_iri(action, fact.kind.replace("_", "-"), fact.value)
     graph.add_all(action, ((prop, obj), (_SOCX.evidence, node)))
+    if fact.curation is not None:
+        person = person_iri(fact.curation.by)
+        graph.add_all(
+            node,
+            (
+                (_RDF.type, _SOCX.Evidence),
+                (_RDF.type, _SOCX.Curation),
+                (_RDF.subject, action),
+                (_RDF.predicate, prop),
+                (_RDF.object, obj),
+                (_SOCX.rule, _literal(fact.rule)),
+                (_SOCX.reason, _literal(fact.curation.reason)),
+                (_PROV.wasAttributedTo, person),
+                (_DCTERMS.date, _literal(fact.curation.date, datatype=_DATE)),
+                (_SOCX.sourceFile, _literal(fact.file)),
+                (_SOCX.line, _line(fact.line)),
+                *(((_SOCX.detail, _literal(fact.detail)),) if fact.detail else ()),
+            ),
+        )
+        if not graph.objects_of(person, _RDFS.label):  # one name per person: the first met
+            graph.add_all(
+                person,
+                ((_RDF.type, _PROV.Person), (_RDF.type, _PROV.Agent), (_RDFS.label, _literal(fact.curation.by))),
+            )
+        return
     graph.add_all(
         node,
         (
@@ -258,14 +293,21 @@ def add_action(
     graph.add(node, _RDFS.label, _text(action.title))
     if action.description:
         graph.add(node, _DCTERMS.description, _text(action.description))
-    for institution, mention in zip(institutions, action.partners, strict=True):
+    for institution, name, curated in partner_links(action, institutions, facts, extraction):
         known = institution_iris.get(id(institution)) if institution_iris is not None else None
-        graph.add(node, _SOCX.partnerInstitution, known or institution_iri(institution))
-        graph.add(node, _SOCX.partnerInstitutionName, _text(mention.name.name, mention.name.name_language))
-        if mention.name.acronym:
-            graph.add(node, _SOCX.partnerInstitutionAcronym, _literal(mention.name.acronym))
+        target = known or institution_iri(institution)
+        if curated is not None:
+            _add_evidence(graph, node, curated, target)
+        graph.add(node, _SOCX.partnerInstitution, target)
+        graph.add(node, _SOCX.partnerInstitutionName, _text(name.name, name.name_language))
+        if name.acronym:
+            graph.add(node, _SOCX.partnerInstitutionAcronym, _literal(name.acronym))
     for concept in action.types.concepts:
-        graph.add(node, _SOCX.assistanceType, terms.iri(concept))
+        if ("assistance_type", concept) not in facts.withdrawn:
+            graph.add(node, _SOCX.assistanceType, terms.iri(concept))
+    for fact in facts.curated:
+        if fact.kind == "assistance_type":
+            _add_evidence(graph, node, fact, terms.iri(fact.value))
     for unknown in action.types.unknown:
         graph.add(node, _SOCX.assistanceTypeText, _literal(unknown))
     if action.start:
@@ -293,10 +335,28 @@ def add_action(
         _add_evidence(graph, node, facts.action_year, _literal(facts.action_year.value, datatype=_GYEAR))
     for fact in facts.related_actions:
         _add_evidence(graph, node, fact, _literal(fact.value))
-        target = codes.get(fact.value)
-        if target is not None and target != node:
-            graph.add(node, RELATION_PROPERTIES.get(fact.detail, _SOCX.relatedAction), target)
+        related = codes.get(fact.value)
+        if related is not None and related != node:
+            graph.add(node, RELATION_PROPERTIES.get(fact.detail, _SOCX.relatedAction), related)
     return node
+
+
+def partner_links(
+    action: Action, institutions: list[ResolvedInstitution], facts: ActionFacts, extraction: Extraction
+) -> list[tuple[ResolvedInstitution, PartnerName, Fact | None]]:
+    """The partner institutions of an action, each with the name the action gives it and, for one a
+    correction adds, that correction: those of its partner lines (but those a correction removes)
+    and those corrections add."""
+    links: list[tuple[ResolvedInstitution, PartnerName, Fact | None]] = [
+        (institution, mention.name, None)
+        for institution, mention in zip(institutions, action.partners, strict=True)
+        if ("partner_institution", institution.key) not in facts.withdrawn
+    ]
+    added = [fact for fact in facts.curated if fact.kind == "partner_institution"]
+    if added:
+        every = {i.key: i for found in extraction.institutions.values() for i in found}
+        links += [(every[fact.value], every[fact.value].name, fact) for fact in added]
+    return links
 
 
 def add_news(graph: TripleSet, item: NewsItem, countries: dict[str, str], named: list[str]) -> str:
@@ -388,7 +448,8 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
             codes.setdefault(own.value, action_iri(action))
     iris: dict[int, str] = {}  # each institution's IRI, by id (working out its name takes a while)
     for action in merged.actions:
-        for institution in extraction.institutions[action.key]:
+        stated = extraction.facts[action.key]
+        for institution, _, _ in partner_links(action, extraction.institutions[action.key], stated, extraction):
             if id(institution) not in iris:
                 iris[id(institution)] = add_institution(graph, institution, countries)
     for action in merged.actions:

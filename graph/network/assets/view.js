@@ -975,6 +975,9 @@
       var fresh = f[2].filter(function (id) { return !shown.has(id); });
       fresh.forEach(function (id) { shown.add(id); });
       evidenceLines(item, fresh);
+      var fix = el("div", {class: "fix"});
+      fix.append(el("span", {class: "fact"}, data.kinds[f[0]] + ": " + data.keys[f[1]][1] + " "), correctLink(action, f));
+      item.append(fix);
     });
     title.addEventListener("click", function () { toggleFacts(item, action); });
     title.addEventListener("keydown", function (event) { if (event.key === "Enter") toggleFacts(item, action); });
@@ -989,21 +992,102 @@
     var sources = [];
     for (var k = 0; k < action[2].length; k += 2) sources.push(where(action[2][k], action[2][k + 1]));
     facts.append(el("dt", {}, "sources"), el("dd", {}, sources.join(", ")));
-    // the facts of one kind together: their values, then each sentence once
+    // the facts of one kind together: their values (each with "correct this"), then each sentence once
     var byKind = new Map();
     factsOf(action).forEach(function (f) {
-      if (!byKind.has(f[0])) byKind.set(f[0], {values: [], evidence: []});
+      if (!byKind.has(f[0])) byKind.set(f[0], {facts: [], evidence: []});
       var entry = byKind.get(f[0]);
-      entry.values.push(data.keys[f[1]][1]);
+      entry.facts.push(f);
       f[2].forEach(function (id) { if (entry.evidence.indexOf(id) < 0) entry.evidence.push(id); });
     });
     byKind.forEach(function (entry, kind) {
       facts.append(el("dt", {}, data.kinds[kind]));
-      var value = el("dd", {}, entry.values.join(", "));
+      var value = el("dd", {});
+      entry.facts.forEach(function (f, k) {
+        var one = el("span", {class: "value"}, data.keys[f[1]][1] + " ");
+        one.append(correctLink(action, f));
+        value.append(one);
+        if (k < entry.facts.length - 1) value.append(", ");
+      });
       evidenceLines(value, entry.evidence);
       facts.append(value);
     });
     item.append(facts);
+  }
+
+  // ------------------------------------------------------------------ "correct this"
+  // The page writes nothing: it makes the `socieux-kg correct` command of a fact and copies it.
+  function shellWord(text) {
+    return /^[A-Za-z0-9_.,:\/@%+=-]+$/.test(text) ? text : "'" + text.replace(/'/g, "'\\''") + "'";
+  }
+  function correctCommand(action, kind, change, value, reason) {
+    var ref = action[10] || data.texts[action[0]];  // its code, its title or its IRI
+    return ["socieux-kg", "correct", shellWord(ref), data.fields[kind], "--" + change, shellWord(value),
+      "--reason", shellWord(reason)].join(" ");
+  }
+  function copyByHand(text) {  // where the page may not use the clipboard API
+    var area = el("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+    area.remove();
+    return ok;
+  }
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).then(function () { return true; },
+        function () { return copyByHand(text); });
+    }
+    return Promise.resolve(copyByHand(text));
+  }
+  function correctLink(action, f) {
+    var link = el("a", {class: "correct-this", href: "#", role: "button",
+      title: "Make the command that corrects this fact"}, "correct this");
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      var open = link.parentNode.querySelector(".correct-box");
+      if (open) { open.remove(); return; }
+      link.after(correctBox(action, f));
+    });
+    return link;
+  }
+  function correctBox(action, f) {
+    var kind = f[0], shown = data.keys[f[1]][2], single = data.single[kind];
+    var box = el("div", {class: "correct-box"});
+    var change = el("select", {class: "change"});
+    change.append(el("option", {value: "remove"}, "remove " + shown));
+    change.append(el("option", {value: single ? "set" : "add"}, single ? "set another value:" : "add another value:"));
+    var other = el("input", {class: "value", placeholder: single ? "the right value" : "the missing value"});
+    var reason = el("input", {class: "reason", placeholder: "why? (it goes into the graph with the change)"});
+    var copy = el("button", {class: "copy"}, "Copy command");
+    var command = el("code", {class: "command"});
+    var note = el("div", {class: "copied"});
+    function update() {
+      other.hidden = change.value === "remove";
+      var value = change.value === "remove" ? shown : other.value.trim();
+      var why = reason.value.trim();
+      command.textContent = correctCommand(action, kind, change.value, value || "VALUE", why || "WHY");
+      copy.disabled = !why || !value;
+      note.textContent = copy.disabled ? "say why (and the value) to copy the command" : "";
+    }
+    [change, other, reason].forEach(function (input) {
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+    });
+    copy.addEventListener("click", function () {
+      var text = command.textContent;
+      copyText(text).then(function (ok) {
+        box.dataset.copied = ok ? text : "";
+        note.textContent = ok ? "Copied: run it in the project folder, then build again."
+          : "Could not copy: select the command and copy it.";
+      });
+    });
+    box.append(change, other, reason, copy, command, note);
+    update();
+    return box;
   }
 
   // ------------------------------------------------------------------ clicks

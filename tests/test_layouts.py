@@ -168,7 +168,7 @@ def test_the_dashed_layout_under_a_country_header_gives_actions_and_no_news():
     assert (first.start.value, first.end.value, first.code.value) == ("28-10-2024", "14-02-2025", "2024-11")
     assert second.partners[0].value == "Ministry of Labour and Social Welfare" and second.code is None
     assert first.context.name == "Guatemala" and first.context.line.line == 1 and second.context == first.context
-    assert {r.line: r.reason for r in doc.lines if r.skipped}[1] == "country page header"
+    assert {r.line: r.reason for r in doc.lines if r.skipped}[1] == "page header"
     assert [a.layout for a in doc.actions] == ["labelled-dashed", "labelled-dashed"]
 
 
@@ -508,6 +508,50 @@ def test_the_header_gives_the_partner_country_only_where_the_text_does_not(tmp_p
         a.kind == "partner-country-conflict" and "header 'Actions in Guatemala' names GTM" in a.detail
         for a in result.report.anomalies
     )
+
+
+def test_a_headline_over_a_page_header_is_news_not_the_title_of_the_entry_under_it(tmp_path):
+    result, table = built_text(
+        tmp_path,
+        """
+        Peer network meets in Lisbon to compare pension desks
+
+        Actions in Guatemala
+
+        Family bonus targeting
+        - Partner Institution
+        - Ministry of Social Development
+        - Type of Assistance
+        - Policy development
+        - Description
+        - The ministry asked experts from Spain to review how the family bonus reaches households.
+        """,
+    )
+    assert list(table) == ["Family bonus targeting"]
+    assert table["Family bonus targeting"]["partner_country"] == "GTM"  # the header's context applies
+    assert [n.title.value for d in result.documents for n in d.news] == [
+        "Peer network meets in Lisbon to compare pension desks"
+    ]
+
+
+def test_a_page_header_that_names_no_country_is_reported_and_gives_none(tmp_path):
+    result, table = built_text(
+        tmp_path,
+        """
+        Actions in Social Protection
+
+        Family bonus targeting
+        - Partner Institution
+        - Ministry of Social Development
+        - Type of Assistance
+        - Policy development
+        - Description
+        - The ministry asked experts from Spain to review how the family bonus reaches households.
+        """,
+    )
+    assert table["Family bonus targeting"]["partner_country"] == ""
+    (anomaly,) = [a for a in result.report.anomalies if a.kind == "header-names-no-country"]
+    assert anomaly.line == 1 and "Actions in Social Protection" in anomaly.detail
 
 
 # ---------------------------------------------------------------- which themes grow

@@ -148,12 +148,24 @@ class Extractor:
         for index, name, where in items:
             for finding in per_text[name, where.value]:
                 found[index].append((name, where, finding))
+        unknown: dict[tuple[str, int], Anomaly] = {}  # page headers that name no country
         for index, action in enumerate(actions):  # a country page's header: last, so that the text wins ties
             context = evidence_record(action).context or action.context
             header = header_finding(context) if context is not None else None
             if context is not None and header is not None:
                 found[index].append(("header", context.line, header))
-        return _decide(actions, found, progress)
+            elif context is not None:
+                where = context.line
+                unknown[where.file, where.line] = Anomaly(
+                    "header-names-no-country",
+                    where.file,
+                    where.line,
+                    f"the page header {where.value!r} names no country the reference data knows: "
+                    "read as a section heading, the entries under it get no country from it",
+                )
+        extraction = _decide(actions, found, progress)
+        extraction.anomalies += [unknown[key] for key in sorted(unknown)]
+        return extraction
 
 
 def extract(

@@ -165,7 +165,7 @@ class DocumentReader:
                 context = None  # a section heading ends a country's page
             name = self.country_header(line.text) if not line.label else None
             if name is not None:
-                doc.lines.append(LineRole(doc.file, line.number, "skipped", True, "country page header"))
+                doc.lines.append(LineRole(doc.file, line.number, "skipped", True, "page header"))
                 context = PageContext(Field(line.text, doc.file, line.number), name)
                 lines[index] = previous = None
                 continue
@@ -341,7 +341,10 @@ class _ReadState:
             else:
                 self.pending = first
             return
-        if self.pending is not None and not title_of_next and reader.looks_like_body(run):
+        # a line followed by labels is the title of the entry they open (whatever came before it: a
+        # headline over a page header, say, is news, not this entry's title)
+        titled = len(run) > 1 and first.label is None and not first.value and run[1].label is not None
+        if self.pending is not None and not title_of_next and not titled and reader.looks_like_body(run):
             title, self.pending = self.pending, None
             self.entry(title, run)
             return

@@ -7,6 +7,7 @@ the same answers.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -39,7 +40,8 @@ _OX_FORMATS = {
 
 def write_store(source: str | Path, target: Path, lenient: bool = False) -> None:
     """Write a persistent store of ``source`` (Turtle text, or a graph file) at ``target``, replacing
-    any previous one only once the new one is complete. ``lenient``: skip Oxigraph's checks of the
+    any previous one only once the new one is complete, in one atomic step: a kill at any moment
+    leaves the old store or the new one. ``lenient``: skip Oxigraph's checks of the
     IRIs (for the N-Triples the build has just written: IRIs it minted or read from the ontology)."""
     from pyoxigraph import RdfFormat, Store
 
@@ -59,16 +61,36 @@ def write_store(source: str | Path, target: Path, lenient: bool = False) -> None
         store.flush()
         store.optimize()
         del store
-        old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / "store")
-        os.replace(building, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+            exchange(building, target)  # the old store is now at ``building``, removed below
+        else:
+            os.replace(building, target)
+    finally:
         shutil.rmtree(building, ignore_errors=True)
-        raise
+
+
+_RENAME_EXCHANGE = 2  # renameat2's flag (Linux 3.15+): swap two paths in one step
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two folders atomically: a reader, or a process killed at any moment, sees one or the
+    other at each path, never neither (Linux's ``renameat2``). Where the system or the file system
+    cannot (not Linux, or EINVAL), two renames: a kill between them would leave ``second`` missing."""
+    import ctypes
+
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    at_cwd = -100  # AT_FDCWD: the paths are taken as they are
+    if renameat2 is not None:
+        if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS):
+            raise OutputError(f"{second}: cannot replace the store: {os.strerror(code)}")
+    aside = Path(tempfile.mkdtemp(prefix=f".{second.name}.", suffix=".old", dir=second.parent)) / "old"
+    os.replace(second, aside)
+    os.replace(first, second)
+    os.replace(aside, first)
+    aside.parent.rmdir()
 
 
 def open_store(path: Path):

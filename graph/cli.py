@@ -57,7 +57,8 @@ def main() -> None:
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
     socieux-kg evaluate              score the extraction against an annotated set
 
-    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
+    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error, 3 internal
+    error (a bug: the traceback is printed).
     """
     # rdflib logs a traceback for a literal whose text does not fit its datatype ("x"^^xsd:integer)
     # and warns of IRIs it finds odd; the term is kept as it stands, and the terminal gets no traceback
@@ -582,7 +583,21 @@ def run() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except Exception as error:  # noqa: BLE001 - a bug, not the input's fault: shown whole, with its own exit code
+        _internal_error(error)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    """Print a bug's traceback (a worker process's, where it happened there) and exit with its code."""
+    import traceback
+
+    from graph.errors import INTERNAL_ERROR, InternalError
+
+    trace = error.trace if isinstance(error, InternalError) else "".join(traceback.format_exception(error))
+    click.echo(trace.rstrip("\n"), err=True)
+    click.echo(f"socieux-kg: internal error: {error} (a bug: please report it with the traceback above)", err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

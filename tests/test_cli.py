@@ -162,7 +162,8 @@ def documented_exit_codes() -> dict[int, str]:
     return {int(code): meaning for code, meaning in re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M)}
 
 
-# one command a code, run as a user runs it; 130 (Ctrl-C) is tests/test_kill.py's SIGINT case
+# one command a code, run as a user runs it; 130 (Ctrl-C) is tests/test_kill.py's SIGINT case, 3 (a bug)
+# test_a_bug_in_a_worker_process_shows_its_traceback_and_its_own_exit_code
 EXIT_CASES = {
     0: (["query", "--list"], ""),
     1: (["query", "no-such-query"], "socieux-kg: error: 'no-such-query' is not a named query"),
@@ -172,10 +173,46 @@ EXIT_CASES = {
 
 @pytest.mark.parametrize("code", sorted(EXIT_CASES))
 def test_each_documented_exit_code(project, code):
-    assert set(documented_exit_codes()) == {*EXIT_CASES, 130}
+    assert set(documented_exit_codes()) == {*EXIT_CASES, 3, 130}
     args, said = EXIT_CASES[code]
     done = run_cli(*args, cwd=project)
     assert done.returncode == code and said in done.stderr and "Traceback" not in done.stderr
+
+
+A_BUG_IN_A_WRITER = """
+import sys
+import graph.rdf.serialise
+
+
+def broken(*args, **kwargs):
+    return {}["a key that is not there"]  # a bug, in the worker process that writes Turtle
+
+
+graph.rdf.serialise.from_ntriples = broken
+sys.argv = ["socieux-kg", "build", *sys.argv[1:]]
+from graph.cli import run
+
+run()
+"""
+
+
+def test_a_bug_in_a_worker_process_shows_its_traceback_and_its_own_exit_code(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", A_BUG_IN_A_WRITER, str(SEED_FILES[1]), "--out", str(tmp_path / "out"), "--no-network"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" in done.stderr and "in broken" in done.stderr and "KeyError" in done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "socieux-kg: internal error: KeyError: 'a key that is not there' "
+        "(a bug: please report it with the traceback above)"
+    )
 
 
 BAD_INPUTS = {

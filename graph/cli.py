@@ -121,7 +121,7 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
 
     try:
         if not quiet:
-            click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
+            click.echo(f"socieux-kg: building from {_inputs(paths)} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         # validated while the files are written (write_outputs), not before
         result = run_build(paths, validate=False, progress=progress, jobs=jobs)
@@ -138,6 +138,24 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
             f"the graph does not conform to the SHACL shapes ({result.report.violations} violations); "
             f"see `socieux-kg validate --graph {out / 'socieux.ttl'}`"
         )
+
+
+def _inputs(paths: list[Path]) -> str:
+    """The inputs in a few words, however many files: "30 documents in seeds/", "3 documents"."""
+    from graph.build import find_seed_files
+
+    count = len(find_seed_files(paths))
+    noun = "document" if count == 1 else "documents"
+    folders = [path for path in paths if path.is_dir()]
+    if len(paths) == 1 and folders:
+        return f"{count} {noun} in {folders[0].as_posix().rstrip('/')}/"
+    if folders:
+        files = len(paths) - len(folders)
+        places = f"{len(folders)} folder{'s' if len(folders) > 1 else ''}"
+        if files:
+            places += f" and {files} file{'s' if files > 1 else ''}"
+        return f"{count} {noun} from {places}"
+    return f"{count} {noun}"
 
 
 def _terminal_width() -> int:

@@ -50,6 +50,16 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     ]
 
 
+def test_the_first_progress_line_names_the_inputs_briefly(built_project, tmp_path):
+    assert built_project.done.stderr.splitlines()[0] == "socieux-kg: building from 2 documents in seeds/ into exports/"
+    from graph.cli import _inputs
+
+    named = [write(tmp_path, f"document-{n:03d}.txt", "text\n") for n in range(200)]
+    assert _inputs(named) == "200 documents"
+    assert _inputs([tmp_path]) == f"200 documents in {tmp_path.as_posix()}/"
+    assert _inputs([tmp_path, SEED_FILES[0]]) == "201 documents from 1 folder and 1 file"
+
+
 def test_build_summary_line(built_project):
     done = built_project.done
     summary = done.stdout.strip().splitlines()

@@ -263,17 +263,25 @@ def query(
 
 
 def _answer(named, graph_file: Path, backend: str, bound: dict[str, str], endpoint: str | None, graph_iri: str):
+    """The query's answer on the chosen engine, its parameters resolved as the notebook API and the
+    endpoint resolve them (graph/sparql/parameters.py)."""
+    from graph.sparql.parameters import Resolver
+
     if endpoint:
         from graph.sparql.remote import Endpoint
 
-        return Endpoint(endpoint, graph_iri or None).answer(named, bound)
+        remote = Endpoint(endpoint, graph_iri or None)
+        return remote.answer(named, Resolver(lambda q: remote.solutions(q)[2])(named, bound))
     if backend == "rdflib":
-        from graph.sparql.query import graph_answer, load_graph
+        from graph.sparql.query import evaluate_graph, graph_answer, load_graph
 
-        return graph_answer(load_graph(graph_file), named, bound)
-    from graph.sparql.store import open_store, store_answer, store_for
+        graph = load_graph(graph_file)
+        rows = Resolver(lambda q: [{str(v): row[v] for v in row.labels} for row in evaluate_graph(graph, q, None)])
+        return graph_answer(graph, named, rows(named, bound))
+    from graph.sparql.store import open_store, store_answer, store_for, store_solutions
 
-    return store_answer(open_store(store_for(graph_file)), named, bound)
+    store = open_store(store_for(graph_file))
+    return store_answer(store, named, Resolver(lambda q: store_solutions(store, q)[2])(named, bound))
 
 
 def _print_answer(answer, named, fmt: str, limit: int | None) -> None:

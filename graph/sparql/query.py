@@ -126,17 +126,13 @@ IRI_SAFE = re.compile(r"""[^<>"{}|^`\\\x00-\x20]+""")  # an IRI holds none of th
 
 
 def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIRef | Literal]:
-    """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
+    """``--param`` values as RDF terms bound to the query's variables, never pasted into its text
+    (the names checked by ``parameters.check_names``; resolve the values first with a
+    ``parameters.Resolver``)."""
+    from graph.sparql.parameters import check_names
+
     params = dict(params or {})
-    missing = [p for p in query.parameters if p not in params]
-    if missing:
-        raise SocieuxError(f"{query.name}: needs --param {' --param '.join(f'{m}=VALUE' for m in missing)}")
-    unknown = sorted(set(params) - set(query.parameters)) if query.parameters else []
-    if unknown and query.path.name != "<command line>":
-        raise SocieuxError(f"{query.name}: unknown parameter {unknown[0]!r}; it takes {', '.join(query.parameters)}")
-    for name in params:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise SocieuxError(f"{name!r} is not a parameter name")
+    check_names(query, params)
     found: dict[str, URIRef | Literal] = {}
     for name, value in params.items():
         if not re.match(r"https?://\S+$", value):

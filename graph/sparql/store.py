@@ -166,8 +166,8 @@ def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
         )
     except SyntaxError as error:
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
-    except OSError as error:
-        raise SocieuxError(f"{query.path}: the query failed: {error}") from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
 
 
 def store_solutions(store, query: NamedQuery, params: dict[str, str] | None = None):

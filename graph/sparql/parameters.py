@@ -1,0 +1,190 @@
+"""The parameters of a query, checked and resolved the same way wherever it runs: the command line
+(``--param country=Peru``), the notebook API (``kg.query("country", country="Peru")``) and the
+endpoint (``/queries/country?country=Peru``).
+
+A query declares its parameters in a ``# parameters:`` comment and takes exactly those; one that
+declares none takes none, except a query of the user's own (SPARQL text, a ``.rq`` file), which may
+bind any variable it uses. A country is given by name, ISO 3166 code (alpha-3 or alpha-2) or IRI and
+becomes the alpha-3 code the queries match on; an institution by any of its names, its acronym or
+its IRI. A name or value that does not fit is a one-line error that says what would: the declared
+parameters, or the closest names. Each surface spells a parameter its own way in these messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from graph.errors import SocieuxError
+from graph.sparql.query import NamedQuery, queries_dir
+
+Spelling = Callable[[str], str]  # how a surface writes "give the parameter NAME"
+
+
+def command_line(name: str) -> str:
+    return f"--param {name}=VALUE"
+
+
+def keyword(name: str) -> str:
+    return f"{name}=..."
+
+
+def url_parameter(name: str) -> str:
+    return f"?{name}=VALUE"
+
+
+class ParameterError(SocieuxError, TypeError):
+    """A parameter the query does not declare, or one it needs that is missing (a ``TypeError`` in
+    the notebook API, as a wrong keyword argument is in Python)."""
+
+
+class UnknownValue(SocieuxError, LookupError):
+    """A country or institution that names nothing; the message lists the closest names."""
+
+
+# parameters whose values name a country or an institution, by the parameter's name
+COUNTRY_PARAMETERS = {"country"}
+INSTITUTION_PARAMETERS = {"institution"}
+# edge-evidence's value names a country when its property is one of these
+COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
+_NOT_VARIABLES = re.compile(r'<[^>\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+
+
+def own_query(query: NamedQuery) -> bool:
+    """Whether the query is the user's own (text or a .rq file), not one of ontology/queries/."""
+    return query.path.parent != queries_dir()
+
+
+def variables(text: str) -> set[str]:
+    """The variables a query's text uses (outside IRIs, strings and comments)."""
+    return set(re.findall(r"[?$]([A-Za-z0-9_]+)", _NOT_VARIABLES.sub(" ", text)))
+
+
+def check_names(query: NamedQuery, given: Iterable[str], spell: Spelling = command_line) -> None:
+    """Refuse a missing parameter, or one the query does not declare, naming the declared ones."""
+    given = list(given)
+    declared = query.parameters
+    missing = [name for name in declared if name not in given]
+    if missing:
+        raise ParameterError(f"query {query.name!r} needs {' '.join(spell(name) for name in missing)}")
+    for name in given:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ParameterError(f"{name!r} is not a parameter name")
+    if not declared and own_query(query):
+        unknown = sorted(set(given) - variables(query.text))
+        if unknown:
+            raise ParameterError(f"the query has no variable ?{unknown[0]} for {spell(unknown[0])} to bind")
+        return
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        takes = f"it takes {', '.join(spell(name) for name in declared)}" if declared else "it takes none"
+        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r}; {takes}")
+
+
+def _key(text: str) -> str:
+    """A name folded for matching: case, accents, apostrophe variants and spacing ignored."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+@dataclass
+class Names:
+    """Names that stand for values of one kind (countries, institutions): folded name -> value."""
+
+    kind: str
+    hint: str  # how to give one, for the error
+    values: dict[str, str] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # folded name -> how to show it in an error
+
+    def add(self, name: str, value: str, shown: str) -> None:
+        self.values.setdefault(_key(name), value)
+        self.shown.setdefault(_key(name), shown)
+
+    def resolve(self, given: str, parameter: str) -> str:
+        found = self.values.get(_key(given))
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(_key(given), list(self.shown), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(self.shown[c] for c in close))
+        raise UnknownValue(
+            f"{parameter}={given!r} matches no {self.kind}"
+            + (f"; the closest: {', '.join(suggestions)}" if suggestions else "")
+            + f". {self.hint}"
+        )
+
+
+@cache
+def countries() -> Names:
+    """Every country of ``ontology/countries.ttl`` by name, ISO 3166 alpha-3 and alpha-2 code and IRI."""
+    from rdflib.namespace import SKOS
+
+    from graph.namespaces import SOCX
+    from graph.vocab import reference_graph
+
+    names = Names("country", "Give a country by name, ISO 3166 code (PER or PE) or IRI.")
+    reference = reference_graph("countries.ttl")
+    for country, code in sorted(reference.subject_objects(SOCX.isoAlpha3)):
+        code = str(code)
+        label = str(reference.value(country, SKOS.prefLabel) or code)
+        shown = f"{label} ({code})"
+        for name in (code, label, str(country), str(reference.value(country, SOCX.isoAlpha2) or "")):
+            if name:
+                names.add(name, code, shown)
+        for other in (*reference.objects(country, SKOS.altLabel), *reference.objects(country, SKOS.exactMatch)):
+            names.add(str(other), code, shown)
+    return names
+
+
+INSTITUTION_NAMES = NamedQuery(
+    "institution-names",
+    Path("<institution names>"),
+    """PREFIX socx: <https://w3id.org/socieux-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?node ?name ?label ?country WHERE {
+  ?node a socx:PartnerInstitution ; skos:prefLabel ?name ;
+        skos:prefLabel|skos:altLabel|socx:acronym|skos:hiddenLabel ?label .
+  OPTIONAL { ?node socx:country/socx:isoAlpha3 ?country }
+}""",
+)
+
+Rows = Callable[[NamedQuery], Iterable[Mapping[str, object]]]  # a query's SELECT rows on the graph at hand
+
+
+class Resolver:
+    """Checks and resolves the parameters of queries run on one graph; ``rows`` runs a query there
+    (to learn the institutions' names, once, when a query first asks for one)."""
+
+    def __init__(self, rows: Rows, spell: Spelling = command_line) -> None:
+        self.rows, self.spell = rows, spell
+        self._institutions: Names | None = None
+
+    def __call__(self, query: NamedQuery, given: Mapping[str, object]) -> dict[str, str]:
+        """The values to bind: ``given`` checked against the query's parameters, countries and
+        institutions resolved to what the query matches on."""
+        check_names(query, given, self.spell)
+        values = {name: str(value) for name, value in given.items()}
+        for name in query.parameters:
+            if name in COUNTRY_PARAMETERS or (name == "value" and values.get("property") in COUNTRY_PROPERTIES):
+                values[name] = countries().resolve(values[name], name)
+            elif name in INSTITUTION_PARAMETERS:
+                values[name] = self.institutions().resolve(values[name], name)
+        return values
+
+    def institutions(self) -> Names:
+        if self._institutions is None:
+            names = Names(
+                "partner institution",
+                "Give a partner institution by name, acronym or IRI (the institutions query lists them).",
+            )
+            for row in self.rows(INSTITUTION_NAMES):
+                node, name, country = str(row["node"]), str(row["name"]), row.get("country")
+                shown = f"{name} ({country})" if country is not None else name
+                names.add(str(row["label"]), str(row["label"]), shown)
+                names.add(node, node, shown)
+            self._institutions = names
+        return self._institutions

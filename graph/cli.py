@@ -368,26 +368,68 @@ def validate(graph_file: Path, engine: str) -> None:
 )
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Bytes per request.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+@click.option(
+    "--public-url",
+    metavar="URL",
+    default=None,
+    help="Where clients reach the service (behind a proxy, e.g. https://example.org/socieux/): the service "
+    "description's IRIs are built from it, never from a request's Host header.  [default: http://HOST:PORT/]",
+)
+@click.option(
+    "--cors",
+    "cors",
+    metavar="ORIGIN",
+    multiple=True,
+    help="A web origin whose pages may call the endpoint (e.g. https://example.org; * for any); repeat for "
+    "several. Without it, CORS is off and a request a page of another site sends is refused (403).",
+)
+@click.option(
+    "--read-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds an idle or slow connection (one sending its request too slowly) is kept open.",
+)
+@click.option(
+    "--max-connections",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections at most; more wait to be accepted.",
+)
 def serve(
-    graph_file: Path, host: str, port: int, time_limit: float, max_rows: int, max_body: int, workers: int
+    graph_file: Path,
+    host: str,
+    port: int,
+    time_limit: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    public_url: str | None,
+    cors: tuple[str, ...],
+    read_timeout: int,
+    max_connections: int,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the Accept header or format=; each request
     is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
-    one log line per request on the console.
+    named queries at /queries/NAME?PARAMETER=VALUE (a list at /queries); one log line per request
+    on the console. Runs on waitress; Ctrl-C stops it with one line.
     """
     from graph.errors import SocieuxError
-    from graph.sparql.server import Limits
-    from graph.sparql.server import serve as run_server
+    from graph.sparql.endpoint.app import ServerOptions, check_public_url
+    from graph.sparql.endpoint.app import serve as run_server
+    from graph.sparql.endpoint.pool import Limits
     from graph.sparql.store import open_store, store_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     source = store_for(graph_file)
     try:
+        options = ServerOptions(host, port, check_public_url(public_url), cors, read_timeout, max_connections)
         open_store(source)  # fail here, in one line, rather than in a worker
-        run_server(source, host, port, Limits(time_limit, max_rows, max_body), workers)
+        run_server(source, Limits(time_limit, max_rows, max_body), options, workers)
     except SocieuxError as error:
         _fail(error)
     except OSError as error:

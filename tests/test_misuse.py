@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from graph.sparql.page import query_page
-from graph.sparql.server import Limits
+from graph.sparql.endpoint.page import query_page
+from graph.sparql.endpoint.pool import Limits
 from tests.test_guard import encodings, service_queries
 from tests.test_server import ACTIONS, endpoint, http, serving  # noqa: F401 - the endpoint fixture
 

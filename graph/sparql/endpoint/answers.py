@@ -50,38 +50,38 @@ class NotAcceptable(Refused):
 
 
 def negotiate(accept: str, offered: Mapping[str, str], fallback: str) -> str:
-    """The offered media type the Accept header prefers (``fallback`` when it names none of them); a
-    type with ``q=0`` is never chosen, and an answer that can be given in no acceptable type is a
+    """The offered media type the Accept header prefers; where it names none of them, the first
+    offered one it does not refuse (``fallback`` first). A type given ``q=0`` is refused, with its
+    aliases (application/json for SPARQL JSON...); an answer left with no type (``*/*;q=0``) is a
     406 (``NotAcceptable``)."""
-    choices, refused = [], set()
+    wanted: list[tuple[float, int, str]] = []
+    refused: set[str] = set()
     for position, part in enumerate((accept or "").split(",")):
         media, *params = [p.strip() for p in part.split(";")]
-        media, q = media.lower(), 1.0
+        q = 1.0
         for param in params:
-            if param.replace(" ", "").lower().startswith("q="):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    q = float(param.split("=", 1)[1])
+                    q = float(value)
                 except ValueError:
                     q = 0.0
-        if not media:
-            continue
-        if q <= 0:
-            refused.add(media)
-        else:
-            choices.append((-q, position, media))
-    open_types = [t for t in (fallback, *offered) if t not in refused]
-    for _, _, media in sorted(choices):
+        if media and q <= 0:
+            refused.add(media.lower())
+        elif media:
+            wanted.append((-q, position, media.lower()))
+    refused_formats = {offered[media] for media in refused if media in offered}
+    candidates = [m for m in dict.fromkeys((fallback, *offered)) if not {m, offered[m]} & (refused | refused_formats)]
+    for _, _, media in sorted(wanted):
         if media in offered and media not in refused:
             return media
         if media in ("*/*", "application/*", "text/*"):
-            fitting = [t for t in open_types if media == "*/*" or t.startswith(media[:-1])]
+            fitting = [m for m in candidates if media == "*/*" or m.startswith(media[:-1])]
             if fitting:
                 return fitting[0]
-    if "*/*" in refused or fallback in refused:
-        if not choices and open_types and "*/*" not in refused:
-            return open_types[0]
+    if "*/*" in refused or not candidates:
         raise NotAcceptable(offered)
-    return fallback
+    return candidates[0]
 
 
 def requested_format(value: str | None, accept: str) -> str:

@@ -68,3 +68,57 @@ def test_the_notebook_api_and_the_command_line_agree(graph_file):
         kg.query("country", country="Peruu")
     with pytest.raises(TypeError, match="has no parameter 'country'; it takes none"):
         kg.query("themes", country="FRA")
+
+
+@pytest.fixture(scope="module")
+def served(seed_build, graph_file):
+    from graph.sparql.endpoint.pool import Limits
+    from tests.test_server import serving
+
+    limits = Limits(time_limit=10.0, max_rows=1000, max_body=20_000, queue_wait=10)
+    with serving(seed_build, graph_file.parent, limits, 1, b"") as url:
+        yield url
+
+
+def endpoint_csv(url: str, name: str, **params: str) -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    from tests.test_server import http
+
+    status, _, body = http(f"{url}/queries/{name}?{urlencode({**params, 'format': 'csv'})}")
+    return status, body.decode()
+
+
+def test_the_endpoint_resolves_parameters_as_the_command_line_does(served, graph_file):
+    printed = cli(graph_file, "country", "-p", "country=Peru").stdout
+    for given in PERU:
+        status, body = endpoint_csv(served, "country", country=given)
+        assert status == 200 and body.replace("\r\n", "\n") == printed
+    status, body = endpoint_csv(served, "edge-evidence", property="expertCountry", value="Cameroon")
+    assert status == 200 and body.count("\nexpertCountry,CMR,") >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "status", "said"),
+    [
+        ("country", {"country": "Peruu"}, 400, "country='Peruu' matches no country; the closest: Peru (PER)."),
+        ("themes", {"country": "FRA"}, 400, "query 'themes' has no parameter 'country'; it takes none"),
+        ("country", {"nation": "PER", "country": "PER"}, 400, "it takes ?country=VALUE"),
+        ("country", {}, 400, "query 'country' needs ?country=VALUE"),
+        ("no-such-query", {}, 404, "no named query 'no-such-query'; the named queries: actions,"),
+    ],
+)
+def test_the_endpoint_refuses_in_one_line(served, name, params, status, said):
+    answered, body = endpoint_csv(served, name, **params)
+    assert answered == status and said in body and body.count("\n") == 1
+
+
+def test_the_endpoint_lists_the_named_queries(served):
+    import json
+
+    from tests.test_server import http
+
+    status, headers, body = http(f"{served}/queries")
+    listed = {q["name"]: q for q in json.loads(body)}
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert listed["country"]["parameters"] == ["country"] and listed["country"]["path"] == "/queries/country"

@@ -14,6 +14,7 @@ import click
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("exports")
 DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
+DEFAULT_SET = Path("tests") / "data" / "annotated.jsonl"  # the annotated development set `evaluate` scores
 # graph.sparql.push.PUSHED_GRAPH, repeated so that --help loads no HTTP client (a test keeps them equal)
 PUSHED_GRAPH = "https://w3id.org/socieux-kg/graph"
 
@@ -576,7 +577,8 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
     "data",
     type=click.Path(path_type=Path),
     default=None,
-    help="Annotated development set (JSON Lines).  [default: the project's tests/data/annotated.jsonl]",
+    help="Annotated development set (JSON Lines).  [default: tests/data/annotated.jsonl of the project folder "
+    "here, else of the checkout the package was installed from]",
 )
 @click.option(
     "--seeds",
@@ -600,11 +602,16 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
     from graph.errors import SocieuxError
     from graph.evaluate import SET_FIELDS, format_scores
     from graph.evaluate import evaluate as run_evaluation
-    from graph.vocab import ontology_dir
 
-    project = ontology_dir().parent  # the checkout the package was installed from
-    data = data or project / "tests" / "data" / "annotated.jsonl"
-    seeds = seeds or (DEFAULT_SEEDS if DEFAULT_SEEDS.is_dir() else project / "seeds")
+    # the set and the seeds of the project folder this runs in, else of the checkout the package was
+    # installed from (an editable install); an installed wheel has neither
+    places = [Path("."), _checkout()]
+    if data is None:
+        found = [place / DEFAULT_SET for place in places if (place / DEFAULT_SET).is_file()]
+        if not found:
+            _fail(f"no annotated set at {DEFAULT_SET} here or in the project: give one with --data FILE.jsonl")
+        data = found[0]
+    seeds = seeds or next((place / "seeds" for place in places if (place / "seeds").is_dir()), DEFAULT_SEEDS)
     try:
         scores, missing = run_evaluation(data, seeds)
     except SocieuxError as error:
@@ -631,6 +638,13 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         for name, score in scores["all"].items():
             for wrong in score.errors:
                 click.echo(f"{name}: {wrong}")
+
+
+def _checkout() -> Path:
+    """The folder the package was installed from: the project's checkout for an editable install."""
+    from graph.vocab import ontology_dir
+
+    return ontology_dir().parent
 
 
 def run() -> None:

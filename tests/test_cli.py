@@ -115,12 +115,14 @@ def test_query_errors_are_one_line(tmp_path, project):
         run_cli("query", "SELECT ?x WHERE { ?x", "--graph", graph),
         run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
         run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph),
-        run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph, "--backend", "rdflib"),
+        run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph),
+        run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph, "--backend", "rdflib"),
     ]
     for done in cases:
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("socieux-kg: error: "), done.stderr
-    assert "'http://a{b}' is not an IRI that a query can hold" in cases[-1].stderr
+    assert "country='http://a{b}' matches no country" in cases[-3].stderr
+    assert all("'http://a{b}' is not an IRI that a query can hold" in done.stderr for done in cases[-2:])
 
 
 def test_a_literal_that_does_not_fit_its_datatype_is_printed_as_it_stands(tmp_path):

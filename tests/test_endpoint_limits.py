@@ -146,6 +146,17 @@ def test_a_query_without_prefix_lines_is_answered_as_on_the_command_line(endpoin
     assert status == 200 and body.decode().splitlines() == ["n", "210"]
 
 
+def test_an_unknown_prefix_is_one_plain_line_here_and_on_the_command_line(endpoint, built_project):  # noqa: F811
+    from tests.conftest import invoke
+
+    query = "SELECT * WHERE { ?s foo:bar ?o }"
+    status, _, body = get(endpoint, query)
+    assert status == 400 and body.decode() == "malformed query: line 1, column 28: Prefix not found\n"
+    done = invoke("query", query, cwd=built_project.folder)
+    assert done.returncode == 1
+    assert done.stderr == "socieux-kg: error: <command line>: malformed query: line 1, column 28: Prefix not found\n"
+
+
 # ------------------------------------------------------------------- a store that fails half-way
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -158,6 +159,18 @@ def substitutions(bound: Mapping[str, object]) -> dict:
     return found
 
 
+def syntax_message(error: SyntaxError) -> str:
+    """Oxigraph's parse error in a few words: where, and its own words when it gives some ("Prefix
+    not found"), without the grammar's list of expected character ranges."""
+    text = " ".join(str(error).split())
+    found = re.match(r"error at (\d+):(\d+): expected one of (.*)", text)
+    if found is None:
+        return text[:300]
+    line, column, expected = found.groups()
+    words = [item for item in re.split(r",\s*(?![^\[]*\])", expected) if re.fullmatch(r"[A-Z][\w*]*( [\w*]+)+", item)]
+    return f"line {line}, column {column}: {'; '.join(words) if words else 'unexpected text'}"
+
+
 def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
     bound = bindings(query, params)
     try:
@@ -165,7 +178,7 @@ def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
             query.text, prefixes=default_prefixes(), substitutions=substitutions(bound) if bound else None
         )
     except SyntaxError as error:
-        raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
+        raise SocieuxError(f"{query.path}: malformed query: {syntax_message(error)}") from None
     except (OSError, RuntimeError, ValueError) as error:
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
 

@@ -166,6 +166,7 @@ def answer(store, text: str, accept: str, max_rows: int, send: Send, substitutio
     from pyoxigraph import QueryBoolean, QuerySolutions
 
     from graph.sparql.query import default_prefixes
+    from graph.sparql.store import syntax_message
 
     try:
         classify(text)
@@ -174,7 +175,7 @@ def answer(store, text: str, accept: str, max_rows: int, send: Send, substitutio
         send(_whole(refusal.status, str(refusal)))
         return
     except SyntaxError as error:  # rdflib's grammar took it, Oxigraph's did not
-        send(_whole(400, f"malformed query: {_failed(error)}"))
+        send(_whole(400, f"malformed query: {syntax_message(error)}"))
         return
     except (OSError, RuntimeError, ValueError) as error:
         send(_whole(400, f"the query failed: {_failed(error)}"))

@@ -92,7 +92,8 @@ from graph.sparql.endpoint.pool import Limits, WorkerPool
 if __name__ == "__main__":
     limits = Limits(time_limit=60, max_rows=1000, max_body=20000, queue_wait=60)
     pool = WorkerPool(Path(sys.argv[1]), 2, limits)
-    endpoint = lambda public, own: Endpoint(pool, b"", public, (), own)  # noqa: E731
+    def endpoint(public, own):
+        return Endpoint(pool, b"", public, (), own)
     server, _, port = make_server(endpoint, ServerOptions(port=0), 20000, 6)
     threading.Thread(target=server.run, daemon=True).start()
     print(f"http://127.0.0.1:{port}", flush=True)

@@ -13,7 +13,6 @@ parameters, or the closest names. Each surface spells a parameter its own way in
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,26 +20,31 @@ from functools import cache
 from pathlib import Path
 
 from graph.errors import SocieuxError
-from graph.sparql.query import NamedQuery, queries_dir
+from graph.sparql.query import (
+    NamedQuery,
+    ParameterError,
+    Spelling,
+    check_names,
+    command_line,
+    keyword,
+    own_query,
+    url_parameter,
+    variables,
+)
 
-Spelling = Callable[[str], str]  # how a surface writes "give the parameter NAME"
-
-
-def command_line(name: str) -> str:
-    return f"--param {name}=VALUE"
-
-
-def keyword(name: str) -> str:
-    return f"{name}=..."
-
-
-def url_parameter(name: str) -> str:
-    return f"?{name}=VALUE"
-
-
-class ParameterError(SocieuxError, TypeError):
-    """A parameter the query does not declare, or one it needs that is missing (a ``TypeError`` in
-    the notebook API, as a wrong keyword argument is in Python)."""
+__all__ = [
+    "ParameterError",
+    "Resolver",
+    "Spelling",
+    "UnknownValue",
+    "check_names",
+    "command_line",
+    "countries",
+    "keyword",
+    "own_query",
+    "url_parameter",
+    "variables",
+]
 
 
 class UnknownValue(SocieuxError, LookupError):
@@ -52,38 +56,6 @@ COUNTRY_PARAMETERS = {"country"}
 INSTITUTION_PARAMETERS = {"institution"}
 # edge-evidence's value names a country when its property is one of these
 COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
-_NOT_VARIABLES = re.compile(r'<[^>\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-
-
-def own_query(query: NamedQuery) -> bool:
-    """Whether the query is the user's own (text or a .rq file), not one of ontology/queries/."""
-    return query.path.parent != queries_dir()
-
-
-def variables(text: str) -> set[str]:
-    """The variables a query's text uses (outside IRIs, strings and comments)."""
-    return set(re.findall(r"[?$]([A-Za-z0-9_]+)", _NOT_VARIABLES.sub(" ", text)))
-
-
-def check_names(query: NamedQuery, given: Iterable[str], spell: Spelling = command_line) -> None:
-    """Refuse a missing parameter, or one the query does not declare, naming the declared ones."""
-    given = list(given)
-    declared = query.parameters
-    missing = [name for name in declared if name not in given]
-    if missing:
-        raise ParameterError(f"query {query.name!r} needs {' '.join(spell(name) for name in missing)}")
-    for name in given:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ParameterError(f"{name!r} is not a parameter name")
-    if not declared and own_query(query):
-        unknown = sorted(set(given) - variables(query.text))
-        if unknown:
-            raise ParameterError(f"the query has no variable ?{unknown[0]} for {spell(unknown[0])} to bind")
-        return
-    unknown = sorted(set(given) - set(declared))
-    if unknown:
-        takes = f"it takes {', '.join(spell(name) for name in declared)}" if declared else "it takes none"
-        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r}; {takes}")
 
 
 def _key(text: str) -> str:

@@ -63,7 +63,7 @@ def start_recorder() -> tuple[ThreadingHTTPServer, type[Recorder]]:
     handler = type("Recording", (Recorder,), {"seen": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.origin = f"http://127.0.0.1:{server.server_port}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server, handler
 
 

@@ -223,9 +223,9 @@ def test_failures_while_rows_are_read_cost_no_worker(failing):
 
 @pytest.fixture(scope="module")
 def guarded(seed_build, tmp_path_factory):
-    """An endpoint that keeps idle connections 2 s and takes 20 connections at most."""
+    """An endpoint that keeps idle connections 1 s and takes 20 connections at most."""
     limits = Limits(time_limit=5.0, max_rows=1000, max_body=20_000, queue_wait=10)
-    options = ServerOptions(port=0, read_timeout=2, max_connections=20)
+    options = ServerOptions(port=0, read_timeout=1, max_connections=20)
     with serving(seed_build, tmp_path_factory.mktemp("guarded"), limits, 1, b"", options) as url:
         yield url
 
@@ -233,7 +233,7 @@ def guarded(seed_build, tmp_path_factory):
 def test_idle_connections_hold_no_thread_and_are_closed(guarded):
     parts = urlsplit(guarded)
     threads = threading.active_count()
-    idle = [socket.create_connection((parts.hostname, parts.port), timeout=10) for _ in range(60)]
+    idle = [socket.create_connection((parts.hostname, parts.port), timeout=10) for _ in range(30)]
     slow = socket.create_connection((parts.hostname, parts.port), timeout=10)
     slow.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")  # a request that never ends its headers
     idle.append(slow)

@@ -30,7 +30,8 @@ def cli(graph_file, *args: str, backend: str = "oxigraph"):
 
 @pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
 def test_the_command_line_takes_a_country_by_name_code_or_iri(graph_file, backend):
-    answers = [cli(graph_file, "country", "-p", f"country={given}", backend=backend) for given in PERU]
+    forms = PERU if backend == "oxigraph" else PERU[::3]  # rdflib reads the graph file each time: two of them
+    answers = [cli(graph_file, "country", "-p", f"country={given}", backend=backend) for given in forms]
     assert all(done.returncode == 0 for done in answers), [done.stderr for done in answers]
     assert len({done.stdout for done in answers}) == 1 and answers[0].stdout.count("\nPER,") > 5
     by_name = cli(graph_file, "edge-evidence", "-p", "property=expertCountry", "-p", "value=Cameroon", backend=backend)

@@ -212,11 +212,10 @@ class _Logged:
         except Overtime as cut:
             self.note = f"cut: {cut}"
             raise
-        except GeneratorExit:
-            self.note = "the client went away"
-            raise
 
     def close(self) -> None:
+        if getattr(self.chunks, "done", True) is False and not self.note:
+            self.note = "the client went away"
         close = getattr(self.chunks, "close", None)
         if close is not None:
             close()

@@ -17,12 +17,8 @@ nothing is an ``UnknownValue`` (a ``LookupError``) that lists the closest names.
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import cast
 
@@ -31,8 +27,11 @@ from rdflib.namespace import XSD
 from rdflib.query import ResultRow
 
 from graph.namespaces import PREFIXES
+from graph.sparql.parameters import Resolver, UnknownValue, keyword
 from graph.sparql.push import PUSHED_GRAPH
 from graph.sparql.query import SEPARATOR, NamedQuery, evaluate_graph, named_queries, resolve_query
+
+__all__ = ["KnowledgeGraph", "UnknownValue", "typed"]
 
 _INTEGERS = {
     str(XSD[name])
@@ -55,11 +54,6 @@ _INTEGERS = {
 _FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 _YEARS = str(XSD.gYear)
 _DATES = str(XSD.date)
-_COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
-
-
-class UnknownValue(LookupError):
-    """A parameter value that matches no country or institution; the message says what would."""
 
 
 def typed(term: object, multi_valued: bool = False) -> object:
@@ -87,72 +81,6 @@ def typed(term: object, multi_valued: bool = False) -> object:
     return str(term)
 
 
-def _key(text: str) -> str:
-    """A name folded for matching: case, accents, apostrophe variants and spacing ignored."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("`", "'"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
-
-
-@dataclass
-class _Names:
-    """Names that stand for values of one kind (countries, institutions): folded name -> value."""
-
-    kind: str
-    values: dict[str, str] = field(default_factory=dict)
-    shown: dict[str, str] = field(default_factory=dict)  # folded name -> how to show it in an error
-
-    def add(self, name: str, value: str, shown: str) -> None:
-        self.values.setdefault(_key(name), value)
-        self.shown.setdefault(_key(name), shown)
-
-    def resolve(self, given: str, parameter: str, hint: str) -> str:
-        found = self.values.get(_key(given))
-        if found is not None:
-            return found
-        close = difflib.get_close_matches(_key(given), list(self.shown), n=5, cutoff=0.6)
-        suggestions = list(dict.fromkeys(self.shown[c] for c in close))
-        raise UnknownValue(
-            f"{parameter}={given!r} matches no {self.kind}"
-            + (f"; the closest: {', '.join(suggestions)}" if suggestions else "")
-            + f". {hint}"
-        )
-
-
-@cache
-def _countries() -> _Names:
-    """Every country of ``ontology/countries.ttl`` by name, ISO 3166 alpha-3 and alpha-2 code and IRI."""
-    from rdflib.namespace import SKOS
-
-    from graph.namespaces import SOCX
-    from graph.vocab import reference_graph
-
-    names = _Names("country")
-    reference = reference_graph("countries.ttl")
-    for country, code in sorted(reference.subject_objects(SOCX.isoAlpha3)):
-        code = str(code)
-        label = str(reference.value(country, SKOS.prefLabel) or code)
-        shown = f"{label} ({code})"
-        for name in (code, label, str(country), str(reference.value(country, SOCX.isoAlpha2) or "")):
-            if name:
-                names.add(name, code, shown)
-        for other in (*reference.objects(country, SKOS.altLabel), *reference.objects(country, SKOS.exactMatch)):
-            names.add(str(other), code, shown)
-    return names
-
-
-_INSTITUTION_NAMES = NamedQuery(
-    "institution-names",
-    Path("<institution names>"),
-    """PREFIX socx: <https://w3id.org/socieux-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?node ?name ?label ?country WHERE {
-  ?node a socx:PartnerInstitution ; skos:prefLabel ?name ;
-        skos:prefLabel|skos:altLabel|socx:acronym|skos:hiddenLabel ?label .
-  OPTIONAL { ?node socx:country/socx:isoAlpha3 ?country }
-}""",
-)
-
-
 class KnowledgeGraph:
     """The built graph (or a store it was pushed to) and the named queries over it."""
 
@@ -164,7 +92,7 @@ class KnowledgeGraph:
         self._graph = graph  # an rdflib graph, queried with rdflib
         self.endpoint = endpoint  # a store over HTTP (graph.sparql.remote.Endpoint)
         self.store = store  # an Oxigraph store (pyoxigraph.Store), queried with Oxigraph
-        self._institutions: _Names | None = None
+        self._resolve = Resolver(lambda named: self._solutions(named, {})[2], keyword)
 
     @property
     def graph(self) -> Graph | None:
@@ -293,49 +221,7 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ parameters
 
     def _parameters(self, named: NamedQuery, params: dict[str, object]) -> dict[str, str]:
-        """Keyword arguments checked against the query's parameters, countries and institutions
-        resolved to what the query matches on."""
-        required = named.parameters
-        expected = required + named.optional_parameters
-        missing = [p for p in required if p not in params]
-        if missing:
-            example = ", ".join(f"{p}=..." for p in required)
-            raise TypeError(
-                f"query {named.name!r} needs the keyword argument{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(repr(m) for m in missing)}: kg.query({named.name!r}, {example})"
-            )
-        unknown = sorted(set(params) - set(expected))
-        if unknown and expected:
-            raise TypeError(
-                f"query {named.name!r} got an unexpected keyword argument {unknown[0]!r}; "
-                f"it takes {', '.join(expected)}"
-            )
-        values = {name: str(value) for name, value in params.items()}
-        for name in ("country", "expert_country"):
-            if name in values and name in expected:
-                values[name] = self._country(values[name], name)
-        if "institution" in expected:
-            values["institution"] = self._institution(values["institution"])
-        if "value" in expected and values.get("property") in _COUNTRY_PROPERTIES:
-            values["value"] = self._country(values["value"], "value")
-        return values
-
-    @staticmethod
-    def _country(given: str, parameter: str) -> str:
-        return _countries().resolve(given, parameter, "Give a country by name, ISO 3166 code (PER or PE) or IRI.")
-
-    def _institution(self, given: str) -> str:
-        if self._institutions is None:
-            names = _Names("partner institution")
-            _, _, rows, _, _ = self._solutions(_INSTITUTION_NAMES, {})
-            for row in rows:
-                node, name = str(row["node"]), str(row["name"])
-                shown = f"{name} ({row['country']})" if row.get("country") is not None else name
-                names.add(str(row["label"]), str(row["label"]), shown)
-                names.add(node, node, shown)
-            self._institutions = names
-        return self._institutions.resolve(
-            given,
-            "institution",
-            "Give a partner institution by name, acronym or IRI (kg.query('institutions') lists them).",
-        )
+        """Keyword arguments checked against the query's parameters (a ``TypeError`` when one is
+        missing or not declared), countries and institutions resolved to what the query matches on
+        (``UnknownValue``, a ``LookupError``, naming the closest names when one matches nothing)."""
+        return self._resolve(named, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -16,7 +17,7 @@ from graph.build_report import BuildReport
 from graph.collector import collector_paused
 from graph.curate.actions import check_actions
 from graph.curate.corrections import find_corrections, load_corrections
-from graph.errors import InputError, OutputError, SocieuxError
+from graph.errors import InputError, InternalError, OutputError, SocieuxError
 from graph.rdf import serialise
 from graph.rdf.triples import TripleSet
 from graph.read.assistance import AssistanceTypeMatcher
@@ -55,14 +56,17 @@ def _start_writer(graph: TripleSet) -> None:
 
 
 def _in_worker(task: Callable, *args):
-    """Run a writer task, handing errors back as the one-line errors the command line reports
-    (they cross a process boundary, so only their text)."""
+    """Run a writer task. Its errors cross a process boundary as text: a user's error (an output
+    that cannot be written) as the one line the command line reports, anything else (a bug) with
+    its traceback, which the command line prints."""
     try:
         return task(*args)
     except OutputError as error:
         raise OutputError(str(error)) from None
-    except Exception as error:  # noqa: BLE001 - reported by the parent, as one line
-        raise SocieuxError(f"{type(error).__name__}: {error}") from None
+    except SocieuxError as error:
+        raise SocieuxError(str(error)) from None
+    except Exception as error:  # noqa: BLE001 - a bug: shown whole by the command line
+        raise InternalError(f"{type(error).__name__}: {error}", traceback.format_exc()) from None
 
 
 def _writer_pool(graph: TripleSet, workers: int) -> ForkedPool | ThreadPoolExecutor:

@@ -14,6 +14,7 @@ import click
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("exports")
 DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
+DEFAULT_SET = Path("tests") / "data" / "annotated.jsonl"  # the annotated development set `evaluate` scores
 # graph.sparql.push.PUSHED_GRAPH, repeated so that --help loads no HTTP client (a test keeps them equal)
 PUSHED_GRAPH = "https://w3id.org/socieux-kg/graph"
 
@@ -61,8 +62,8 @@ def main() -> None:
                                      at every build)
     socieux-kg diff OLD NEW          what changed between two builds
 
-    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error
-    (diff: 0 nothing changed, 1 something did, 2 an error).
+    Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error, 3 internal
+    error (a bug: the traceback is printed); diff: 0 nothing changed, 1 something did, 2 an error.
     """
     # rdflib logs a traceback for a literal whose text does not fit its datatype ("x"^^xsd:integer)
     # and warns of IRIs it finds odd; the term is kept as it stands, and the terminal gets no traceback
@@ -143,7 +144,7 @@ def build(
 
     try:
         if not quiet:
-            click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
+            click.echo(f"socieux-kg: building from {_inputs(paths)} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
         # validated while the files are written (write_outputs), not before
         chosen = None if corrections is None else [corrections]
@@ -161,6 +162,24 @@ def build(
             f"the graph does not conform to the SHACL shapes ({result.report.violations} violations); "
             f"see `socieux-kg validate --graph {out / 'socieux.ttl'}`"
         )
+
+
+def _inputs(paths: list[Path]) -> str:
+    """The inputs in a few words, however many files: "30 documents in seeds/", "3 documents"."""
+    from graph.build import find_seed_files
+
+    count = len(find_seed_files(paths))
+    noun = "document" if count == 1 else "documents"
+    folders = [path for path in paths if path.is_dir()]
+    if len(paths) == 1 and folders:
+        return f"{count} {noun} in {folders[0].as_posix().rstrip('/')}/"
+    if folders:
+        files = len(paths) - len(folders)
+        places = f"{len(folders)} folder{'s' if len(folders) > 1 else ''}"
+        if files:
+            places += f" and {files} file{'s' if files > 1 else ''}"
+        return f"{count} {noun} from {places}"
+    return f"{count} {noun}"
 
 
 def _terminal_width() -> int:
@@ -268,17 +287,25 @@ def query(
 
 
 def _answer(named, graph_file: Path, backend: str, bound: dict[str, str], endpoint: str | None, graph_iri: str):
+    """The query's answer on the chosen engine, its parameters resolved as the notebook API and the
+    endpoint resolve them (graph/sparql/parameters.py)."""
+    from graph.sparql.parameters import Resolver
+
     if endpoint:
         from graph.sparql.remote import Endpoint
 
-        return Endpoint(endpoint, graph_iri or None).answer(named, bound)
+        remote = Endpoint(endpoint, graph_iri or None)
+        return remote.answer(named, Resolver(lambda q: remote.solutions(q)[2])(named, bound))
     if backend == "rdflib":
-        from graph.sparql.query import graph_answer, load_graph
+        from graph.sparql.query import evaluate_graph, graph_answer, load_graph
 
-        return graph_answer(load_graph(graph_file), named, bound)
-    from graph.sparql.store import open_store, store_answer, store_for
+        graph = load_graph(graph_file)
+        rows = Resolver(lambda q: [{str(v): row[v] for v in row.labels} for row in evaluate_graph(graph, q, None)])
+        return graph_answer(graph, named, rows(named, bound))
+    from graph.sparql.store import open_store, store_answer, store_for, store_solutions
 
-    return store_answer(open_store(store_for(graph_file)), named, bound)
+    store = open_store(store_for(graph_file))
+    return store_answer(store, named, Resolver(lambda q: store_solutions(store, q)[2])(named, bound))
 
 
 def _print_answer(answer, named, fmt: str, limit: int | None) -> None:
@@ -365,26 +392,68 @@ def validate(graph_file: Path, engine: str) -> None:
 )
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Bytes per request.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+@click.option(
+    "--public-url",
+    metavar="URL",
+    default=None,
+    help="Where clients reach the service (behind a proxy, e.g. https://example.org/socieux/): the service "
+    "description's IRIs are built from it, never from a request's Host header.  [default: http://HOST:PORT/]",
+)
+@click.option(
+    "--cors",
+    "cors",
+    metavar="ORIGIN",
+    multiple=True,
+    help="A web origin whose pages may call the endpoint (e.g. https://example.org; * for any); repeat for "
+    "several. Without it, CORS is off and a request a page of another site sends is refused (403).",
+)
+@click.option(
+    "--read-timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds an idle or slow connection (one sending its request too slowly) is kept open.",
+)
+@click.option(
+    "--max-connections",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections at most; more wait to be accepted.",
+)
 def serve(
-    graph_file: Path, host: str, port: int, time_limit: float, max_rows: int, max_body: int, workers: int
+    graph_file: Path,
+    host: str,
+    port: int,
+    time_limit: float,
+    max_rows: int,
+    max_body: int,
+    workers: int,
+    public_url: str | None,
+    cors: tuple[str, ...],
+    read_timeout: int,
+    max_connections: int,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the Accept header or format=; each request
     is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
-    one log line per request on the console.
+    named queries at /queries/NAME?PARAMETER=VALUE (a list at /queries); one log line per request
+    on the console. Runs on waitress; Ctrl-C stops it with one line.
     """
     from graph.errors import SocieuxError
-    from graph.sparql.server import Limits
-    from graph.sparql.server import serve as run_server
+    from graph.sparql.endpoint.app import ServerOptions, check_public_url
+    from graph.sparql.endpoint.app import serve as run_server
+    from graph.sparql.endpoint.pool import Limits
     from graph.sparql.store import open_store, store_for
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     source = store_for(graph_file)
     try:
+        options = ServerOptions(host, port, check_public_url(public_url), cors, read_timeout, max_connections)
         open_store(source)  # fail here, in one line, rather than in a worker
-        run_server(source, host, port, Limits(time_limit, max_rows, max_body), workers)
+        run_server(source, Limits(time_limit, max_rows, max_body), options, workers)
     except SocieuxError as error:
         _fail(error)
     except OSError as error:
@@ -534,7 +603,8 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
     "data",
     type=click.Path(path_type=Path),
     default=None,
-    help="Annotated development set (JSON Lines).  [default: the project's tests/data/annotated.jsonl]",
+    help="Annotated development set (JSON Lines).  [default: tests/data/annotated.jsonl of the project folder "
+    "here, else of the checkout the package was installed from]",
 )
 @click.option(
     "--seeds",
@@ -558,11 +628,16 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
     from graph.errors import SocieuxError
     from graph.evaluate import SET_FIELDS, format_scores
     from graph.evaluate import evaluate as run_evaluation
-    from graph.vocab import ontology_dir
 
-    project = ontology_dir().parent  # the checkout the package was installed from
-    data = data or project / "tests" / "data" / "annotated.jsonl"
-    seeds = seeds or (DEFAULT_SEEDS if DEFAULT_SEEDS.is_dir() else project / "seeds")
+    # the set and the seeds of the project folder this runs in, else of the checkout the package was
+    # installed from (an editable install); an installed wheel has neither
+    places = [Path("."), _checkout()]
+    if data is None:
+        found = [place / DEFAULT_SET for place in places if (place / DEFAULT_SET).is_file()]
+        if not found:
+            _fail(f"no annotated set at {DEFAULT_SET} here or in the project: give one with --data FILE.jsonl")
+        data = found[0]
+    seeds = seeds or next((place / "seeds" for place in places if (place / "seeds").is_dir()), DEFAULT_SEEDS)
     try:
         scores, missing = run_evaluation(data, seeds)
     except SocieuxError as error:
@@ -591,6 +666,13 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
                 click.echo(f"{name}: {wrong}")
 
 
+def _checkout() -> Path:
+    """The folder the package was installed from: the project's checkout for an editable install."""
+    from graph.vocab import ontology_dir
+
+    return ontology_dir().parent
+
+
 from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
 from graph.diff.command import diff  # noqa: E402
 
@@ -616,7 +698,21 @@ def run() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except Exception as error:  # noqa: BLE001 - a bug, not the input's fault: shown whole, with its own exit code
+        _internal_error(error)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    """Print a bug's traceback (a worker process's, where it happened there) and exit with its code."""
+    import traceback
+
+    from graph.errors import INTERNAL_ERROR, InternalError
+
+    trace = error.trace if isinstance(error, InternalError) else "".join(traceback.format_exception(error))
+    click.echo(trace.rstrip("\n"), err=True)
+    click.echo(f"socieux-kg: internal error: {error} (a bug: please report it with the traceback above)", err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

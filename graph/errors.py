@@ -22,3 +22,18 @@ class InputError(SocieuxError):
 
 class OutputError(SocieuxError):
     """An output that cannot be written; earlier outputs are left as they were."""
+
+
+INTERNAL_ERROR = 3  # the exit code of a bug (an error that is not the input's): the traceback is printed
+
+
+class InternalError(Exception):
+    """A bug met in a worker process: its message and the traceback there, for the command line to
+    print whole (it crosses the process boundary as text)."""
+
+    def __init__(self, message: str, trace: str) -> None:
+        super().__init__(message, trace)
+        self.message, self.trace = message, trace
+
+    def __str__(self) -> str:
+        return self.message

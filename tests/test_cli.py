@@ -50,6 +50,16 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     ]
 
 
+def test_the_first_progress_line_names_the_inputs_briefly(built_project, tmp_path):
+    assert built_project.done.stderr.splitlines()[0] == "socieux-kg: building from 2 documents in seeds/ into exports/"
+    from graph.cli import _inputs
+
+    named = [write(tmp_path, f"document-{n:03d}.txt", "text\n") for n in range(200)]
+    assert _inputs(named) == "200 documents"
+    assert _inputs([tmp_path]) == f"200 documents in {tmp_path.as_posix()}/"
+    assert _inputs([tmp_path, SEED_FILES[0]]) == "201 documents from 1 folder and 1 file"
+
+
 def test_build_summary_line(built_project):
     done = built_project.done
     summary = done.stdout.strip().splitlines()
@@ -108,12 +118,14 @@ def test_query_errors_are_one_line(tmp_path, project):
         run_cli("query", "SELECT ?x WHERE { ?x", "--graph", graph),
         run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
         run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph),
-        run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph, "--backend", "rdflib"),
+        run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph),
+        run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph, "--backend", "rdflib"),
     ]
     for done in cases:
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("socieux-kg: error: "), done.stderr
-    assert "'http://a{b}' is not an IRI that a query can hold" in cases[-1].stderr
+    assert "country='http://a{b}' matches no country" in cases[-3].stderr
+    assert all("'http://a{b}' is not an IRI that a query can hold" in done.stderr for done in cases[-2:])
 
 
 def test_a_literal_that_does_not_fit_its_datatype_is_printed_as_it_stands(tmp_path):
@@ -165,7 +177,8 @@ def documented_exit_codes() -> dict[int, str]:
     return {int(code): meaning for code, meaning in re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M)}
 
 
-# one command a code, run as a user runs it; 130 (Ctrl-C) is tests/test_kill.py's SIGINT case
+# one command a code, run as a user runs it; 130 (Ctrl-C) is tests/test_kill.py's SIGINT case, 3 (a bug)
+# test_a_bug_in_a_worker_process_shows_its_traceback_and_its_own_exit_code
 EXIT_CASES = {
     0: (["query", "--list"], ""),
     1: (["query", "no-such-query"], "socieux-kg: error: 'no-such-query' is not a named query"),
@@ -175,10 +188,34 @@ EXIT_CASES = {
 
 @pytest.mark.parametrize("code", sorted(EXIT_CASES))
 def test_each_documented_exit_code(project, code):
-    assert set(documented_exit_codes()) == {*EXIT_CASES, 130}
+    assert set(documented_exit_codes()) == {*EXIT_CASES, 3, 130}
     args, said = EXIT_CASES[code]
     done = run_cli(*args, cwd=project)
     assert done.returncode == code and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bug_in_a_worker_process_shows_its_traceback_and_its_own_exit_code(tmp_path, monkeypatch, capsys):
+    """A bug in the worker process that writes Turtle (forked with this test's stand-in for the
+    serialiser): its traceback is printed and the exit code is 3, not bad input's 1."""
+    import sys
+
+    import graph.rdf.serialise
+    from graph.cli import run
+
+    def broken(*args, **kwargs):
+        return {}["a key that is not there"]
+
+    monkeypatch.setattr(graph.rdf.serialise, "from_ntriples", broken)
+    monkeypatch.setattr(sys, "argv", ["socieux-kg", "build", str(SEED_FILES[1]), "--out", str(tmp_path), "--no-network"])
+    with pytest.raises(SystemExit) as ended:
+        run()
+    stderr = capsys.readouterr().err
+    assert ended.value.code == 3, stderr
+    assert "Traceback" in stderr and "in broken" in stderr and "KeyError" in stderr
+    assert stderr.splitlines()[-1] == (
+        "socieux-kg: internal error: KeyError: 'a key that is not there' "
+        "(a bug: please report it with the traceback above)"
+    )
 
 
 BAD_INPUTS = {

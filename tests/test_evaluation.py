@@ -114,3 +114,30 @@ def test_no_news_item_becomes_an_action(seed_build):
     titles = {a.title for a in seed_build.report.merged.actions}
     news = {n.title for n in seed_build.report.merged.news}
     assert not titles & news and len(news) == 51
+
+
+def test_evaluate_finds_the_set_of_the_project_folder_it_runs_in(tmp_path, monkeypatch):
+    """Not only the set beside an editable install's sources: the one of the folder it runs in, and
+    a one-line error naming --data where there is none (an installed wheel ships no test data)."""
+    import json
+    import shutil
+
+    from graph import cli
+    from tests.conftest import ROOT, SEED_FILES, invoke
+
+    monkeypatch.setattr(cli, "_checkout", lambda: tmp_path / "site-packages")  # an installed wheel's place
+    nowhere = invoke("evaluate", cwd=tmp_path)
+    assert nowhere.returncode == 1 and nowhere.stderr.splitlines() == [
+        "socieux-kg: error: no annotated set at tests/data/annotated.jsonl here or in the project: "
+        "give one with --data FILE.jsonl"
+    ]
+    project = tmp_path / "project"
+    (project / "tests" / "data").mkdir(parents=True)
+    (project / "seeds").mkdir()
+    shutil.copy(SEED_FILES[1], project / "seeds")
+    entries = map(json.loads, (ROOT / "tests/data/annotated.jsonl").open(encoding="utf-8"))
+    first = next(entry for entry in entries if entry["file"] == SEED_FILES[1].name)
+    (project / "tests" / "data" / "annotated.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
+    done = invoke("evaluate", "--json", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["missing"] == []

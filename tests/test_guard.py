@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from graph.sparql.guard import Refused, classify
+from graph.sparql.endpoint.guard import Refused, classify
 from tests.test_server import ACTIONS, endpoint, get, http  # noqa: F401 - the endpoint fixture
 
 SOCX = "PREFIX socx: <https://w3id.org/socieux-kg/ontology#>\n"

@@ -73,3 +73,35 @@ def test_interrupted_build_leaves_previous_outputs_whole(previous, big_input, si
     assert snapshot(previous) == before
     assert len(list(ox.parse(path=previous / "socieux.ttl", format=ox.RdfFormat.TURTLE))) > 20_000
     assert not [p for p in previous.iterdir() if p.name.endswith(".tmp")]
+
+
+KILLED_AT_THE_SWAP = """
+import os, signal, sys
+from pathlib import Path
+import graph.sparql.store as store
+
+def killing(step):
+    def run(*args, **kwargs):
+        step(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)  # killed once the first rename or swap is done
+    return run
+
+os.replace = killing(os.replace)
+os.rename = killing(os.rename)
+if hasattr(store, "exchange"):
+    store.exchange = killing(store.exchange)
+store.write_store('<urn:s> <urn:p> "new" .', Path(sys.argv[1]))
+"""
+
+
+def test_a_store_replaced_by_a_killed_process_is_the_old_or_the_new_one(tmp_path):
+    """The store is swapped in one step: killed right after the first rename (or swap) of its
+    folders, the process leaves a whole store, here the new one."""
+    from graph.sparql.store import open_store, write_store
+
+    target = tmp_path / "store"
+    write_store('<urn:s> <urn:p> "old" .', target)
+    done = subprocess.run([sys.executable, "-c", KILLED_AT_THE_SWAP, str(target)], cwd=ROOT, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    values = [quad.object.value for quad in open_store(target)]
+    assert values in (["old"], ["new"])

@@ -1,14 +1,18 @@
 """The endpoint under misuse: no request leaves the process whatever SERVICE or LOAD asks for, and
-parallel clients on loopback (8 clients, 1,000 requests) get every valid query answered right and
-every invalid one refused with its 4xx. A 503 (time limit or busy) is honest only for work that
+parallel clients on loopback (8 clients, 1,000 requests, against `socieux-kg serve` in a process of
+its own) get every valid query answered right and every invalid one refused with its 4xx. A 503 (time limit or busy) is honest only for work that
 reached a worker; it is counted and reported apart, never taken for a refusal or an answer."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import select
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +21,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from graph.sparql.page import query_page
-from graph.sparql.server import Limits
+from graph.rdf.serialise import turtle
+from graph.sparql.store import write_store
+from tests.conftest import ROOT
 from tests.test_guard import encodings, service_queries
-from tests.test_server import ACTIONS, endpoint, http, serving  # noqa: F401 - the endpoint fixture
+from tests.test_server import ACTIONS, endpoint, http  # noqa: F401 - the endpoint fixture
 
 NEWS = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#NewsItem> }"
 EXPERTS = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a <https://w3id.org/socieux-kg/ontology#expertCountry> ?c }"
@@ -41,10 +46,13 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def worker_pids() -> list[int]:
-    import multiprocessing
-
-    return [p.pid for p in multiprocessing.active_children()]
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (the server's query workers)."""
+    return [
+        int(child)
+        for task in os.listdir(f"/proc/{pid}/task")
+        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+    ]
 
 
 def test_no_request_leaves_the_process(endpoint):  # noqa: F811
@@ -68,25 +76,43 @@ def test_no_request_leaves_the_process(endpoint):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def loaded(seed_build, tmp_path_factory):
-    """An endpoint whose limits only a broken server would reach under this load, so that a 503
-    says something is wrong rather than that the machine is busy."""
-    limits = Limits(time_limit=60.0, max_rows=1000, max_body=20_000, queue_wait=60.0)
-    with serving(seed_build, tmp_path_factory.mktemp("loaded"), limits, 2, query_page({})) as url:
-        yield url
+    """`socieux-kg serve` as a user starts it, in a process of its own (the clients' threads do not
+    share its interpreter), with a time limit only a broken server would reach under this load, so
+    that a 503 says something is wrong rather than that the machine is busy: (URL, its process id)."""
+    folder = tmp_path_factory.mktemp("loaded")
+    text = turtle(seed_build.triples)
+    (folder / "socieux.ttl").write_text(text, encoding="utf-8")
+    write_store(text, folder / "store")  # newer than the file: serve uses it
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--graph", str(folder / "socieux.ttl"), "--port", "0"]
+        + ["--time-limit", "60", "--max-rows", "1000", "--max-body", "20000", "--workers", "2"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stderr.readline()
+        port = re.search(r"on http://127\.0\.0\.1:(\d+)/", first)
+        assert port, first
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # the request log, unread
+        yield f"http://127.0.0.1:{port.group(1)}", process.pid
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
 
 
 REQUESTS = 1000  # a tenth of them invalid, too big or forbidden
 
 
 def test_load_of_parallel_clients(loaded, seed_build):
+    loaded, server = loaded
     extraction = seed_build.report.extraction
     valid = {  # the answers, computed from the records and facts
         ACTIONS: str(len(seed_build.report.merged.actions)),
         NEWS: str(len(seed_build.report.merged.news)),
         EXPERTS: str(len({e.value for f in extraction.facts.values() for e in f.expert_countries})),
     }
-    pids = [os.getpid(), *worker_pids()]
-    memory_before = sum(rss_kib(p) for p in pids)
+    memory_before = sum(rss_kib(p) for p in [server, *children(server)])
     plan = []  # (query, expected status, valid?) for each request, the same every run
     for n in range(REQUESTS):
         if n % 10 == 9:
@@ -122,7 +148,7 @@ def test_load_of_parallel_clients(loaded, seed_build):
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(client, range(8)))
     elapsed = time.perf_counter() - started
-    memory_after = sum(rss_kib(p) for p in [os.getpid(), *worker_pids()])
+    memory_after = sum(rss_kib(p) for p in [server, *children(server)])
     print(
         f"\nload: {REQUESTS} requests from 8 clients in {elapsed:.1f} s ({REQUESTS / elapsed:.0f} req/s), "
         f"{counts}, memory {memory_before // 1024} -> {memory_after // 1024} MiB"

@@ -220,6 +220,18 @@ def test_flows_picture_counts_actions_as_the_query_does(seed_build):
     assert f"Peru ({len(with_experts)})" in svg and len(with_experts) < bands_total(bands, "Peru")
 
 
+def test_the_table_and_the_picture_say_what_each_counts(seed_build):
+    """France has more actions in the table than beside its name in the picture: both say why."""
+    svg = stats.flows_svg(project(seed_build.graph, "country-flows"))
+    table = {t.name: t for t in stats.tables(seed_build.graph, project(seed_build.graph, "full"))}["expert-countries"]
+    france = next(row[1] for row in table.rows if row[0] == "FRA")
+    drawn = int(re.search(r">France \((\d+)\)<", svg).group(1))
+    assert drawn < france
+    assert "counts its actions drawn here: those with both an expert and a partner country" in svg
+    assert table.title.startswith("Expert countries by number of actions (all their actions;")
+    assert "country-flows picture counts only those with a partner country" in table.text(3)
+
+
 def bands_total(bands: dict, partner: str) -> int:
     return sum(n for (_, p), n in bands.items() if p == partner)
 

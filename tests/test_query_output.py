@@ -126,6 +126,16 @@ def test_csv_tsv_and_json_take_a_limit_and_keep_the_actions_contract(graph_file)
     assert all(r["assistance_types"].split(" | ") == sorted(r["assistance_types"].split(" | ")) for r in rows)
 
 
+def test_limit_0_prints_every_row_in_every_format(graph_file):
+    """`--limit 0` means all rows, as --help says and the table's footer recommends, in every format."""
+    every = csv_rows(graph_file, "actions")
+    assert csv_rows(graph_file, "actions", "--limit", "0") == every
+    tsv = query(graph_file, "actions", "--format", "tsv", "--limit", "0").stdout.splitlines()
+    assert len(tsv) == len(every) + 1
+    rows = json.loads(query(graph_file, "actions", "--format", "json", "--limit", "0").stdout)
+    assert rows == every
+
+
 def test_a_reader_that_stops_early_ends_the_query_quietly(graph_file):
     process = subprocess.Popen(
         [sys.executable, "-m", "graph", "query", "evidence", "--format", "csv", "--graph", str(graph_file)],

@@ -106,3 +106,9 @@ def test_a_graph_downloads_as_turtle_and_json_ld(page):
     for label, fmt, name in [("Turtle", "turtle", "results.ttl"), ("JSON-LD", "json-ld", "results.jsonld")]:
         filename, body = downloaded(page, label)
         assert filename == name and len(Graph().parse(data=body.decode(), format=fmt)) == len(shown)
+
+
+def test_a_query_without_prefix_lines_runs_as_on_the_command_line(page):
+    """The project's prefixes need no PREFIX lines here either (they did on the command line only)."""
+    run(page, "SELECT ?title WHERE { ?news a socx:NewsItem ; dcterms:title ?title }", "table")
+    assert page.get_attribute("body", "data-rows") == "51"

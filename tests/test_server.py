@@ -15,7 +15,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,28 +23,40 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from graph.rdf.serialise import turtle
-from graph.sparql.page import query_page
+from graph.sparql.endpoint.app import Endpoint, ServerOptions, make_server
+from graph.sparql.endpoint.page import query_page
+from graph.sparql.endpoint.pool import Limits, WorkerPool
 from graph.sparql.query import named_queries, run_query
-from graph.sparql.server import Limits, WorkerPool, make_handler
-from graph.sparql.store import write_store
+from graph.sparql.store import open_store, write_store
 
 ACTIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/socieux-kg/ontology#Action> }"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @contextmanager
-def serving(seed_build, folder: Path, limits: Limits, workers: int, page: bytes) -> Iterator[str]:
-    """The seed graph's store served on loopback with these limits: the endpoint's URL."""
-    write_store(turtle(seed_build.triples), folder / "store")
-    pool = WorkerPool(folder / "store", workers, limits)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(pool, limits, page))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serving(
+    seed_build,
+    folder: Path,
+    limits: Limits,
+    workers: int,
+    page: bytes,
+    options: ServerOptions | None = None,
+    opener=open_store,
+) -> Iterator[str]:
+    """The seed graph's store served on loopback (the real server, in a thread) with these limits:
+    the endpoint's URL."""
+    if not (folder / "store").exists():
+        write_store(turtle(seed_build.triples), folder / "store")
+    pool = WorkerPool(folder / "store", workers, limits, opener)
+    options = options or ServerOptions(port=0)
+    server, _, port = make_server(
+        lambda public, own: Endpoint(pool, page, public, options.cors, own), options, limits.max_body, 2 * workers + 2
+    )
+    threading.Thread(target=server.run, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
         pool.close()
 
 
@@ -98,7 +109,7 @@ def test_sparqlwrapper_as_a_real_client(endpoint):
 def test_select_content_negotiation(endpoint, accept, media):
     status, headers, body = get(endpoint, ACTIONS, accept)
     assert status == 200 and headers["Content-Type"] == media and b"210" in body
-    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in headers  # CORS is off unless serve --cors names an origin
 
 
 @pytest.mark.parametrize(

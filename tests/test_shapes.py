@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from graph.errors import SocieuxError
 from graph.namespaces import SOCX
+from graph.rdf.triples import TripleSet
 from graph.rdf.validate import load_shapes, validate
 
 
@@ -353,6 +356,40 @@ def test_datatypes_need_a_well_formed_lexical_form():
     assert counts == {"ex:n": 4, "ex:s": 2, "ex:l": 2, "ex:i": 2}
 
 
+def test_dates_need_a_date_that_exists():
+    conforms, violations = both(
+        """ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:d ; sh:datatype xsd:date ] .""",
+        """ex:a ex:d "2024-02-29"^^xsd:date, "2024-01-05Z"^^xsd:date, "2024-01-05+02:00"^^xsd:date,
+                    "not-a-date"^^xsd:date, "2023-02-29"^^xsd:date, "2024-1-05"^^xsd:date, "2024-04-31"^^xsd:date,
+                    "2024"^^xsd:date, "2024-01-05" .""",
+    )
+    wrong = sorted(m.group(1) for v in violations if (m := re.match(r'"([^"]*)"', v.value)))
+    assert not conforms and wrong == sorted(["not-a-date", "2023-02-29", "2024-1-05", "2024-04-31", "2024", "2024-01-05"])
+
+
+def test_years_and_times_are_checked_where_pyshacl_does_not():
+    """rdflib (so pyshacl) takes any text as an xsd:gYear; the fast engine checks years and times
+    against XML Schema's lexical forms."""
+    shapes = Graph().parse(
+        data=PREFIXES
+        + """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+                 sh:property [ sh:path ex:y ; sh:datatype xsd:gYear ] ;
+                 sh:property [ sh:path ex:t ; sh:datatype xsd:dateTime ] .""",
+        format="turtle",
+    )
+    data = TripleSet()  # the terms as written: rdflib would rewrite some dateTimes as it parses them
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for path, datatype, lexical in [
+        *(("y", "gYear", text) for text in ("2024", "-0044", "2024Z", "not-a-year", "24")),
+        *(("t", "dateTime", text) for text in ("2024-01-05T10:30:00Z", "2024-01-05T24:00:00", "2024-01-05")),
+        *(("t", "dateTime", text) for text in ("2024-01-05T25:00:00", "2024-01-05 10:30:00")),
+    ]:
+        data.add(f"<{EX}a>", f"<{EX}{path}>", f'"{lexical}"^^<{xsd}{datatype}>')
+    conforms, violations = validate(data, shapes, engine="fast")
+    wrong = sorted(m.group(1) for v in violations if (m := re.match(r'"([^"]*)"', v.value)))
+    assert not conforms and wrong == sorted(["not-a-year", "24", "2024-01-05", "2024-01-05T25:00:00", "2024-01-05 10:30:00"])
+
+
 def test_min_inclusive_compares_numbers():
     conforms, violations = both(
         """ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:minInclusive 1 ] .""",
@@ -440,6 +477,8 @@ def test_blank_nodes_are_found_and_named():
         ("ex:S a sh:NodeShape, rdfs:Class ; sh:class ex:D .", "implicit class targets"),
         ("ex:S a sh:SPARQLRule .", "sh:SPARQLRule"),
         ("ex:S sh:targetClass ex:C ; sh:node ex:S .", "recursive"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype xsd:duration ] .", "xsd:duration"),
+        ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype xsd:anyURI ] .", "xsd:anyURI"),
     ],
 )
 def test_shapes_outside_the_subset_are_refused(shapes_ttl, term):

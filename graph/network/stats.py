@@ -100,13 +100,15 @@ def tables(graph: TripleSet | Graph | Source, full: nx.Graph, analytics: Analyti
     return [
         Table(
             "expert-countries",
-            "Expert countries by number of actions",
+            "Expert countries by number of actions (all their actions; the country-flows picture counts only "
+            "those with a partner country)",
             ["country", "actions"],
             _count(src, term(SOCX.expertCountry), term(SOCX.isoAlpha3)),
         ),
         Table(
             "partner-countries",
-            "Partner countries by number of actions",
+            "Partner countries by number of actions (all their actions; the country-flows picture counts only "
+            "those with an expert country)",
             ["country", "actions"],
             _count(src, term(SOCX.partnerCountry), term(SOCX.isoAlpha3)),
         ),
@@ -224,7 +226,7 @@ def flows_svg(flows: nx.DiGraph) -> str:
     experts = sorted({s for s, _ in flows.edges}, key=lambda n: (-total["expert", n], n))
     partners = sorted({t for _, t in flows.edges}, key=lambda n: (-total["partner", n], n))
     step, top, width = 18, 60, 900
-    height = top + step * max(len(experts), len(partners), 1) + 30
+    height = top + step * max(len(experts), len(partners), 1) + 50
     y_expert = {n: top + i * step for i, n in enumerate(experts)}
     y_partner = {n: top + i * step for i, n in enumerate(partners)}
     biggest = max((d["weight"] for _, _, d in flows.edges(data=True)), default=1)
@@ -240,6 +242,8 @@ def flows_svg(flows: nx.DiGraph) -> str:
         "expert countries (left) to partner countries (right), by number of actions</text>",
         '<text x="150" y="46" font-weight="bold">expert country</text>',
         f'<text x="{width - 230}" y="46" font-weight="bold">partner country</text>',
+        f'<text x="20" y="{height - 12}">The number beside a country counts its actions drawn here: those with both '
+        "an expert and a partner country. The tables of socieux-kg stats count all its actions.</text>",
     ]
     for source, target, data in sorted(flows.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1])):
         y1, y2, w = y_expert[source] - 4, y_partner[target] - 4, data["weight"]

@@ -5,30 +5,35 @@ The graph goes in bounded chunks (``chunk`` triples a request, as N-Triples): th
 replaces the graph (PUT), the others add to it (POST). Memory stays bounded whatever the size of the
 graph, a store's request-size limit is met by a smaller chunk, and a network error or a 5xx answer
 costs one chunk's retry (with doubling back-off), not the whole upload: adding the same triples twice
-leaves a graph unchanged, so every request can be repeated. Triples with blank nodes are held back
-and sent together in the last request, so that each blank node stays one node in the store.
+leaves a graph unchanged, so every request can be repeated (urllib3's ``Retry``). Triples with
+blank nodes are held back and sent together in the last request, so that each blank node stays one
+node in the store. A chunk counts as sent only when the store answered 2xx; a redirect is not
+followed (the store's URL is the user's to give).
 
 Credentials come from the environment only: SOCIEUX_KG_PUSH_TOKEN (a bearer token), or
 SOCIEUX_KG_PUSH_USER and SOCIEUX_KG_PUSH_PASSWORD. The scheme is the one the store asks for in its
-401 challenge: Bearer, Digest (RFC 7616; Virtuoso's ``/sparql-graph-crud-auth``) or Basic.
+401 challenge to an empty request sent first: Bearer, Digest (requests' ``HTTPDigestAuth``;
+Virtuoso's ``/sparql-graph-crud-auth``) or Basic.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import re
-import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from requests.utils import parse_dict_header, parse_list_header
+from urllib3.util.retry import Retry
+
 from graph.errors import SocieuxError
+from graph.sparql.client import Session, reason, status_line
 
 MEDIA = {
     ".ttl": "text/turtle",
@@ -56,73 +61,65 @@ def graph_store_url(endpoint: str, graph_iri: str | None) -> str:
 
 # ---------------------------------------------------------------------------- authentication
 
-_CHALLENGE = re.compile(r"""([A-Za-z][\w!#$%&'*+.^`|~-]*)((?:\s*,?\s*[\w-]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^\s,"]+))*)""")
-_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))""")
 
-
-def parse_challenges(headers: list[str]) -> dict[str, dict[str, str]]:
-    """The schemes of ``WWW-Authenticate`` headers (lower case) with their parameters."""
+def parse_challenges(header: str) -> dict[str, dict[str, str]]:
+    """The schemes of a ``WWW-Authenticate`` header (lower case, in order) with their parameters."""
     found: dict[str, dict[str, str]] = {}
-    for header in headers:
-        for match in _CHALLENGE.finditer(header):
-            params = {
-                key.lower(): (quoted.replace('\\"', '"') if quoted is not None else bare)
-                for key, quoted, bare in _PARAM.findall(match.group(2))
-            }
-            found.setdefault(match.group(1).lower(), params)
+    scheme = None
+    for item in parse_list_header(header):
+        head = re.match(r"([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+(.*))?$", item.strip())
+        if head and "=" not in head.group(1):
+            scheme = head.group(1).lower()
+            found.setdefault(scheme, {})
+            item = head.group(2) or ""
+        if scheme and "=" in item:
+            found[scheme].update({key.lower(): value for key, value in parse_dict_header(item).items() if value})
     return found
 
 
-def _describe(scheme: str, params: dict[str, str]) -> str:
+def _describe(scheme: str, params: Mapping[str, str]) -> str:
     realm = params.get("realm")
     return f"HTTP {scheme.capitalize()}" + (f' (realm "{realm}")' if realm else "")
 
 
-class Authenticator:
-    """Answers a store's 401 challenge with the credentials of the environment, and signs the
-    requests that follow with the scheme it chose (Digest counts its nonce uses)."""
+class _Bearer(AuthBase):
+    def __init__(self, token: str) -> None:
+        self.token = token
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+@dataclass
+class Login:
+    """The credentials of the environment, and the scheme a store's challenge chose."""
+
+    token: str | None
+    user: str | None
+    password: str
+    scheme: str = ""
+    realm: Mapping[str, str] = field(default_factory=dict)  # the challenge's parameters
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Login:
         environ = os.environ if environ is None else environ
-        self.token = environ.get("SOCIEUX_KG_PUSH_TOKEN") or None
-        self.user = environ.get("SOCIEUX_KG_PUSH_USER") or None
-        self.password = environ.get("SOCIEUX_KG_PUSH_PASSWORD") or ""
-        self.scheme: str | None = None
-        self.params: dict[str, str] = {}
-        self._count = 0
+        return cls(
+            environ.get("SOCIEUX_KG_PUSH_TOKEN") or None,
+            environ.get("SOCIEUX_KG_PUSH_USER") or None,
+            environ.get("SOCIEUX_KG_PUSH_PASSWORD") or "",
+        )
 
-    def header(self, method: str, url: str) -> str | None:
-        """The ``Authorization`` header for a request, once a challenge has chosen the scheme."""
-        if self.scheme == "bearer":
-            return f"Bearer {self.token}"
-        if self.scheme == "basic":
-            return "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
-        if self.scheme == "digest":
-            return self._digest(method, url)
-        return None
-
-    def answer(self, headers: list[str], signed: bool) -> None:
-        """Choose a scheme from the challenge; raise a one-line error when there is no way in.
-        ``signed``: the refused request carried our credentials (so they were refused)."""
-        offered = parse_challenges(headers)
-        digest = offered.get("digest")
-        if signed and self.scheme == "digest" and digest and digest.get("stale", "").lower() == "true":
-            self.params, self._count = digest, 0  # the nonce expired, the password did not: sign again
-            return
-        if signed:
-            raise SocieuxError(
-                f"the store refused the login ({_describe(self.scheme or '', self.params)}): "
-                + (
-                    "check SOCIEUX_KG_PUSH_TOKEN"
-                    if self.scheme == "bearer"
-                    else f"check SOCIEUX_KG_PUSH_USER ({self.user}) and SOCIEUX_KG_PUSH_PASSWORD"
-                )
-            )
+    def answer(self, header: str) -> AuthBase:
+        """The auth that answers this challenge, or a one-line error saying what to set."""
+        offered = parse_challenges(header)
         choices = [s for s in ("bearer", "digest", "basic") if s in offered]
         usable = [s for s in choices if (self.token if s == "bearer" else self.user)]
         if usable:
-            self.scheme, self.params, self._count = usable[0], offered[usable[0]], 0
-            return
+            self.scheme, self.realm = usable[0], offered[usable[0]]
+            if self.scheme == "bearer":
+                return _Bearer(self.token or "")
+            return (HTTPDigestAuth if self.scheme == "digest" else HTTPBasicAuth)(self.user or "", self.password)
         if not offered:
             raise SocieuxError("the store answered 401 Unauthorized without saying how to log in")
         scheme = choices[0] if choices else next(iter(offered))
@@ -135,36 +132,13 @@ class Authenticator:
             )
         raise SocieuxError(f"the store asks for {asked} authentication; push speaks Basic, Digest and Bearer")
 
-    def _digest(self, method: str, url: str) -> str:
-        params = self.params
-        algorithm = params.get("algorithm", "MD5")
-        hashing = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(algorithm.upper().removesuffix("-SESS"))
-        if hashing is None:
-            raise SocieuxError(f"the store asks for HTTP Digest with {algorithm}; push speaks MD5 and SHA-256")
-
-        def digest(text: str) -> str:
-            return hashing(text.encode("utf-8")).hexdigest()
-
-        parts = urlsplit(url)
-        uri = parts.path + (f"?{parts.query}" if parts.query else "")
-        realm, nonce = params.get("realm", ""), params.get("nonce", "")
-        self._count += 1
-        count, cnonce = f"{self._count:08x}", secrets.token_hex(8)
-        secret = digest(f"{self.user}:{realm}:{self.password}")
-        if algorithm.upper().endswith("-SESS"):
-            secret = digest(f"{secret}:{nonce}:{cnonce}")
-        qops = [q.strip() for q in params.get("qop", "").split(",") if q.strip()]
-        if "auth" in qops:
-            response = digest(f"{secret}:{nonce}:{count}:{cnonce}:auth:{digest(f'{method}:{uri}')}")
-            extra = f', qop=auth, nc={count}, cnonce="{cnonce}"'
-        else:
-            response = digest(f"{secret}:{nonce}:{digest(f'{method}:{uri}')}")
-            extra = ""
-        opaque = f', opaque="{params["opaque"]}"' if "opaque" in params else ""
-        return (
-            f'Digest username="{self.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
-            f'algorithm={algorithm}, response="{response}"{opaque}{extra}'
+    def refused(self) -> SocieuxError:
+        check = (
+            "check SOCIEUX_KG_PUSH_TOKEN"
+            if self.scheme == "bearer"
+            else f"check SOCIEUX_KG_PUSH_USER ({self.user}) and SOCIEUX_KG_PUSH_PASSWORD"
         )
+        return SocieuxError(f"the store refused the login ({_describe(self.scheme, self.realm)}): {check}")
 
 
 # ---------------------------------------------------------------------------- chunks of the graph
@@ -247,18 +221,6 @@ def _ntriples(triples: list) -> bytes:
 # ---------------------------------------------------------------------------- requests
 
 
-def store_message(error: urllib.error.HTTPError) -> str:
-    """The store's own words from an error answer, on one line (HTML reduced to its text)."""
-    body = error.read(4000).decode("utf-8", "replace")
-    focus = re.search(r"<(xmp|pre)[^>]*>(.*?)</\1>", body, re.DOTALL | re.IGNORECASE)  # Virtuoso puts it there
-    if focus:
-        body = focus.group(2)
-    elif re.search(r"<(html|body)\b", body, re.IGNORECASE):
-        inner = re.search(r"<body[^>]*>(.*)</body>", body, re.DOTALL | re.IGNORECASE)
-        body = re.sub(r"<[^>]+>", " ", inner.group(1) if inner else body)
-    return " ".join(body.split())[:300]
-
-
 @dataclass
 class PushReport:
     """What a push did: the graph's triples, the requests, the seconds and the last HTTP status."""
@@ -273,67 +235,75 @@ class PushReport:
         return self.triples / self.seconds if self.seconds > 0 else 0.0
 
 
+class _SayingRetry(Retry):
+    """urllib3's retries, each one told to ``say`` (set on a subclass made for each push)."""
+
+    url = ""
+
+    @staticmethod
+    def say(message: str) -> None:
+        pass
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # noqa: ANN001
+        after = super().increment(method, url, response, error, _pool, _stacktrace)  # raises when none is left
+        what = f"HTTP {response.status} {response.reason}" if response is not None else reason(error)
+        done = len(after.history)
+        self.say(f"{self.url}: {what}; retrying in {after.get_backoff_time():g} s ({done}/{done + (after.total or 0)})")
+        return after
+
+
 class _Sender:
-    """Sends the requests of one push. A store that wants a login answers 401 as soon as it has read
-    the headers and may close the connection while the body is still going (Virtuoso does): so an
-    empty POST, which adds nothing, goes first, and again after any network error, to hear the
-    challenge before a body is sent."""
+    """Sends the requests of one push on one session (its connection reused), after an empty POST
+    that adds nothing and asks for the store's challenge before any data goes."""
 
-    def __init__(self, retries: int, timeout: float, backoff: float, say: Callable[[str], None]) -> None:
-        self.auth = Authenticator()
-        self.retries, self.timeout, self.backoff, self.say = retries, timeout, backoff, say
-        self.probe = True
+    def __init__(self, url: str, retries: int, timeout: float, backoff: float, say: Callable[[str], None]) -> None:
+        retry = type("PushRetry", (_SayingRetry,), {"url": url, "say": staticmethod(say)})(
+            total=retries,
+            status_forcelist=RETRIED,
+            allowed_methods={"PUT", "POST"},
+            backoff_factor=backoff,
+            raise_on_status=False,
+            respect_retry_after_header=True,
+        )
+        self.session = Session()
+        self.session.mount("http://", HTTPAdapter(max_retries=retry))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+        self.url, self.retries, self.timeout = url, retries, timeout
+        self.login = Login.from_environment()
+        self.answered = False
 
-    def _request(self, method: str, url: str, body: bytes) -> int:
-        """One request; raises HTTPError for a non-2xx answer, after answering a 401 challenge once."""
-        for _ in range(3):  # the challenge, then a stale Digest nonce renewed at most once
-            headers = {"Content-Type": NTRIPLES}
-            signature = self.auth.header(method, url)
-            if signature:
-                headers["Authorization"] = signature
-            request = urllib.request.Request(url, data=body, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return response.status
-            except urllib.error.HTTPError as error:
-                if error.code != 401:
-                    raise
-                error.read()
-                self.auth.answer(error.headers.get_all("WWW-Authenticate") or [], signed=signature is not None)
-        raise SocieuxError(f"{url}: the store kept asking to log in again")
+    def _request(self, method: str, body: bytes) -> requests.Response:
+        try:
+            return self.session.request(
+                method,
+                self.url,
+                data=body,
+                headers={"Content-Type": NTRIPLES},
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as error:
+            attempts = self.retries + 1
+            raise SocieuxError(f"{self.url}: could not push after {attempts} attempts: {reason(error)}") from None
 
-    def send(self, method: str, url: str, body: bytes) -> int:
-        """One request of the push, retrying what may pass next time."""
-        attempt, last = 0, ""
-        while True:
-            try:
-                refusal = None
-                if self.probe:
-                    try:
-                        self._request("POST", url, b"")
-                    except urllib.error.HTTPError as error:
-                        refusal = error  # told only if the real request is cut off before its answer
-                    self.probe = False
-                try:
-                    return self._request(method, url, body)
-                except (urllib.error.URLError, OSError) as error:
-                    if refusal is None or isinstance(error, urllib.error.HTTPError):
-                        raise
-                    raise refusal from None
-            except urllib.error.HTTPError as error:
-                detail = store_message(error)
-                last = f"HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
-                if error.code not in RETRIED:
-                    raise SocieuxError(f"{url}: the store refused the graph: {last}") from None
-            except (urllib.error.URLError, OSError) as error:
-                last = str(getattr(error, "reason", error))
-                self.probe = True
-            if attempt >= self.retries:
-                raise SocieuxError(f"{url}: could not push after {self.retries + 1} attempts: {last}")
-            delay = self.backoff * 2**attempt
-            attempt += 1
-            self.say(f"{url}: {last}; retrying in {delay:g} s ({attempt}/{self.retries})")
-            time.sleep(delay)
+    def send(self, method: str, body: bytes) -> int:
+        """One request of the push; its status when the store took it (2xx), else a one-line error."""
+        if not self.answered:  # the challenge, if any, to an empty POST (it adds nothing)
+            probe = self._request("POST", b"")
+            if probe.status_code == 401:
+                self.session.auth = self.login.answer(probe.headers.get("WWW-Authenticate", ""))
+            self.answered = True
+        response = self._request(method, body)
+        if response.status_code == 401 and self.session.auth is not None:
+            raise self.login.refused()
+        if response.status_code == 401:  # a login asked for only now
+            self.session.auth = self.login.answer(response.headers.get("WWW-Authenticate", ""))
+            response = self._request(method, body)
+        if 200 <= response.status_code < 300:
+            return response.status_code
+        if response.status_code in RETRIED and self.retries:
+            raise SocieuxError(f"{self.url}: could not push after {self.retries + 1} attempts: {status_line(response)}")
+        raise SocieuxError(f"{self.url}: the store refused the graph: {status_line(response)}")
 
 
 def push(
@@ -355,24 +325,24 @@ def push(
         hint = " (run `socieux-kg build` first)" if path.name.startswith("socieux.") else ""
         raise SocieuxError(f"{path}: no such graph file{hint}")
     url = graph_store_url(endpoint, graph_iri)
-    sender = _Sender(retries, timeout, backoff, say)
+    sender = _Sender(url, retries, timeout, backoff, say)
     started = time.perf_counter()
-    sent = requests = 0
+    sent = made = 0
     status = 0
     try:
         for body, count, share in chunks(path, max(1, chunk)):
-            status = sender.send("PUT" if requests == 0 else "POST", url, body)
-            sent, requests = sent + count, requests + 1
+            status = sender.send("PUT" if made == 0 else "POST", body)
+            sent, made = sent + count, made + 1
             elapsed = time.perf_counter() - started
             say(f"{sent:,} triples sent ({share:.0%} of {path.name}), {sent / max(elapsed, 1e-9):,.0f} triples/s")
-        if requests == 0:  # an empty graph: still replace what the store holds
-            status = sender.send("PUT", url, b"")
-            requests = 1
+        if made == 0:  # an empty graph: still replace what the store holds
+            status = sender.send("PUT", b"")
+            made = 1
     except SocieuxError as error:
-        if requests:
+        if made:
             target = f"<{graph_iri}>" if graph_iri else "the default graph"
             raise SocieuxError(
                 f"{error}; {target} now holds the first {sent:,} triples only: push again to replace it"
             ) from None
         raise
-    return PushReport(sent, requests, time.perf_counter() - started, status)
+    return PushReport(sent, made, time.perf_counter() - started, status)

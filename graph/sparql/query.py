@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,19 +135,68 @@ class QueryResult:
 IRI_SAFE = re.compile(r"""[^<>"{}|^`\\\x00-\x20]+""")  # an IRI holds none of these characters
 
 
-def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIRef | Literal]:
-    """``--param`` values as RDF terms bound to the query's variables, never pasted into its text."""
-    params = dict(params or {})
-    missing = [p for p in query.parameters if p not in params]
+# ---------------------------------------------------------------------------- parameters' names
+# (graph/sparql/parameters.py resolves their values; these checks are here so that ``bindings``
+# makes them wherever a query runs)
+
+_NOT_VARIABLES = re.compile(r'<[^>\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+Spelling = Callable[[str], str]  # how a surface writes "give the parameter NAME"
+
+
+def command_line(name: str) -> str:
+    return f"--param {name}=VALUE"
+
+
+def keyword(name: str) -> str:
+    return f"{name}=..."
+
+
+def url_parameter(name: str) -> str:
+    return f"?{name}=VALUE"
+
+
+class ParameterError(SocieuxError, TypeError):
+    """A parameter the query does not declare, or one it needs that is missing (a ``TypeError`` in
+    the notebook API, as a wrong keyword argument is in Python)."""
+
+
+def own_query(query: NamedQuery) -> bool:
+    """Whether the query is the user's own (text or a .rq file), not one of ontology/queries/."""
+    return query.path.parent != queries_dir()
+
+
+def variables(text: str) -> set[str]:
+    """The variables a query's text uses (outside IRIs, strings and comments)."""
+    return set(re.findall(r"[?$]([A-Za-z0-9_]+)", _NOT_VARIABLES.sub(" ", text)))
+
+
+def check_names(query: NamedQuery, given: Iterable[str], spell: Spelling = command_line) -> None:
+    """Refuse a missing parameter, or one the query does not declare, naming the declared ones."""
+    given = list(given)
+    declared = query.parameters + query.optional_parameters
+    missing = [name for name in query.parameters if name not in given]
     if missing:
-        raise SocieuxError(f"{query.name}: needs --param {' --param '.join(f'{m}=VALUE' for m in missing)}")
-    takes = query.parameters + query.optional_parameters
-    unknown = sorted(set(params) - set(takes)) if takes else []
-    if unknown and query.path.name != "<command line>":
-        raise SocieuxError(f"{query.name}: unknown parameter {unknown[0]!r}; it takes {', '.join(takes)}")
-    for name in params:
+        raise ParameterError(f"query {query.name!r} needs {' '.join(spell(name) for name in missing)}")
+    for name in given:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise SocieuxError(f"{name!r} is not a parameter name")
+            raise ParameterError(f"{name!r} is not a parameter name")
+    if not declared and own_query(query):
+        unknown = sorted(set(given) - variables(query.text))
+        if unknown:
+            raise ParameterError(f"the query has no variable ?{unknown[0]} for {spell(unknown[0])} to bind")
+        return
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        takes = f"it takes {', '.join(spell(name) for name in declared)}" if declared else "it takes none"
+        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r}; {takes}")
+
+
+def bindings(query: NamedQuery, params: dict[str, str] | None) -> dict[str, URIRef | Literal]:
+    """``--param`` values as RDF terms bound to the query's variables, never pasted into its text
+    (the names checked by ``parameters.check_names``; resolve the values first with a
+    ``parameters.Resolver``)."""
+    params = dict(params or {})
+    check_names(query, params)
     found: dict[str, URIRef | Literal] = {}
     for name, value in params.items():
         if not re.match(r"https?://\S+$", value):

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
+import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.errors import SocieuxError
 from graph.namespaces import PREFIXES
-from graph.sparql.push import store_message
+from graph.sparql.client import Session, reason, status_line
 from graph.sparql.query import IRI_SAFE, NamedQuery, QueryResult, bindings, is_describe, select_rows
 from graph.sparql.results import Answer, query_prefixes
 
@@ -128,22 +127,15 @@ class Endpoint:
         form = [("query", text)]
         if self.graph_iri and not has_dataset(text):
             form.append(("default-graph-uri", self.graph_iri))
-        request = urllib.request.Request(
-            self.url,
-            data=urlencode(form).encode("utf-8"),
-            method="POST",
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read(), dict(response.headers.items())
-        except urllib.error.HTTPError as error:
-            detail = store_message(error)
-            raise SocieuxError(
-                f"{self.url}: the query failed: HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            raise SocieuxError(f"{self.url}: cannot reach the endpoint: {getattr(error, 'reason', error)}") from None
+            with Session() as session:
+                response = session.post(self.url, data=form, headers={"Accept": accept}, timeout=self.timeout)
+                body = response.content
+        except requests.RequestException as error:
+            raise SocieuxError(f"{self.url}: cannot reach the endpoint: {reason(error)}") from None
+        if not 200 <= response.status_code < 300:
+            raise SocieuxError(f"{self.url}: the query failed: {status_line(response)}")
+        return body, dict(response.headers.items())
 
     def solutions(self, query: NamedQuery, params: dict[str, str] | None = None):
         """(kind, columns, rows of rdflib terms, boolean, graph) of the query with ``params`` bound."""

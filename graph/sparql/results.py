@@ -117,7 +117,8 @@ def compact(iri: str, prefixes: Mapping[str, str], under: str | None = None) -> 
 
 
 def write_delimited(answer: Answer, out: TextIO, delimiter: str = ",", limit: int | None = None) -> int:
-    """CSV (or TSV with ``delimiter="\\t"``): a header of column names, then one line a row."""
+    """CSV (or TSV with ``delimiter="\\t"``): a header of column names, then one line a row; the first
+    ``limit`` rows (None or 0: all of them)."""
     writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     if answer.kind == "ASK":
         writer.writerows([["boolean"], ["true" if answer.boolean else "false"]])
@@ -125,14 +126,15 @@ def write_delimited(answer: Answer, out: TextIO, delimiter: str = ",", limit: in
     writer.writerow(answer.columns)
     rows = text_rows(answer)
     count = 0
-    for chunk in _chunks(rows if limit is None else islice(rows, limit)):
+    for chunk in _chunks(islice(rows, limit) if limit else rows):
         writer.writerows(chunk)
         count += len(chunk)
     return count
 
 
 def write_json(answer: Answer, out: TextIO, limit: int | None = None) -> int:
-    """A JSON array with one object a row (column name to cell), one row a line; ASK gives a boolean."""
+    """A JSON array with one object a row (column name to cell), one row a line; the first ``limit``
+    rows (None or 0: all of them). ASK gives a boolean."""
     if answer.kind == "ASK":
         out.write("true\n" if answer.boolean else "false\n")
         return 1
@@ -140,7 +142,7 @@ def write_json(answer: Answer, out: TextIO, limit: int | None = None) -> int:
     rows = text_rows(answer)
     count = 0
     out.write("[")
-    for row in rows if limit is None else islice(rows, limit):
+    for row in islice(rows, limit) if limit else rows:
         out.write(",\n" if count else "\n")
         out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
         count += 1

@@ -7,7 +7,9 @@ the same answers.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -39,7 +41,8 @@ _OX_FORMATS = {
 
 def write_store(source: str | Path, target: Path, lenient: bool = False) -> None:
     """Write a persistent store of ``source`` (Turtle text, or a graph file) at ``target``, replacing
-    any previous one only once the new one is complete. ``lenient``: skip Oxigraph's checks of the
+    any previous one only once the new one is complete, in one atomic step: a kill at any moment
+    leaves the old store or the new one. ``lenient``: skip Oxigraph's checks of the
     IRIs (for the N-Triples the build has just written: IRIs it minted or read from the ontology)."""
     from pyoxigraph import RdfFormat, Store
 
@@ -59,16 +62,36 @@ def write_store(source: str | Path, target: Path, lenient: bool = False) -> None
         store.flush()
         store.optimize()
         del store
-        old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / "store")
-        os.replace(building, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+            exchange(building, target)  # the old store is now at ``building``, removed below
+        else:
+            os.replace(building, target)
+    finally:
         shutil.rmtree(building, ignore_errors=True)
-        raise
+
+
+_RENAME_EXCHANGE = 2  # renameat2's flag (Linux 3.15+): swap two paths in one step
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two folders atomically: a reader, or a process killed at any moment, sees one or the
+    other at each path, never neither (Linux's ``renameat2``). Where the system or the file system
+    cannot (not Linux, or EINVAL), two renames: a kill between them would leave ``second`` missing."""
+    import ctypes
+
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    at_cwd = -100  # AT_FDCWD: the paths are taken as they are
+    if renameat2 is not None:
+        if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS):
+            raise OutputError(f"{second}: cannot replace the store: {os.strerror(code)}")
+    aside = Path(tempfile.mkdtemp(prefix=f".{second.name}.", suffix=".old", dir=second.parent)) / "old"
+    os.replace(second, aside)
+    os.replace(first, second)
+    os.replace(aside, first)
+    aside.parent.rmdir()
 
 
 def open_store(path: Path):
@@ -136,6 +159,18 @@ def substitutions(bound: Mapping[str, object]) -> dict:
     return found
 
 
+def syntax_message(error: SyntaxError) -> str:
+    """Oxigraph's parse error in a few words: where, and its own words when it gives some ("Prefix
+    not found"), without the grammar's list of expected character ranges."""
+    text = " ".join(str(error).split())
+    found = re.match(r"error at (\d+):(\d+): expected one of (.*)", text)
+    if found is None:
+        return text[:300]
+    line, column, expected = found.groups()
+    words = [item for item in re.split(r",\s*(?![^\[]*\])", expected) if re.fullmatch(r"[A-Z][\w*]*( [\w*]+)+", item)]
+    return f"line {line}, column {column}: {'; '.join(words) if words else 'unexpected text'}"
+
+
 def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
     bound = bindings(query, params)
     try:
@@ -143,9 +178,9 @@ def _evaluate(store, query: NamedQuery, params: dict[str, str] | None):
             query.text, prefixes=default_prefixes(), substitutions=substitutions(bound) if bound else None
         )
     except SyntaxError as error:
+        raise SocieuxError(f"{query.path}: malformed query: {syntax_message(error)}") from None
+    except (OSError, RuntimeError, ValueError) as error:
         raise SocieuxError(f"{query.path}: the query failed: {' '.join(str(error).split())[:300]}") from None
-    except OSError as error:
-        raise SocieuxError(f"{query.path}: the query failed: {error}") from None
 
 
 def store_solutions(store, query: NamedQuery, params: dict[str, str] | None = None):

@@ -401,6 +401,20 @@ def test_the_copied_command_run_as_is_appends_the_line_correct_appends(panel, pr
     assert ran.splitlines()[0] == HEADER and ran.splitlines()[1].startswith(f"{OBSERVER},expert_countries,remove,FRA,")
 
 
+def test_the_copied_command_names_an_action_with_a_year_by_its_title(panel):
+    """The page's rows hold the year before the reference a correction names the action by: the
+    command must take the reference, never the year."""
+    title = "Contribution to the National Social Security Policy Round Table in Kenya"  # a year from a sentence
+    open_facts(panel, title)
+    panel.locator("#panel .facts span.value", has_text="France").locator("a.correct-this").click()
+    box = panel.locator("#panel .correct-box")
+    box.locator("input.reason").fill("checking the command")
+    box.locator("button.copy").click()
+    panel.wait_for_function("document.querySelector('#panel .correct-box').dataset.copied")
+    words = shlex.split(panel.evaluate("navigator.clipboard.readText()"))
+    assert words[2:6] == [title, "expert_countries", "--remove", "FRA"]
+
+
 # ---------------------------------------------------------------- partner countries and institutions
 
 TWO_ACTIONS = """

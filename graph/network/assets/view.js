@@ -1018,10 +1018,10 @@
   // ------------------------------------------------------------------ "correct this"
   // The page writes nothing: it makes the `socieux-kg correct` command of a fact and copies it.
   function shellWord(text) {
-    return /^[A-Za-z0-9_.,:\/@%+=-]+$/.test(text) ? text : "'" + text.replace(/'/g, "'\\''") + "'";
+    return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(text) ? text : "'" + text.replace(/'/g, "'\\''") + "'";
   }
   function correctCommand(action, kind, change, value, reason) {
-    var ref = action[10] || data.texts[action[0]];  // its code, its title or its IRI
+    var ref = action[11] || data.texts[action[0]];  // its code, its title or its IRI
     return ["socieux-kg", "correct", shellWord(ref), data.fields[kind], "--" + change, shellWord(value),
       "--reason", shellWord(reason)].join(" ");
   }
@@ -1031,7 +1031,7 @@
     document.body.append(area);
     area.select();
     var ok = false;
-    try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+    try { ok = document.execCommand("copy"); } catch { ok = false; }
     area.remove();
     return ok;
   }

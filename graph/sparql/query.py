@@ -85,7 +85,7 @@ def queries_dir() -> Path:
 def named_queries() -> dict[str, NamedQuery]:
     return {
         path.stem: NamedQuery(path.stem, path, path.read_text(encoding="utf-8"))
-        for path in sorted(queries_dir().glob("*.rq"))
+        for path in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)
     }
 
 

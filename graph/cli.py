@@ -31,6 +31,33 @@ def graph_option(help_text: str):
     )
 
 
+def themes_model_option():
+    """The --themes-model option of build and evaluate: a theme model trained by `themes train`."""
+    return click.option(
+        "--themes-model",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Decide themes with this model (trained by `socieux-kg themes train`).  "
+        "[default: the one the package ships]",
+    )
+
+
+def _themes_model(folder: Path | None):
+    """A context in which themes are decided with ``folder``'s model (the default one for None)."""
+    from contextlib import nullcontext
+
+    if folder is None:
+        return nullcontext()
+    from graph.errors import SocieuxError
+    from graph.extract.theme_model import ThemeModel, chosen_model
+
+    try:
+        ThemeModel.load(folder)
+    except SocieuxError as error:
+        _fail(error)
+    return chosen_model(folder)
+
+
 def _fail(error: Exception | str, code: int = 1) -> NoReturn:
     click.echo(f"socieux-kg: error: {error}", err=True)
     sys.exit(code)
@@ -56,6 +83,7 @@ def main() -> None:
     socieux-kg viz country-flows     write an interactive network page (offline HTML)
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
     socieux-kg evaluate              score the extraction against an annotated set
+    socieux-kg themes compare        the theme methods compared; `themes train` retrains the model
 
     Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
     """
@@ -94,7 +122,16 @@ def main() -> None:
     help="Worker processes for extraction on large inputs (5,000 texts and more)  [default: one per processor]",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
-def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, jobs: int | None, quiet: bool) -> None:
+@themes_model_option()
+def build(
+    files: tuple[Path, ...],
+    out: Path,
+    validate: bool,
+    network: bool,
+    jobs: int | None,
+    quiet: bool,
+    themes_model: Path | None,
+) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
@@ -122,9 +159,10 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        # validated while the files are written (write_outputs), not before
-        result = run_build(paths, validate=False, progress=progress, jobs=jobs)
-        write_outputs(result, out, network=network, validate=validate, progress=progress)
+        with _themes_model(themes_model):
+            # validated while the files are written (write_outputs), not before
+            result = run_build(paths, validate=False, progress=progress, jobs=jobs)
+            write_outputs(result, out, network=network, validate=validate, progress=progress)
     except SocieuxError as error:
         _fail(error)
         return
@@ -517,7 +555,10 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
 )
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every wrong or missing value.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: bool) -> None:
+@themes_model_option()
+def evaluate(
+    data: Path | None, seeds: Path | None, show_errors: bool, as_json: bool, themes_model: Path | None
+) -> None:
     """Score the `actions` table against an annotated development set.
 
     Builds the graph from the documents the set refers to, runs the `actions` query and prints
@@ -537,7 +578,8 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
     data = data or project / "tests" / "data" / "annotated.jsonl"
     seeds = seeds or (DEFAULT_SEEDS if DEFAULT_SEEDS.is_dir() else project / "seeds")
     try:
-        scores, missing = run_evaluation(data, seeds)
+        with _themes_model(themes_model):
+            scores, missing = run_evaluation(data, seeds)
     except SocieuxError as error:
         _fail(error)
         return
@@ -562,6 +604,11 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         for name, score in scores["all"].items():
             for wrong in score.errors:
                 click.echo(f"{name}: {wrong}")
+
+
+from graph.themes_cli import themes  # noqa: E402 - its own module, registered here
+
+main.add_command(themes)
 
 
 def run() -> None:

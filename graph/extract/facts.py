@@ -104,6 +104,7 @@ def decide(
     conflicts: list[str] = []
     anomalies: list[Anomaly] = []
     theme_cues: list[tuple[Finding, Field]] = []
+    theme_sentences: list[tuple[Finding, Field]] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -138,6 +139,8 @@ def decide(
             facts.programmes.append(Fact.of(finding, where))
         elif finding.kind == "theme_cue":
             theme_cues.append((finding, where))
+        elif finding.kind == "theme_model":
+            theme_sentences.append((finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
         elif finding.kind == "spelling":
@@ -152,8 +155,8 @@ def decide(
         f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
     ]
     facts.themes = [
-        replace(Fact.of(finding, where), kind="theme", detail=cues)
-        for _, finding, where, cues in decide_themes(theme_cues)
+        replace(Fact.of(theme.finding, theme.where, theme.rule), kind="theme", value=theme.iri, detail=theme.detail)
+        for theme in decide_themes(theme_cues, theme_sentences)
     ]
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence

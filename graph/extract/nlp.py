@@ -94,6 +94,7 @@ def _split_possessives(nlp: Language) -> None:
 @cache
 def load_nlp() -> Language:
     """The shared pipeline (built once per process)."""
+    import graph.extract.theme_model  # noqa: F401 - registers the learned theme model's component
     import graph.extract.themes  # noqa: F401 - registers the lemma and theme components
     from graph.extract import rules
 
@@ -110,6 +111,6 @@ def load_nlp() -> Language:
     assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
     rules.register()
-    for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes"):
+    for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes", "socx_theme_model"):
         nlp.add_pipe(name)
     return nlp

@@ -54,7 +54,7 @@ _COUNTRY_PROPERTIES = {"partnerCountry", "expertCountry", "studyVisitCountry"}
 
 
 class UnknownValue(LookupError):
-    """A parameter value that matches no country or institution; the message says what would."""
+    """A parameter value that matches no country, institution or theme; the message says what would."""
 
 
 def typed(term: object, multi_valued: bool = False) -> object:
@@ -128,6 +128,20 @@ def _countries() -> _Names:
                 names.add(name, code, shown)
         for other in (*reference.objects(country, SKOS.altLabel), *reference.objects(country, SKOS.exactMatch)):
             names.add(str(other), code, shown)
+    return names
+
+
+@cache
+def _themes() -> _Names:
+    """Every theme of ``ontology/themes.ttl`` by label, local name (``migration``), prefixed name
+    (``theme:migration``) and IRI."""
+    from graph.vocab import load_scheme
+
+    names = _Names("theme")
+    for concept in load_scheme("themes.ttl"):
+        local = concept.iri.rsplit("/", 1)[-1]
+        for name in (concept.pref_label, local, f"theme:{local}", concept.iri):
+            names.add(name, concept.iri, f"{concept.pref_label} (theme:{local})")
     return names
 
 
@@ -295,6 +309,10 @@ class KnowledgeGraph:
             values["institution"] = self._institution(values["institution"])
         if "value" in expected and values.get("property") in _COUNTRY_PROPERTIES:
             values["value"] = self._country(values["value"], "value")
+        if "value" in expected and values.get("property") == "theme":
+            values["value"] = _themes().resolve(
+                values["value"], "value", "Give a theme by label, local name (migration) or IRI (kg.query('themes'))."
+            )
         return values
 
     @staticmethod

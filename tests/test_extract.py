@@ -521,3 +521,36 @@ def test_the_partners_own_programmes_are_not_cooperating_programmes():
         partner="Administrative Department for Social Prosperity [Prosperidad Social]",
     )
     assert facts.programmes == []
+
+
+# ---------------------------------------------------------------- who gives, who receives (issue 21)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "partner", "experts", "country"),
+    [
+        ("20 inspectors from Ghana were trained by experts from Sweden.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
+        ("Swedish experts trained 20 Ghanaian inspectors.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
+        ("Managers from Kenya attended the workshop given by experts from Spain.", "Ministry of Labour", ["ESP"], "KEN"),
+        ("SOCIEUX+ trained 20 agents from Senegal with experts from France.", "Ministry of Labour", ["FRA"], "SEN"),
+        ("Specialists of Peru's Ministry of Labour worked with experts from Spain.", "Ministry of Labour", ["ESP"], "PER"),
+        ("The guide was welcomed by the Kenyan peers. Experts from Portugal wrote it.", "Labour Department", ["PRT"], "KEN"),
+        ("Inspectors from Ghana were trained by a team of experts from Sweden and Finland.", "Labour Department", ["FIN", "SWE"], "GHA"),
+        ("Experts from Spain have accompanied the partner in mapping the actors.", "Ministry of Labour of Peru", ["ESP"], "PER"),
+        ("An Irish inspector reviewed the cases with a Portuguese colleague.", "Ministry of Labour of Peru", ["IRL", "PRT"], "PER"),
+    ],
+)
+def test_the_people_who_receive_are_no_experts_in_active_and_passive_sentences(sentence, partner, experts, country):
+    facts = one(sentence, partner=partner)
+    assert values(facts.expert_countries) == experts
+    assert facts.partner_country is not None and facts.partner_country.value == country
+
+
+def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_sent_them_and_reported_either_way():
+    (kept, dropped), extraction, _ = facts_of(
+        entry("Support", "Ministry of Labour of Peru", "SOCIEUX+ mobilised a Peruvian expert and a Spanish expert."),
+        entry("Advice", "Ministry of Labour of Peru", "Peruvian specialists and a Spanish expert drafted the guide."),
+    )
+    assert values(kept.expert_countries) == ["ESP", "PER"] and values(dropped.expert_countries) == ["ESP"]
+    reported = sorted(a.detail.rsplit("; ", 1)[1] for a in extraction.anomalies if a.kind == "expert-country-is-partner")
+    assert reported == ["dropped: the partner's own people", "kept: the sentence says the facility sent them"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
+from graph.extract.rules.vocabulary import roles
 from graph.extract.themes import decide_themes
 from graph.read.apostrophes import strip_apostrophes
 from graph.read.merge import Action, Institution, normalise
@@ -88,8 +89,19 @@ def _first_per_value(facts: list[Fact]) -> list[Fact]:
     return sorted(seen.values(), key=lambda f: f.value)
 
 
-# expert findings whose noun alone does not make experts of the partner's own people ("the Paraguayan team")
-WEAK_EXPERT_RULES = frozenset({"demonym-team"})
+def _strongest_per_value(found: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+    """Per value, the first of its facts with the highest weight."""
+    best: dict[str, tuple[Fact, float]] = {}
+    for fact, weight in found:
+        if fact.value not in best or weight > best[fact.value][1]:
+            best[fact.value] = (fact, weight)
+    return sorted(best.values(), key=lambda item: item[0].value)
+
+
+def _said_by_the_facility(sentence: str) -> bool:
+    """Whether a sentence says the facility sent the people it names ("mobilised by SOCIEUX+")."""
+    lowered = sentence.lower()
+    return any(re.search(rf"(?<![\w+]){re.escape(cue)}(?![\w+])", lowered) for cue in roles().facility_cues)
 
 
 def decide(
@@ -105,6 +117,7 @@ def decide(
     anomalies: list[Anomaly] = []
     theme_cues: list[tuple[Finding, Field]] = []
     theme_sentences: list[tuple[Finding, Field]] = []
+    experts: list[tuple[Fact, float]] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -126,7 +139,7 @@ def decide(
         ):
             continue  # "Viện Khoa Học Lao Động": a word of the original-language name, not a demonym
         if finding.kind == "expert_country":
-            facts.expert_countries.append(Fact.of(finding, where))
+            experts.append((Fact.of(finding, where), finding.weight))
         elif finding.kind == "study_visit_country":
             facts.study_visit_countries.append(Fact.of(finding, where))
         elif finding.kind == "action_code" and facts.action_code is None:
@@ -145,7 +158,8 @@ def decide(
             facts.mentions.append(Fact.of(finding, where))
         elif finding.kind == "spelling":
             anomalies.append(Anomaly("country-spelling", where.file, where.line, finding.detail))
-    facts.expert_countries = _first_per_value(facts.expert_countries)
+    experts = _strongest_per_value(experts)
+    facts.expert_countries = [fact for fact, _ in experts]
     facts.study_visit_countries = _first_per_value(facts.study_visit_countries)
     own = facts.action_code.value if facts.action_code else None
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
@@ -160,7 +174,8 @@ def decide(
     ]
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence
-    roles = {f.value for f in facts.expert_countries if f.rule not in WEAK_EXPERT_RULES}
+    # (people whose noun may name the partner's staff, "inspectors from Kenya", leave Kenya free)
+    roles = {fact.value for fact, weight in experts if weight >= 1}
     roles |= {f.value for f in facts.study_visit_countries}
     scores: dict[str, float] = defaultdict(float)
     best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
@@ -201,11 +216,26 @@ def decide(
                     f"partner country: {winner} ({scores[winner]:g}, {best_evidence[winner][4]}) chosen over "
                     f"{other} ({scores[other]:g}, {best_evidence[other][4]}: {best_evidence[other][2].sentence[:80]!r})"
                 )
-    if facts.partner_country is not None:  # "the Paraguayan team" of a Paraguayan partner: the partner's staff
+    if facts.partner_country is not None:
+        # the partner's own people ("the Kenyan peers", "Specialists of Peru's Ministry", "the
+        # Paraguayan team") are no experts, unless the sentence says the facility sent them
         partner = facts.partner_country.value
-        facts.expert_countries = [
-            f for f in facts.expert_countries if not (f.rule in WEAK_EXPERT_RULES and f.value == partner)
-        ]
+        for fact, weight in experts:
+            if fact.value != partner:
+                continue
+            kept = weight >= 1 and _said_by_the_facility(fact.sentence)
+            if not kept:
+                facts.expert_countries.remove(fact)
+            outcome = "kept: the sentence says the facility sent them" if kept else "dropped: the partner's own people"
+            anomalies.append(
+                Anomaly(
+                    "expert-country-is-partner",
+                    fact.file,
+                    fact.line,
+                    f"{partner} is the partner country and read as an expert country ({fact.rule}: "
+                    f"{fact.sentence[:100]!r}); {outcome}",
+                )
+            )
     anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
     return facts, anomalies
 

@@ -20,6 +20,14 @@ class Roles:
     expert_nouns: frozenset[str]
     expert_compounds: frozenset[str]
     weak_expert_nouns: frozenset[str]
+    giver_nouns: frozenset[str]
+    facility_cues: tuple[str, ...]
+    receiving_after: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    passive_receiving: frozenset[str]
+    receiving_gap: frozenset[str]
+    agent_words: frozenset[str]
     roster_joiners: frozenset[str]
     roster_window: int
     list_nouns: frozenset[str]
@@ -68,6 +76,14 @@ def roles() -> Roles:
         expert_nouns=frozenset(experts["nouns"]),
         expert_compounds=frozenset(experts["compounds"]),
         weak_expert_nouns=frozenset(experts["weak_nouns"]),
+        giver_nouns=frozenset(experts["giver_nouns"]),
+        facility_cues=tuple(experts["facility_cues"]),
+        receiving_after=frozenset(experts["receiving_after"]),
+        passive_auxiliaries=frozenset(experts["passive_auxiliaries"]),
+        perfect_auxiliaries=frozenset(experts["perfect_auxiliaries"]),
+        passive_receiving=frozenset(experts["passive_receiving"]),
+        receiving_gap=frozenset(experts["receiving_gap"]),
+        agent_words=frozenset(experts["agent_words"]),
         roster_joiners=frozenset(experts["roster_joiners"]),
         roster_window=int(experts["roster_window"]),
         list_nouns=frozenset(experts["list_nouns"]),

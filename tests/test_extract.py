@@ -554,3 +554,34 @@ def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_s
     assert values(kept.expert_countries) == ["ESP", "PER"] and values(dropped.expert_countries) == ["ESP"]
     reported = sorted(a.detail.rsplit("; ", 1)[1] for a in extraction.anomalies if a.kind == "expert-country-is-partner")
     assert reported == ["dropped: the partner's own people", "kept: the sentence says the facility sent them"]
+
+
+# ---------------------------------------------------------------- one node per institution (issue 21)
+
+
+def test_institutions_sharing_an_acronym_or_an_original_name_in_one_country_are_one_and_the_merge_is_reported():
+    facts, extraction, merged = facts_of(
+        entry("Support A", "National Health Insurance Institute (INAM)", "The INAM of Togo asked Belgian experts."),
+        entry("Support B", "Institut National d'Assurance Maladie (INAM)", "Experts from France met the INAM in Lomé, Togo."),
+        entry("Support C", "Employment Office [Agence Nationale pour l'Emploi]", "The ANPE of Benin asked experts from Spain."),
+        entry("Support D", "Agence Nationale pour l'Emploi", "The agency of Benin trained advisers with experts from Italy."),
+        entry("Support E", "National Health Insurance Institute (INAM)", "The INAM of Mozambique asked Portuguese experts."),
+    )
+    assert [f.partner_country.value for f in facts] == ["TGO", "TGO", "BEN", "BEN", "MOZ"]
+    nodes = [extraction.institutions[a.key][0] for a in merged.actions]
+    assert nodes[0] is nodes[1] and nodes[2] is nodes[3] and nodes[4] is not nodes[0]  # never across countries
+    assert {n.name for n in nodes[0].names} == {"National Health Insurance Institute", "Institut National d'Assurance Maladie"}
+    merges = sorted(a.detail for a in extraction.anomalies if a.kind == "institutions-merged")
+    assert len(merges) == 2
+    assert any("(TGO)" in m and "share the acronym INAM in TGO" in m for m in merges)
+    assert any("(BEN)" in m and "is the original-language name of the other" in m for m in merges)
+
+
+def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names_it_with_its_country():
+    facts, _, _ = facts_of(
+        entry("Support A", "Ministry of Social Affairs", "Palestinian workers were met by experts from Spain."),
+        entry("Support B", "Ministry of Social Affairs", "Experts from Cyprus trained the supervisors in Tripoli."),
+        entry("Support C", "Ministry of Labour and Social Welfare", "The Ministry of Labour and Social Welfare of Montenegro asked experts from Spain."),
+        entry("Support D", "Ministry of Labour and Social Welfare", "Experts from France drafted a method."),
+    )
+    assert [f.partner_country.value if f.partner_country else None for f in facts] == ["PSE", None, "MNE", "MNE"]

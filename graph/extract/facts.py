@@ -2,8 +2,8 @@
 
 Per action: expert countries, study-visit countries, the partner country (decided by weighing
 the evidence; contradictions are reported), its own code, references to other actions and
-cooperating organisations. Partner institutions are then merged across actions (never across
-countries), and an institution's country is carried over to its actions that do not state it.
+cooperating organisations. Which partner institutions are one is decided in
+:mod:`graph.extract.institutions`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
 from graph.extract.rules.vocabulary import roles
 from graph.extract.themes import decide_themes
-from graph.read.apostrophes import strip_apostrophes
-from graph.read.merge import Action, Institution, normalise
-from graph.read.partner import PartnerName
+from graph.read.merge import Action, normalise
 from graph.read.records import ActionRecord, Anomaly, Field
 
 FIELD_ORDER = {"title": 0, "partner": 1, "description": 2}
@@ -256,131 +254,3 @@ def _is_whole_name(partner_line: str, finding: Finding) -> bool:
     parsed = parse_partner(partner_line)
     span = partner_line[finding.start : finding.end]
     return normalise(span) in {normalise(parsed.name), normalise(parsed.acronym or "")}
-
-
-# ---------------------------------------------------------------- institutions
-
-_SPELLING = (
-    (r"\blabor\b", "labour"),
-    (r"\borganiz", "organis"),
-    (r"\bcenter\b", "centre"),
-    (r"&", " and "),
-    (r"\bprogram\b", "programme"),
-    (r"^the\s+", ""),
-    (r"[^\w\s]", " "),
-)
-
-
-def institution_name_key(name: str, country: str | None) -> str:
-    """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
-    key = strip_apostrophes(normalise(name))
-    for pattern, replacement in _SPELLING:
-        key = re.sub(pattern, replacement, key)
-    key = " ".join(key.split())
-    if country:
-        gazetteer = load_gazetteer()
-        for label in sorted(gazetteer.countries[country].names, key=len, reverse=True):
-            label_key = " ".join(re.sub(r"[^\w\s]", " ", normalise(label)).split())
-            for suffix in (f" of the republic of {label_key}", f" of {label_key}", f" of the {label_key}"):
-                if key.endswith(suffix):
-                    return key[: -len(suffix)]
-    return key
-
-
-def _regional(institution: Institution) -> bool:
-    """An international or regional body as partner (its name is an organisation's name)."""
-    gazetteer = load_gazetteer()
-    names = {normalise(n) for names in gazetteer.organisations.values() for n in names}
-    return normalise(institution.name.name) in names or normalise(institution.name.acronym or "") in names
-
-
-@dataclass
-class ResolvedInstitution:
-    """A partner institution after merging: all the names it goes by, and its country."""
-
-    key: str
-    country: str | None
-    names: list[PartnerName] = field(default_factory=list)
-    variants: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> PartnerName:
-        counts: dict[str, int] = defaultdict(int)
-        for n in self.names:
-            counts[n.name] += 1
-        best = max(counts, key=lambda n: (counts[n], -[x.name for x in self.names].index(n)))
-        return next(n for n in self.names if n.name == best)
-
-
-def resolve_institutions(
-    actions: list[Action], facts: dict[str, ActionFacts]
-) -> tuple[dict[str, list[ResolvedInstitution]], list[Anomaly]]:
-    """Merge institutions across actions by name and country; carry an institution's country over."""
-    anomalies: list[Anomaly] = []
-    # an institution's country carries over to its actions that do not state it: matched first by
-    # the original-language name, then by English name and original name, then by English name
-    # alone; never when the institutions of that name lie in several countries
-    keys = (
-        lambda i: normalise(i.name.original_name or ""),
-        lambda i: institution_name_key(i.name.name, None) + "|" + normalise(i.name.original_name or ""),
-        lambda i: institution_name_key(i.name.name, None),
-    )
-    for key_of in keys:
-        groups: dict[str, list[tuple[Action, Institution]]] = defaultdict(list)
-        for action in actions:
-            for institution in action.partners:
-                key = key_of(institution)
-                if key.strip("|"):
-                    groups[key].append((action, institution))
-        for members in groups.values():
-            stated = [facts[a.key].partner_country for a, _ in members]
-            known = [f for f in stated if f is not None]
-            countries = {f.value for f in known}
-            if len(countries) != 1:
-                continue
-            (country,) = countries
-            source = known[0]
-            for action, institution in members:
-                if facts[action.key].partner_country is None and not _regional(institution):
-                    facts[action.key].partner_country = Fact(
-                        "partner_country",
-                        country,
-                        "same-institution",
-                        source.file,
-                        source.line,
-                        source.start,
-                        source.end,
-                        source.sentence,
-                        f"the country of {institution.name.name!r} in another action",
-                    )
-
-    resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}
-    per_action: dict[str, list[ResolvedInstitution]] = {}
-    for action in actions:
-        partner_country = facts[action.key].partner_country
-        action_country = partner_country.value if partner_country else None
-        mine = []
-        for institution in action.partners:
-            name_key = (institution_name_key(institution.name.name, action_country), action_country)
-            node = resolved.setdefault(
-                name_key, ResolvedInstitution(f"{name_key[0]}|{action_country or ''}", action_country)
-            )
-            node.names.append(institution.name)
-            for variant in institution.variants:
-                if variant not in node.variants:
-                    node.variants.append(variant)
-            mine.append(node)
-        per_action[action.key] = mine
-    for node in resolved.values():
-        if node.country is None:
-            first = next(a for a in actions if node in per_action[a.key])
-            partner = first.first.partners[0] if first.first.partners else first.first.title
-            anomalies.append(
-                Anomaly(
-                    "institution-country-unknown",
-                    partner.file,
-                    partner.line,
-                    f"no country found for the partner institution {node.name.name!r}",
-                )
-            )
-    return per_action, anomalies

@@ -14,15 +14,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from graph.extract.facts import (
-    ActionFacts,
-    ResolvedInstitution,
-    action_texts,
-    decide,
-    record_texts,
-    resolve_institutions,
-)
+from graph.extract.facts import ActionFacts, action_texts, decide, record_texts
 from graph.extract.findings import Finding
+from graph.extract.institutions import ResolvedInstitution, resolve_institutions
 from graph.extract.nlp import load_nlp
 from graph.read.merge import Action, NewsItem
 from graph.read.records import Anomaly, Document, Field

@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.extract.facts import Fact, ResolvedInstitution
+from graph.extract.facts import Fact
+from graph.extract.institutions import ResolvedInstitution
 from graph.extract.run import Extraction
 from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
 from graph.rdf import terms

@@ -40,6 +40,7 @@ class Roles:
     list_phrases: tuple[str, ...]
     max_modifiers: int
     partner_peers: frozenset[str]
+    generic_name_words: frozenset[str]
     delegation_nouns: frozenset[str]
     destination_words: frozenset[str]
     study_nouns: frozenset[str]
@@ -96,6 +97,7 @@ def roles() -> Roles:
         list_phrases=tuple(experts["list_phrases"]),
         max_modifiers=int(experts["max_modifiers"]),
         partner_peers=frozenset(experts["partner_peers"]),
+        generic_name_words=frozenset(data["institutions"]["generic_name_words"]),
         delegation_nouns=frozenset(visits["delegation_nouns"]),
         destination_words=frozenset(visits["destination_words"]),
         study_nouns=frozenset(visits["nouns"]),

@@ -362,6 +362,9 @@ def main() -> None:
     positions = generate_positions()
     (ontology_dir() / "reference" / "country-positions.tsv").write_text(positions, encoding="utf-8")
     print(f"wrote country-positions.tsv ({positions.count(chr(10)) - 2} countries)", file=sys.stderr)
+    from graph import refdata_organisations
+
+    refdata_organisations.main()
 
 
 if __name__ == "__main__":

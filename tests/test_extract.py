@@ -585,3 +585,18 @@ def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names
         entry("Support D", "Ministry of Labour and Social Welfare", "Experts from France drafted a method."),
     )
     assert [f.partner_country.value if f.partner_country else None for f in facts] == ["PSE", None, "MNE", "MNE"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The workshop was co-organised with the CARICOM Secretariat and the OECS.", ["CARICOM", "OECS"]),
+        ("It was presented to the Central American Integration System (SICA).", ["SICA"]),
+        ("The Pan American Health Organization and the OSCE took part.", ["OSCE", "PAHO"]),
+        ("The study was funded by Irish Aid and KOICA.", ["Irish Aid", "KOICA"]),
+        ("The Pacific Islands Forum Secretariat hosted the meeting.", ["Pacific Islands Forum Secretariat"]),
+        ("Findings were shared with the Organisation of Ibero-American States for Education, Science and Culture.", ["OEI"]),
+    ],
+)
+def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_known_by(sentence, expected):
+    assert values(one(sentence).organisations) == expected

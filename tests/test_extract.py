@@ -600,3 +600,25 @@ def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names
 )
 def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_known_by(sentence, expected):
     assert values(one(sentence).organisations) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # a donor's home country, in or next to its agency's name
+        ("Papua New Guinea has no social pension. The work was discussed with the Australian Department of "
+         "Foreign Affairs and Trade (DFAT), main development partner of the country.", "PNG"),
+        ("Experts from Slovenia worked in Vientiane with the Swiss Agency for Development and Cooperation (SDC), "
+         "which funds the project.", "LAO"),
+        ("The Korean KOICA financed the pilot in Tashkent, Uzbekistan.", "UZB"),
+        # the seat of a regional office, destinations of migrants, neighbours, a country's name in another word
+        ("The Ministry of Labour of Palestine chairs the committee. The ILO Regional Office for Arab States in "
+         "Beirut followed the process.", "PSE"),
+        ("Many Lao workers are working in Thailand; the Ministry in Vientiane wants to recognise their skills.", "LAO"),
+        ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
+        ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
+    ],
+)
+def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):
+    facts = one(description, partner="Ministry of Labour")
+    assert facts.partner_country is not None and facts.partner_country.value == expected

@@ -81,6 +81,18 @@ def _staff_candidate(out: list[Finding], alpha3: str, ent: Span, weight: float) 
         )
 
 
+def _indefinite(doc: Doc, i: int) -> bool:
+    """ "a labour auditor", "two inspectors": people counted or new to the text, not the partner's
+    known staff."""
+    for k in range(i - 1, max(doc[i].sent.start, i - 4) - 1, -1):
+        word = doc[k]
+        if word.lower_ in ("a", "an", "one") or word.like_num:
+            return True
+        if not (word.is_alpha and word.is_lower):
+            break
+    return False
+
+
 def noun_weight(token: Token) -> float:
     """1 for a noun that names givers of expertise ("experts", "EExperts" as corrected), 0.5 for
     one that may name the partner's own staff as well ("inspectors", "specialists", "peers", "team")."""
@@ -156,7 +168,7 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
             out.append(
                 Finding("expert_country", alpha3, RULES[how], ent.start_char, ent.end_char, sentence_of(ent), weight)
             )
-            if how in ("COUNTRY", "DEMONYM") and preposition == "of":
+            if how in ("COUNTRY", "DEMONYM") and preposition == "of" and not _indefinite(doc, position):
                 _staff_candidate(out, alpha3, ent, weight)
             used.update(range(ent.start, ent.end))
     return used

@@ -48,6 +48,9 @@ class Roles:
     visit_verbs: frozenset[str]
     mention_before: tuple[str, ...]
     mention_after: frozenset[str]
+    office_nouns: frozenset[str]
+    regional_words: tuple[str, ...]
+    office_window: int
     place_prepositions: frozenset[str]
     settlement_nouns: frozenset[str]
     code_relations: tuple[tuple[str, tuple[str, ...]], ...]
@@ -105,6 +108,9 @@ def roles() -> Roles:
         visit_verbs=frozenset(visits["verbs"]),
         mention_before=tuple(mentions["before"]),
         mention_after=frozenset(mentions["after"]),
+        office_nouns=frozenset(mentions["office_nouns"]),
+        regional_words=tuple(mentions["regional_words"]),
+        office_window=int(mentions["office_window"]),
         place_prepositions=frozenset(data["partner"]["place_prepositions"]),
         settlement_nouns=frozenset(data["partner"]["settlement_nouns"]),
         code_relations=tuple((name, tuple(codes[name])) for name in ("follow-up", "builds-on", "parallel-to")),

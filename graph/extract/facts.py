@@ -9,6 +9,7 @@ cooperating organisations. Which partner institutions are one is decided in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -96,6 +97,32 @@ def _strongest_per_value(found: list[tuple[Fact, float]]) -> list[tuple[Fact, fl
     return sorted(best.values(), key=lambda item: item[0].value)
 
 
+def programme_key(name: str) -> str:
+    """What identifies a programme whatever its spelling: case, accents, punctuation and spacing
+    folded ("Skills for Jobs", "SKILLS for JOBS" and "Skills-for-Jobs"; "EUROsociAL" and "EUROsociAL+")."""
+    from graph.extract.rules.programmes import programme_words
+
+    name = programme_words().known.get(name.casefold(), name)  # a known programme's names are one
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
+def known_programme(name: str) -> str | None:
+    """The name a known programme is shown by ("YouMatch" for "YouMatch Global Initiative"), or None."""
+    from graph.extract.rules.programmes import programme_words
+
+    return programme_words().known.get(name.casefold())
+
+
+def _without_noun(name: str) -> str:
+    """A programme's name without the programme noun the text attached to it ("Forsa initiative")."""
+    from graph.extract.rules.programmes import programme_words
+
+    head, _, last = name.rpartition(" ")
+    return head if head and last.casefold() in programme_words().nouns else name
+
+
 def _said_by_the_facility(sentence: str) -> bool:
     """Whether a sentence says the facility sent the people it names ("mobilised by SOCIEUX+")."""
     lowered = sentence.lower()
@@ -163,8 +190,29 @@ def decide(
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
     facts.organisations = _first_per_value(facts.organisations)
     partner_keys = {normalise(n) for n in partner_names if n}
+    by_key: dict[str, Fact] = {}  # one fact per programme, whatever its spelling in the action
+    for fact in facts.programmes:
+        by_key.setdefault(programme_key(fact.value), fact)
+    programmes = [
+        f
+        for f in sorted(by_key.values(), key=lambda f: f.value)
+        if not any(normalise(f.value) in name for name in partner_keys)
+    ]
+    # "the initiative Forsa" and "the Forsa initiative" in one action: one programme, by its bare
+    # name; "School Feeding Programme" in the title and "the Zanzibar School Feeding Programme": the longer
+    keys = {programme_key(f.value) for f in programmes}
+    programmes = [
+        f
+        for f in programmes
+        if not any(other != programme_key(f.value) and other.endswith(" " + programme_key(f.value)) for other in keys)
+        or len(programme_key(f.value).split()) < 2
+    ]
+    bare = {programme_key(f.value) for f in programmes}
     facts.programmes = [
-        f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
+        f
+        for f in programmes
+        if programme_key(_without_noun(f.value)) == programme_key(f.value)
+        or programme_key(_without_noun(f.value)) not in bare
     ]
     facts.themes = [
         replace(Fact.of(theme.finding, theme.where, theme.rule), kind="theme", value=theme.iri, detail=theme.detail)

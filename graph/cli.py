@@ -147,6 +147,7 @@ def build(
     from graph.files import check_writable
 
     started = time.perf_counter()
+    themes = _themes_model(themes_model)  # a bad model folder fails before any work
     paths = list(files) or [DEFAULT_SEEDS]
     if not files and not DEFAULT_SEEDS.is_dir():
         _fail(f"{DEFAULT_SEEDS}/: no such folder; run from the project folder or name the seed files")
@@ -159,7 +160,7 @@ def build(
         if not quiet:
             click.echo(f"socieux-kg: building from {', '.join(map(str, paths))} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        with _themes_model(themes_model):
+        with themes:
             # validated while the files are written (write_outputs), not before
             result = run_build(paths, validate=False, progress=progress, jobs=jobs)
             write_outputs(result, out, network=network, validate=validate, progress=progress)

@@ -242,6 +242,8 @@ class ThemeModel:
         """Read a model folder; a clear one-line error when it is not one."""
         import spacy
 
+        if not (folder / "model.json").is_file():
+            raise SocieuxError(f"{folder}: no theme model there (no model.json); `socieux-kg themes train` makes one")
         try:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             if meta.get("version") != MODEL_VERSION or meta.get("architecture") != ARCHITECTURE:

@@ -3,8 +3,10 @@ on annotated actions, and the methods (rules, learned, combined) compared by cro
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -29,6 +31,11 @@ seed_option = click.option("--seed", type=int, default=0, show_default=True, hel
 epochs_option = click.option(
     "--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="Passes over the examples."
 )
+
+
+def _fail(error: Exception | str) -> NoReturn:
+    click.echo(f"socieux-kg: error: {error}", err=True)
+    sys.exit(1)
 
 
 def _inputs(data: tuple[Path, ...], seeds: Path | None) -> tuple[list[Path], Path]:
@@ -77,7 +84,6 @@ def train(data: tuple[Path, ...], seeds: Path | None, out: Path, seed: int, epoc
     out-of-fold probabilities. Deterministic: the same sets and seed give the same model. Use it
     with `socieux-kg build --themes-model OUT` (and `evaluate --themes-model OUT`).
     """
-    from graph.cli import _fail
     from graph.errors import SocieuxError
     from graph.files import check_writable
     from graph.themes_training import load_examples
@@ -121,7 +127,6 @@ def compare(data: tuple[Path, ...], seeds: Path | None, folds: int | None, seed:
     actions, an action's texts never on both sides. Prints precision, recall and F1 per method,
     per held-out part and overall, scored as `evaluate` scores themes.
     """
-    from graph.cli import _fail
     from graph.errors import SocieuxError
     from graph.themes_training import cross_validate, format_comparison, load_examples
 

@@ -294,9 +294,8 @@ _CHOSEN: dict[str, Path | str | None] = {}  # what use_model set: "model" (a fol
 def use_model(folder: Path | None = None, method: str | None = None) -> None:
     """Decide themes with the model in ``folder`` (a retrained one) and/or by ``method`` from now
     on in this process, instead of what ``themes.toml`` says; ``use_model()`` goes back to it.
-    Called before the pipeline is loaded (the worker processes inherit it)."""
-    from graph.extract.nlp import load_nlp
-
+    The pipeline (:func:`graph.extract.nlp.load_nlp`) is loaded anew for another model; worker
+    processes inherit what was in use when they were forked."""
     if method is not None and method not in METHODS:
         raise SocieuxError(f"theme method {method!r}: choose one of {', '.join(METHODS)}")
     if folder is not None:
@@ -307,7 +306,6 @@ def use_model(folder: Path | None = None, method: str | None = None) -> None:
     if method is not None:
         _CHOSEN["method"] = method
     active_model.cache_clear()
-    load_nlp.cache_clear()
 
 
 @contextmanager
@@ -324,6 +322,11 @@ def chosen_model(folder: Path | None = None, method: str | None = None) -> Itera
 def active_method() -> str:
     """The method that decides themes in this process."""
     return str(_CHOSEN.get("method") or theme_method().method)
+
+
+def active_choice() -> tuple[str, str]:
+    """What decides themes in this process: the method and the model folder (a pipeline's key)."""
+    return active_method(), str(_CHOSEN.get("model") or theme_method().model)
 
 
 @cache

@@ -83,7 +83,7 @@ def load_examples(
     from graph.build import find_seed_files
     from graph.extract.facts import action_texts
     from graph.extract.nlp import load_nlp
-    from graph.extract.run import _findings
+    from graph.extract.run import text_findings
     from graph.extract.theme_model import chosen_model
     from graph.read.merge import Action, merge_documents
     from graph.read.reader import DocumentReader, read_document
@@ -129,7 +129,7 @@ def load_examples(
             group, action = found
             pending.append((entry, group, action_texts(action)))
         texts = list(dict.fromkeys((name, where.value) for _, _, fields in pending for name, where in fields))
-        per_text = dict(zip(texts, _findings(texts), strict=True))
+        per_text = dict(zip(texts, text_findings(texts), strict=True))
         docs: dict[tuple[str, str], Doc] = {}
         for name, text in texts:
             if name != "partner":
@@ -235,9 +235,9 @@ def _candidates(summaries: dict[str, CueSummary], probabilities: dict[str, float
 
 def fit_combiner(examples: Sequence[Example], probabilities: Sequence[dict[str, float]]) -> Combiner:
     """The combiner fitted on the examples' cues and out-of-fold model probabilities."""
-    from graph.extract.themes import _broad_themes, summarise_cues
+    from graph.extract.themes import broad_themes, summarise_cues
 
-    broad = _broad_themes()
+    broad = broad_themes()
     rows, targets = [], []
     per_example = []
     for example, probs in zip(examples, probabilities, strict=True):

@@ -70,6 +70,11 @@ def _findings(texts: list[Text]) -> list[list[Finding]]:
     return [doc._.findings or [] for doc in nlp.pipe(docs(), batch_size=256)]
 
 
+def text_findings(texts: list[Text]) -> list[list[Finding]]:
+    """The findings of each (field name, text), in order, read in this process."""
+    return _findings(texts)
+
+
 class Extractor:
     """The extraction of one build. With worker processes (forked with the loaded pipeline, which
     they share copy on write), :meth:`read_ahead` hands a document's texts to them while the next

@@ -229,7 +229,7 @@ def themes_factory(nlp: Language, name: str):
 
 
 @cache
-def _broad_themes() -> frozenset[str]:
+def broad_themes() -> frozenset[str]:
     """The themes that have narrower themes: they name an area."""
     from rdflib.namespace import SKOS
 
@@ -279,7 +279,7 @@ def _cues_text(found: list[tuple[Finding, Where]]) -> str:
 def decide_by_rules(cues: Sequence[tuple[Finding, Where]]) -> list[DecidedTheme[Where]]:
     """The themes whose cue weights reach the threshold (the rules of ``themes.toml``)."""
     settings = theme_settings()
-    broad = _broad_themes()
+    broad = broad_themes()
     by_theme: dict[str, list[tuple[Finding, Where]]] = {}
     for finding, where in cues:
         by_theme.setdefault(finding.value, []).append((finding, where))
@@ -346,7 +346,7 @@ def decide_themes(
                 decided.append(DecidedTheme(iri, finding, where, "theme-learned", detail))
         return decided
     summaries = summarise_cues(cues)
-    broad = _broad_themes()
+    broad = broad_themes()
     candidates = set(summaries) | {iri for iri, p in probabilities.items() if p >= model.candidate_floor}
     for iri in sorted(candidates):
         probability = probabilities.get(iri, 0.0)

@@ -193,22 +193,12 @@ def scored_sentences(model: ThemeModel, example: Example) -> list[tuple[Finding,
     """The ``theme_model`` findings the pipeline would leave for an example's sentences."""
     key = id(model)
     if key not in example.scored:
-        rows = model.contributions(example.sentences)
-        example.scored[key] = [
-            (
-                Finding(
-                    "theme_model",
-                    "",
-                    "theme-model",
-                    sent.start_char,
-                    sent.end_char,
-                    sent.text.strip(),
-                    scores=tuple(round(float(x), 5) for x in row),
-                ),
-                None,
-            )
-            for sent, row in zip(example.sentences, rows, strict=True)
-        ]
+        rows = model.contributions(example.sentences).round(5).tolist()  # as the pipeline component rounds
+        found = []
+        for sent, row in zip(example.sentences, rows, strict=True):
+            start, end, text = sent.start_char, sent.end_char, sent.text.strip()
+            found.append((Finding("theme_model", "", "theme-model", start, end, text, scores=tuple(row)), None))
+        example.scored[key] = found
     return example.scored[key]
 
 

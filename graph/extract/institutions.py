@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from graph.extract.facts import ActionFacts, Fact
 from graph.extract.gazetteer import load_gazetteer
@@ -49,6 +50,7 @@ NAMED_WITH_COUNTRY = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def institution_name_key(name: str, country: str | None) -> str:
     """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
     key = strip_apostrophes(normalise(name))
@@ -69,6 +71,7 @@ def _acronym_key(name: PartnerName) -> str:
     return normalise(name.acronym or "").replace(".", "")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic_name(name: str) -> bool:
     """A name that many countries' institutions bear ("Ministry of Labour and Social Affairs"):
     only institution nouns and the generic words of ``roles.toml``."""
@@ -78,10 +81,14 @@ def is_generic_name(name: str) -> bool:
     return all(w in nouns or w in vocab.generic_name_words for w in words)
 
 
+@cache
+def _organisation_names() -> frozenset[str]:
+    return frozenset(normalise(n) for names in load_gazetteer().organisations.values() for n in names)
+
+
 def _regional(institution: Institution) -> bool:
     """An international or regional body as partner (its name is an organisation's name)."""
-    gazetteer = load_gazetteer()
-    names = {normalise(n) for names in gazetteer.organisations.values() for n in names}
+    names = _organisation_names()
     return normalise(institution.name.name) in names or normalise(institution.name.acronym or "") in names
 
 

@@ -28,10 +28,11 @@ import os
 import shutil
 import tempfile
 import tomllib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy
@@ -42,7 +43,7 @@ from spacy.util import registry
 from thinc.api import Logistic, Model, SparseLinear_v2, chain
 
 from graph.errors import SocieuxError
-from graph.extract.doc_index import sentence_span
+from graph.extract.doc_index import sentences
 from graph.extract.findings import Finding, findings
 from graph.vocab import ontology_dir
 
@@ -67,24 +68,24 @@ TEXTCAT_FILE = "textcat.bin.gz"  # the component as spaCy's to_bytes writes it (
 def content_word_counts(docs: Sequence[Doc | Span]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
     """The features of each doc or span: the lemmas of its alphabetic non-stop words (hashes) and
     how often each stands in it, as thinc's sparse layers take them (keys, values, lengths)."""
-    keys, values, lengths = [], [], []
-    whole: dict[int, numpy.ndarray] = {}  # each doc's token attributes, read once for all its spans
-    for doc in docs:
-        if isinstance(doc, Span):
-            parent = doc.doc
-            if id(parent) not in whole:
-                whole[id(parent)] = parent.to_array([LEMMA, IS_ALPHA, IS_STOP]).reshape(-1, 3)
-            array = whole[id(parent)][doc.start : doc.end]
-        else:
-            array = doc.to_array([LEMMA, IS_ALPHA, IS_STOP]).reshape(-1, 3)
-        kept = array[(array[:, 1] == 1) & (array[:, 2] == 0), 0]
-        unique, counts = numpy.unique(kept, return_counts=True)
-        keys.append(unique.astype("uint64"))
-        values.append(counts.astype("float32"))
-        lengths.append(len(unique))
+    keys: list[int] = []
+    values: list[float] = []
+    lengths: list[int] = []
+    whole: dict[int, list[int]] = {}  # each doc's content lemmas by token (0 for other words), read once
+    for item in docs:
+        parent, start, end = (item.doc, item.start, item.end) if isinstance(item, Span) else (item, 0, len(item))
+        lemmas = whole.get(id(parent))
+        if lemmas is None:
+            rows = parent.to_array([LEMMA, IS_ALPHA, IS_STOP]).reshape(-1, 3).tolist()
+            lemmas = whole[id(parent)] = [int(lemma) if alpha and not stop else 0 for lemma, alpha, stop in rows]
+        counts = Counter(lemma for lemma in lemmas[start:end] if lemma)
+        found = sorted(counts)
+        keys += found
+        values += [float(counts[k]) for k in found]
+        lengths.append(len(found))
     return (
-        numpy.concatenate(keys) if keys else numpy.zeros(0, dtype="uint64"),
-        numpy.concatenate(values) if values else numpy.zeros(0, dtype="float32"),
+        numpy.asarray(keys, dtype="uint64"),
+        numpy.asarray(values, dtype="float32"),
         numpy.asarray(lengths, dtype="int32"),
     )
 
@@ -178,23 +179,45 @@ class ThemeModel:
     combiner: Combiner
     candidate_floor: float  # a theme no cue names is a candidate of the combiner from this probability
     info: dict = field(default_factory=dict)
+    _cache: dict[int, numpy.ndarray] = field(default_factory=dict, repr=False)  # feature -> its row
 
     @property
     def _network(self) -> Model:
         return self.textcat.model  # type: ignore[attr-defined]
 
-    @property
+    @cached_property
     def bias(self) -> numpy.ndarray:
         return numpy.asarray(self._network.get_ref("output_layer").get_param("b"), dtype="float64")
+
+    def _rows(self, keys: numpy.ndarray) -> numpy.ndarray:
+        """Each feature's contribution to each label (one row per key), computed once per feature
+        by the model's own linear layer and kept: a text's contributions are then a sum of rows."""
+        cache = self._cache
+        missing = [int(k) for k in dict.fromkeys(keys.tolist()) if int(k) not in cache]
+        if missing:
+            linear = self._network.get_ref("output_layer")
+            alone = (
+                numpy.asarray(missing, dtype="uint64"),
+                numpy.ones(len(missing), dtype="float32"),
+                numpy.ones(len(missing), dtype="int32"),
+            )
+            rows = numpy.asarray(linear.predict(alone), dtype="float64") - self.bias
+            cache.update(zip(missing, rows, strict=True))
+        if not len(keys):
+            return numpy.zeros((0, len(self.labels)))
+        return numpy.stack([cache[int(k)] for k in keys.tolist()])
 
     def contributions(self, spans: Sequence[Doc | Span]) -> numpy.ndarray:
         """Each span's contribution to each label's score (the linear layer's output less the
         bias): a score of a text is the bias plus the sum of its sentences' contributions."""
+        out = numpy.zeros((len(spans), len(self.labels)))
         if not spans:
-            return numpy.zeros((0, len(self.labels)))
-        linear = self._network.get_ref("output_layer")
-        scores = linear.predict(content_word_counts(spans))
-        return numpy.asarray(scores, dtype="float64") - self.bias
+            return out
+        keys, values, lengths = content_word_counts(spans)
+        if len(keys):
+            owner = numpy.repeat(numpy.arange(len(spans)), lengths)
+            numpy.add.at(out, owner, self._rows(keys) * values[:, None])
+        return out
 
     def probabilities(self, contributions: numpy.ndarray) -> numpy.ndarray:
         """The probability of each label for a text whose sentences contribute ``contributions``."""
@@ -351,19 +374,11 @@ def make_theme_model_component(nlp: Language, name: str):
     def theme_model(doc: Doc) -> Doc:
         if model is None or not len(doc) or doc.user_data.get("field", "description") == "partner":
             return doc
-        bounds, i = [], 0
-        while i < len(doc):
-            start, end = sentence_span(doc, i)
-            bounds.append((start, end))
-            i = end
-        spans = [doc[start:end] for start, end in bounds]
+        found = [sentence for sentence in sentences(doc) if sentence[4]]
         out = findings(doc)
-        for span, row in zip(spans, model.contributions(spans), strict=True):
-            text = span.text.strip()
-            if not text:
-                continue
-            scores = tuple(round(float(x), 5) for x in row)
-            out.append(Finding("theme_model", "", "theme-model", span.start_char, span.end_char, text, scores=scores))
+        rows = model.contributions([doc[start:end] for start, end, *_ in found])
+        for (_, _, first, last, text), row in zip(found, rows.round(5).tolist(), strict=True):
+            out.append(Finding("theme_model", "", "theme-model", first, last, text, scores=tuple(row)))
         return doc
 
     return theme_model

@@ -304,12 +304,11 @@ def model_scores(
     """The model's probability of each theme for an action whose sentences are ``sentences`` (its
     ``theme_model`` findings), and each theme's best sentence (the one contributing most)."""
     rows = numpy.array([f.scores for f, _ in sentences], dtype="float64").reshape(-1, len(model.labels))
-    probabilities = model.probabilities(rows)
+    probabilities = model.probabilities(rows).tolist()
     best: dict[str, tuple[Finding, Where]] = {}
     if len(rows):
-        for k, iri in enumerate(model.labels):
-            best[iri] = sentences[int(numpy.argmax(rows[:, k]))]
-    return {iri: float(p) for iri, p in zip(model.labels, probabilities, strict=True)}, best
+        best = {iri: sentences[k] for iri, k in zip(model.labels, rows.argmax(axis=0).tolist(), strict=True)}
+    return dict(zip(model.labels, probabilities, strict=True)), best
 
 
 def decide_themes(

@@ -179,7 +179,8 @@ class ThemeModel:
     combiner: Combiner
     candidate_floor: float  # a theme no cue names is a candidate of the combiner from this probability
     info: dict = field(default_factory=dict)
-    _cache: dict[int, numpy.ndarray] = field(default_factory=dict, repr=False)  # feature -> its row
+    _index: dict[int, int] = field(default_factory=dict, repr=False)  # feature -> its row of _matrix
+    _matrix: numpy.ndarray = field(default_factory=lambda: numpy.zeros((0, 0)), repr=False)
 
     @property
     def _network(self) -> Model:
@@ -189,11 +190,12 @@ class ThemeModel:
     def bias(self) -> numpy.ndarray:
         return numpy.asarray(self._network.get_ref("output_layer").get_param("b"), dtype="float64")
 
-    def _rows(self, keys: numpy.ndarray) -> numpy.ndarray:
-        """Each feature's contribution to each label (one row per key), computed once per feature
-        by the model's own linear layer and kept: a text's contributions are then a sum of rows."""
-        cache = self._cache
-        missing = [int(k) for k in dict.fromkeys(keys.tolist()) if int(k) not in cache]
+    def _indices(self, keys: Sequence[int]) -> list[int]:
+        """Where each feature's contribution to each label stands in ``self._matrix`` (a row per
+        feature), each computed once by the model's own linear layer: a text's contributions are
+        then a sum of rows."""
+        index = self._index
+        missing = [k for k in dict.fromkeys(keys) if k not in index]
         if missing:
             linear = self._network.get_ref("output_layer")
             alone = (
@@ -202,10 +204,15 @@ class ThemeModel:
                 numpy.ones(len(missing), dtype="int32"),
             )
             rows = numpy.asarray(linear.predict(alone), dtype="float64") - self.bias
-            cache.update(zip(missing, rows, strict=True))
-        if not len(keys):
-            return numpy.zeros((0, len(self.labels)))
-        return numpy.stack([cache[int(k)] for k in keys.tolist()])
+            used = len(index)
+            if used + len(missing) > len(self._matrix):
+                grown = numpy.zeros((max(1024, 2 * (used + len(missing))), len(self.labels)))
+                if used:
+                    grown[:used] = self._matrix[:used]
+                self._matrix = grown
+            self._matrix[used : used + len(missing)] = rows
+            index.update((k, used + n) for n, k in enumerate(missing))
+        return [index[k] for k in keys]
 
     def contributions(self, spans: Sequence[Doc | Span]) -> numpy.ndarray:
         """Each span's contribution to each label's score (the linear layer's output less the
@@ -216,8 +223,27 @@ class ThemeModel:
         keys, values, lengths = content_word_counts(spans)
         if len(keys):
             owner = numpy.repeat(numpy.arange(len(spans)), lengths)
-            numpy.add.at(out, owner, self._rows(keys) * values[:, None])
+            where = self._indices([int(k) for k in keys.tolist()])  # (grows the matrix: before reading it)
+            rows = self._matrix[where]
+            numpy.add.at(out, owner, rows * values[:, None])
         return out
+
+    def sentence_contributions(self, lemmas: list[int], bounds: Sequence[tuple[int, int]]) -> list[list[float]]:
+        """The contributions of the sentences ``bounds`` (token ranges) of a doc whose content
+        lemmas by token are ``lemmas`` (0 for other words): what :meth:`contributions` gives for
+        their spans, rounded to 5 decimals, with no Span made (the extraction's per-text pass)."""
+        counted = [Counter(lemma for lemma in lemmas[start:end] if lemma) for start, end in bounds]
+        self._indices([k for counts in counted for k in counts])  # every feature's row computed first
+        zero, matrix, index = [0.0] * len(self.labels), self._matrix, self._index
+        found = []
+        for counts in counted:
+            if not counts:
+                found.append(zero)
+                continue
+            keys = sorted(counts)
+            weights = numpy.asarray([counts[k] for k in keys], dtype="float64")
+            found.append(weights.dot(matrix[[index[k] for k in keys]]).round(5).tolist())
+        return found
 
     def probabilities(self, contributions: numpy.ndarray) -> numpy.ndarray:
         """The probability of each label for a text whose sentences contribute ``contributions``."""
@@ -376,8 +402,10 @@ def make_theme_model_component(nlp: Language, name: str):
             return doc
         found = [sentence for sentence in sentences(doc) if sentence[4]]
         out = findings(doc)
-        rows = model.contributions([doc[start:end] for start, end, *_ in found])
-        for (_, _, first, last, text), row in zip(found, rows.round(5).tolist(), strict=True):
+        rows = doc.to_array([LEMMA, IS_ALPHA, IS_STOP]).reshape(-1, 3).tolist()
+        lemmas = [int(lemma) if alpha and not stop else 0 for lemma, alpha, stop in rows]
+        scores = model.sentence_contributions(lemmas, [(start, end) for start, end, *_ in found])
+        for (_, _, first, last, text), row in zip(found, scores, strict=True):
             out.append(Finding("theme_model", "", "theme-model", first, last, text, scores=tuple(row)))
         return doc
 

@@ -215,7 +215,17 @@ def decide(
         or programme_key(_without_noun(f.value)) not in bare
     ]
     facts.themes = [
-        replace(Fact.of(theme.finding, theme.where, theme.rule), kind="theme", value=theme.iri, detail=theme.detail)
+        Fact(
+            "theme",
+            theme.iri,
+            theme.rule,
+            theme.where.file,
+            theme.where.line,
+            theme.finding.start,
+            theme.finding.end,
+            theme.finding.sentence,
+            theme.detail,
+        )
         for theme in decide_themes(theme_cues, theme_sentences)
     ]
 

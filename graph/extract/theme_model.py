@@ -190,6 +190,10 @@ class ThemeModel:
     def bias(self) -> numpy.ndarray:
         return numpy.asarray(self._network.get_ref("output_layer").get_param("b"), dtype="float64")
 
+    @cached_property
+    def bias_list(self) -> list[float]:
+        return [float(b) for b in self.bias]
+
     def _indices(self, keys: Sequence[int]) -> list[int]:
         """Where each feature's contribution to each label stands in ``self._matrix`` (a row per
         feature), each computed once by the model's own linear layer: a text's contributions are

@@ -11,6 +11,7 @@ supports it and what decided it.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Sequence
@@ -303,12 +304,19 @@ def model_scores(
 ) -> tuple[dict[str, float], dict[str, tuple[Finding, Where]]]:
     """The model's probability of each theme for an action whose sentences are ``sentences`` (its
     ``theme_model`` findings), and each theme's best sentence (the one contributing most)."""
-    rows = numpy.array([f.scores for f, _ in sentences], dtype="float64").reshape(-1, len(model.labels))
-    probabilities = model.probabilities(rows).tolist()
-    best: dict[str, tuple[Finding, Where]] = {}
-    if len(rows):
-        best = {iri: sentences[k] for iri, k in zip(model.labels, rows.argmax(axis=0).tolist(), strict=True)}
-    return dict(zip(model.labels, probabilities, strict=True)), best
+    # in plain Python: an action has a few sentences, and numpy's cost per call is more than the sums
+    totals = list(model.bias_list)
+    top = [-math.inf] * len(totals)
+    at = [0] * len(totals)
+    for n, (finding, _) in enumerate(sentences):
+        for k, value in enumerate(finding.scores):
+            totals[k] += value
+            if value > top[k]:
+                top[k], at[k] = value, n
+    bounded = (max(-500.0, min(500.0, t)) for t in totals)
+    probabilities = {iri: 1 / (1 + math.exp(-t)) for iri, t in zip(model.labels, bounded, strict=False)}
+    best = {iri: sentences[k] for iri, k in zip(model.labels, at, strict=True)} if sentences else {}
+    return probabilities, best
 
 
 def decide_themes(

@@ -31,6 +31,8 @@ ANOMALY_TITLES = {
     "description-after-blank-line": "Description paragraphs set apart by a blank line",
     "partner-country-conflict": "Contradictions about the partner country (title, partner line, description)",
     "institution-country-unknown": "Partner institutions whose country is unknown",
+    "institutions-merged": "Partner institutions merged by acronym or original-language name (with the reason)",
+    "expert-country-is-partner": "Expert countries that are the partner country (kept or dropped)",
     "unresolved-reference": "References to actions that are not in the graph",
     "markup-in-text": "HTML or Markdown markup removed from the text",
     "unreadable-entry": "Entries whose structure could not be read (labels with no title)",

@@ -32,6 +32,33 @@ def graph_option(help_text: str):
     )
 
 
+def themes_model_option():
+    """The --themes-model option of build and evaluate: a theme model trained by `themes train`."""
+    return click.option(
+        "--themes-model",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Decide themes with this model (trained by `socieux-kg themes train`).  "
+        "[default: the one the package ships]",
+    )
+
+
+def _themes_model(folder: Path | None):
+    """A context in which themes are decided with ``folder``'s model (the default one for None)."""
+    from contextlib import nullcontext
+
+    if folder is None:
+        return nullcontext()
+    from graph.errors import SocieuxError
+    from graph.extract.theme_model import ThemeModel, chosen_model
+
+    try:
+        ThemeModel.load(folder)
+    except SocieuxError as error:
+        _fail(error)
+    return chosen_model(folder)
+
+
 def _fail(error: Exception | str, code: int = 1) -> NoReturn:
     click.echo(f"socieux-kg: error: {error}", err=True)
     sys.exit(code)
@@ -61,6 +88,7 @@ def main() -> None:
                                      correct a fact (seeds/corrections.csv, applied
                                      at every build)
     socieux-kg diff OLD NEW          what changed between two builds
+    socieux-kg themes compare        the theme methods compared; `themes train` retrains the model
 
     Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error, 3 internal
     error (a bug: the traceback is printed); diff: 0 nothing changed, 1 something did, 2 an error.
@@ -108,6 +136,7 @@ def main() -> None:
     "[default: corrections.csv beside the documents: in each folder given, and in the folder of each file given]",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary.")
+@themes_model_option()
 def build(
     files: tuple[Path, ...],
     out: Path,
@@ -116,6 +145,7 @@ def build(
     jobs: int | None,
     corrections: Path | None,
     quiet: bool,
+    themes_model: Path | None,
 ) -> None:
     """Build the graph from seed documents (default: seeds/*.txt) into OUT.
 
@@ -134,6 +164,7 @@ def build(
     from graph.files import check_writable
 
     started = time.perf_counter()
+    themes = _themes_model(themes_model)  # a bad model folder fails before any work
     paths = list(files) or [DEFAULT_SEEDS]
     if not files and not DEFAULT_SEEDS.is_dir():
         _fail(f"{DEFAULT_SEEDS}/: no such folder; run from the project folder or name the seed files")
@@ -146,10 +177,11 @@ def build(
         if not quiet:
             click.echo(f"socieux-kg: building from {_inputs(paths)} into {out}/", err=True)
         check_writable(out, create=False)  # before the work, not after it; nothing is created yet
-        # validated while the files are written (write_outputs), not before
         chosen = None if corrections is None else [corrections]
-        result = run_build(paths, validate=False, progress=progress, jobs=jobs, corrections=chosen)
-        write_outputs(result, out, network=network, validate=validate, progress=progress)
+        with themes:
+            # validated while the files are written (write_outputs), not before
+            result = run_build(paths, validate=False, progress=progress, jobs=jobs, corrections=chosen)
+            write_outputs(result, out, network=network, validate=validate, progress=progress)
     except SocieuxError as error:
         _fail(error)
         return
@@ -614,7 +646,10 @@ def stats(graph_file: Path, out: Path, top: int) -> None:
 )
 @click.option("--errors", "show_errors", is_flag=True, help="Also list every wrong or missing value.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: bool) -> None:
+@themes_model_option()
+def evaluate(
+    data: Path | None, seeds: Path | None, show_errors: bool, as_json: bool, themes_model: Path | None
+) -> None:
     """Score the `actions` table against an annotated development set.
 
     Builds the graph from the documents the set refers to, runs the `actions` query and prints
@@ -639,7 +674,8 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         data = found[0]
     seeds = seeds or next((place / "seeds" for place in places if (place / "seeds").is_dir()), DEFAULT_SEEDS)
     try:
-        scores, missing = run_evaluation(data, seeds)
+        with _themes_model(themes_model):
+            scores, missing = run_evaluation(data, seeds)
     except SocieuxError as error:
         _fail(error)
         return
@@ -675,9 +711,11 @@ def _checkout() -> Path:
 
 from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
 from graph.diff.command import diff  # noqa: E402
+from graph.themes_cli import themes  # noqa: E402
 
 main.add_command(correct)
 main.add_command(diff)
+main.add_command(themes)
 
 
 def run() -> None:

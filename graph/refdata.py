@@ -396,6 +396,9 @@ def main() -> None:
     print(f"wrote country-positions.tsv ({positions.count(chr(10)) - 2} countries)", file=sys.stderr)
     (ontology_dir() / "reference" / "country-names.tsv").write_text(generate_page_names(), encoding="utf-8")
     print("wrote country-names.tsv", file=sys.stderr)
+    from graph import refdata_organisations
+
+    refdata_organisations.main()
 
 
 if __name__ == "__main__":

@@ -482,22 +482,33 @@ def test_a_bracket_of_countries_after_an_expert_noun_phrase_names_the_experts_co
 @pytest.mark.parametrize(
     ("sentence", "programme", "cue"),
     [
-        ("The action joined the ILO programme Vision Zero Fund.", "Vision Zero Fund", ""),
+        ("The action joined the ILO programme Vision Zero Fund.", "Vision Zero Fund", "ILO"),
         (
             "Experts supported the EU-funded project Employment Promotion in Rural Areas.",
             "Employment Promotion in Rural Areas",
             "EU-funded",
         ),
-        ("The action was coordinated with the EUROsociAL+ programme led by FIIAPP.", "EUROsociAL+", ""),
+        ("The action was coordinated with the EUROsociAL+ programme led by FIIAPP.", "EUROsociAL+", "FIIAPP"),
+        # a name before its noun keeps the noun the text attaches to it; an organisation before it is not part of it
         (
-            "A session was co-organised with the ILO's Better Factories Cambodia programme.",
-            "Better Factories Cambodia",
+            "A session was co-organised with the ILO Better Work Bangladesh programme.",
+            "Better Work Bangladesh programme",
             "ILO",
         ),
-        ("The request was supported by the GIZ initiative Skills for Jobs.", "Skills for Jobs", "GIZ"),
+        ("The request was supported by the GIZ initiative Skills-for-Jobs.", "Skills-for-Jobs", "GIZ"),
+        ("It benefited from the EU-funded International Labour and Environmental Standards project.",
+         "International Labour and Environmental Standards project", "EU-funded"),
+        ("It was linked to the ILO Global Flagship Programme on Building Social Protection Floors for All.",
+         "Global Flagship Programme on Building Social Protection Floors for All", "ILO"),
+        # the partner's own named programmes count (the README's convention)
+        ("Families of the Tekavoul programme are referred to the centres.", "Tekavoul programme", ""),
+        ("The ministry runs the National Social Cash Transfer Programme with World Bank support.",
+         "National Social Cash Transfer Programme", "World Bank"),
+        ("The youth programme Jóvenes con Futuro was discussed.", "Jóvenes con Futuro", ""),
+        ("The results will feed the Presidential Youth Employment Intervention.", "Presidential Youth Employment Intervention", ""),
     ],
 )
-def test_named_cooperating_programmes(sentence, programme, cue):
+def test_named_programmes_are_read_whole(sentence, programme, cue):
     (fact,) = one(sentence).programmes
     assert fact.value == programme and fact.detail == cue and fact.sentence == sentence
 
@@ -506,18 +517,141 @@ def test_named_cooperating_programmes(sentence, programme, cue):
     "sentence",
     [
         "The staff followed a six-week induction programme.",
-        "The ministry runs the National Social Cash Transfer Programme with World Bank support.",
         "An ILO project on safety in construction was ongoing.",
         "The SOCIEUX+ programme mobilised experts from Spain.",
+        "Experts reviewed the VET initiatives of the regions.",
+        "The National programme was reviewed.",
+        "This intervention trained twenty officers.",
     ],
 )
-def test_generic_mentions_and_the_partners_own_schemes_are_not_programmes(sentence):
+def test_generic_mentions_are_not_programmes(sentence):
     assert one(sentence).programmes == []
 
 
-def test_the_partners_own_programmes_are_not_cooperating_programmes():
+def test_the_partners_name_before_programmes_is_no_programme():
     facts = one(
         "Workshops addressed the programmes led by Social Prosperity’s programmes, funded by the World Bank.",
         partner="Administrative Department for Social Prosperity [Prosperidad Social]",
     )
     assert facts.programmes == []
+
+
+def test_one_programme_named_twice_in_an_action_is_one_by_its_bare_or_its_longer_name():
+    facts = one(
+        "Graduation is offered through the graduation initiative Forsa. The Forsa initiative has 9,000 families. "
+        "The action assessed the Zanzibar School Feeding Programme.",
+        title="Assessment of School Feeding Programme",
+    )
+    assert values(facts.programmes) == ["Forsa", "Zanzibar School Feeding Programme"]
+
+
+def test_programme_iris_ignore_case_and_punctuation_and_keep_every_spelling_as_a_label():
+    from graph.rdf.mapping import programme_iri, programme_labels
+
+    spellings = ["Skills for Jobs", "SKILLS for JOBS", "Skills-for-Jobs", "Skills for Jobs"]
+    assert len({programme_iri(s) for s in spellings}) == 1
+    assert programme_iri("EUROsociAL") == programme_iri("EUROsociAL+")
+    assert programme_iri("A" * 40 + " one") != programme_iri("A" * 40 + " two")  # long names never share one
+    ((node, (pref, others)),) = programme_labels(spellings).items()
+    assert pref == "Skills for Jobs" and others == ["SKILLS for JOBS", "Skills-for-Jobs"]
+
+
+# ---------------------------------------------------------------- who gives, who receives (issue 21)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "partner", "experts", "country"),
+    [
+        ("20 inspectors from Ghana were trained by experts from Sweden.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
+        ("Swedish experts trained 20 Ghanaian inspectors.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
+        ("Managers from Kenya attended the workshop given by experts from Spain.", "Ministry of Labour", ["ESP"], "KEN"),
+        ("SOCIEUX+ trained 20 agents from Senegal with experts from France.", "Ministry of Labour", ["FRA"], "SEN"),
+        ("Specialists of Peru's Ministry of Labour worked with experts from Spain.", "Ministry of Labour", ["ESP"], "PER"),
+        ("The guide was welcomed by the Kenyan peers. Experts from Portugal wrote it.", "Labour Department", ["PRT"], "KEN"),
+        ("Inspectors from Ghana were trained by a team of experts from Sweden and Finland.", "Labour Department", ["FIN", "SWE"], "GHA"),
+        ("Experts from Spain have accompanied the partner in mapping the actors.", "Ministry of Labour of Peru", ["ESP"], "PER"),
+        ("An Irish inspector reviewed the cases with a Portuguese colleague.", "Ministry of Labour of Peru", ["IRL", "PRT"], "PER"),
+    ],
+)
+def test_the_people_who_receive_are_no_experts_in_active_and_passive_sentences(sentence, partner, experts, country):
+    facts = one(sentence, partner=partner)
+    assert values(facts.expert_countries) == experts
+    assert facts.partner_country is not None and facts.partner_country.value == country
+
+
+def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_sent_them_and_reported_either_way():
+    (kept, dropped), extraction, _ = facts_of(
+        entry("Support", "Ministry of Labour of Peru", "SOCIEUX+ mobilised a Peruvian expert and a Spanish expert."),
+        entry("Advice", "Ministry of Labour of Peru", "Peruvian specialists and a Spanish expert drafted the guide."),
+    )
+    assert values(kept.expert_countries) == ["ESP", "PER"] and values(dropped.expert_countries) == ["ESP"]
+    reported = sorted(a.detail.rsplit("; ", 1)[1] for a in extraction.anomalies if a.kind == "expert-country-is-partner")
+    assert reported == ["dropped: the partner's own people", "kept: the sentence says the facility sent them"]
+
+
+# ---------------------------------------------------------------- one node per institution (issue 21)
+
+
+def test_institutions_sharing_an_acronym_or_an_original_name_in_one_country_are_one_and_the_merge_is_reported():
+    facts, extraction, merged = facts_of(
+        entry("Support A", "National Health Insurance Institute (INAM)", "The INAM of Togo asked Belgian experts."),
+        entry("Support B", "Institut National d'Assurance Maladie (INAM)", "Experts from France met the INAM in Lomé, Togo."),
+        entry("Support C", "Employment Office [Agence Nationale pour l'Emploi]", "The ANPE of Benin asked experts from Spain."),
+        entry("Support D", "Agence Nationale pour l'Emploi", "The agency of Benin trained advisers with experts from Italy."),
+        entry("Support E", "National Health Insurance Institute (INAM)", "The INAM of Mozambique asked Portuguese experts."),
+    )
+    assert [f.partner_country.value for f in facts] == ["TGO", "TGO", "BEN", "BEN", "MOZ"]
+    nodes = [extraction.institutions[a.key][0] for a in merged.actions]
+    assert nodes[0] is nodes[1] and nodes[2] is nodes[3] and nodes[4] is not nodes[0]  # never across countries
+    assert {n.name for n in nodes[0].names} == {"National Health Insurance Institute", "Institut National d'Assurance Maladie"}
+    merges = sorted(a.detail for a in extraction.anomalies if a.kind == "institutions-merged")
+    assert len(merges) == 2
+    assert any("(TGO)" in m and "share the acronym INAM in TGO" in m for m in merges)
+    assert any("(BEN)" in m and "is the original-language name of the other" in m for m in merges)
+
+
+def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names_it_with_its_country():
+    facts, _, _ = facts_of(
+        entry("Support A", "Ministry of Social Affairs", "Palestinian workers were met by experts from Spain."),
+        entry("Support B", "Ministry of Social Affairs", "Experts from Cyprus trained the supervisors in Tripoli."),
+        entry("Support C", "Ministry of Labour and Social Welfare", "The Ministry of Labour and Social Welfare of Montenegro asked experts from Spain."),
+        entry("Support D", "Ministry of Labour and Social Welfare", "Experts from France drafted a method."),
+    )
+    assert [f.partner_country.value if f.partner_country else None for f in facts] == ["PSE", None, "MNE", "MNE"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The workshop was co-organised with the CARICOM Secretariat and the OECS.", ["CARICOM", "OECS"]),
+        ("It was presented to the Central American Integration System (SICA).", ["SICA"]),
+        ("The Pan American Health Organization and the OSCE took part.", ["OSCE", "PAHO"]),
+        ("The study was funded by Irish Aid and KOICA.", ["Irish Aid", "KOICA"]),
+        ("The Pacific Islands Forum Secretariat hosted the meeting.", ["Pacific Islands Forum Secretariat"]),
+        ("Findings were shared with the Organisation of Ibero-American States for Education, Science and Culture.", ["OEI"]),
+    ],
+)
+def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_known_by(sentence, expected):
+    assert values(one(sentence).organisations) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # a donor's home country, in or next to its agency's name
+        ("Papua New Guinea has no social pension. The work was discussed with the Australian Department of "
+         "Foreign Affairs and Trade (DFAT), main development partner of the country.", "PNG"),
+        ("Experts from Slovenia worked in Vientiane with the Swiss Agency for Development and Cooperation (SDC), "
+         "which funds the project.", "LAO"),
+        ("The Korean KOICA financed the pilot in Tashkent, Uzbekistan.", "UZB"),
+        # the seat of a regional office, destinations of migrants, neighbours, a country's name in another word
+        ("The Ministry of Labour of Palestine chairs the committee. The ILO Regional Office for Arab States in "
+         "Beirut followed the process.", "PSE"),
+        ("Many Lao workers are working in Thailand; the Ministry in Vientiane wants to recognise their skills.", "LAO"),
+        ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
+        ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
+    ],
+)
+def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):
+    facts = one(description, partner="Ministry of Labour")
+    assert facts.partner_country is not None and facts.partner_country.value == expected

@@ -259,6 +259,43 @@ def test_clicking_france_to_peru_lists_the_actions_the_query_counts_with_their_e
         page.click("#panel-close")
 
 
+def test_an_actions_facts_show_each_theme_with_its_own_sentence(opened, seed_build):
+    """Clicking an action in the panel lists its themes one by one, each followed by the sentence
+    of that theme's evidence node (not the sentences of all its themes after the list)."""
+    page, _ = opened["country-flows"]
+    graph = seed_build.graph
+    france, peru = (URIRef(node_id(page, label)) for label in ("France", "Peru"))
+    behind = set(graph.subjects(SOCX.partnerCountry, peru)) & set(graph.subjects(SOCX.expertCountry, france))
+    action = max(sorted(behind), key=lambda a: len(set(graph.objects(a, SOCX.theme))))
+    evidence = {}
+    for node in graph.objects(action, SOCX.evidence):
+        if graph.value(node, RDF.predicate) == SOCX.theme:
+            label = str(graph.value(graph.value(node, RDF.object), SKOS.prefLabel))
+            evidence[label] = " ".join(str(graph.value(node, SOCX.sentence)).split())
+    assert len(evidence) >= 2
+    edge = page.evaluate(
+        "([a, b]) => window.socieuxView.data.edges.find(e => e.from === a && e.to === b).id", [str(france), str(peru)]
+    )
+    page.evaluate("id => window.socieuxView.showEdge(Number(id.slice(1)))", edge)
+    try:
+        title = str(graph.value(action, DCTERMS.title))
+        item = next(i for i in page.query_selector_all("#panel li.action") if i.query_selector(".title").inner_text() == title)
+        item.query_selector(".title").click()
+        facts = item.query_selector(".facts")
+        themes = facts.query_selector_all("dt")
+        index = [dt.inner_text() for dt in themes].index("theme")
+        shown = {}
+        for fact in facts.query_selector_all("dd")[index].query_selector_all(".fact"):
+            shown[fact.query_selector(".value").inner_text()] = [
+                e.inner_text().removesuffix(e.query_selector(".where").inner_text()) for e in fact.query_selector_all(".ev")
+            ]
+        assert set(shown) == set(evidence)
+        for label, sentence in evidence.items():
+            assert [s.strip() for s in shown[label]] == [sentence], label
+    finally:
+        page.click("#panel-close")
+
+
 def test_the_map_puts_peru_west_and_south_of_spain(opened):
     page, _ = opened["country-flows"]
     at = page.evaluate(

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from graph.curate.actions import build_index, contradictions
 from graph.curate.corrections import Checked, Correction
 from graph.curate.values import Value, fold
-from graph.extract.facts import ActionFacts, Curation, Fact, ResolvedInstitution, resolve_institutions
+from graph.extract.facts import ActionFacts, Curation, Fact
+from graph.extract.institutions import ResolvedInstitution, resolve_institutions
 from graph.fields import FIELDS
 from graph.read.merge import Action
 from graph.read.records import Anomaly

@@ -66,6 +66,20 @@ def sentence_span(doc: Doc, i: int) -> tuple[int, int]:
     return starts[k - 1], starts[k] if k < len(starts) else len(doc)
 
 
+def sentences(doc: Doc) -> list[tuple[int, int, int, int, str]]:
+    """Every sentence of the doc: (first token, end token, first character, end character, text),
+    the text stripped and the characters those of the stripped text (no Span or Token made)."""
+    text, starts, chars = _sentence_bounds(doc)
+    found = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(doc)
+        raw = text[chars[k] : chars[k + 1]]
+        stripped = raw.strip()
+        first = chars[k] + (len(raw) - len(raw.lstrip()))
+        found.append((start, end, first, first + len(stripped), stripped))
+    return found
+
+
 def sentence_of(span: Span | Token) -> str:
     """The text of the sentence ``span`` starts in, stripped: what ``span.sent.text.strip()`` gives,
     from sentence bounds found once per doc (``.sent`` walks the tokens on every call)."""

@@ -2,22 +2,22 @@
 
 Per action: expert countries, study-visit countries, the partner country (decided by weighing
 the evidence; contradictions are reported), its own code, references to other actions and
-cooperating organisations. Partner institutions are then merged across actions (never across
-countries), and an institution's country is carried over to its actions that do not state it.
+cooperating organisations. Which partner institutions are one is decided in
+:mod:`graph.extract.institutions`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
+from graph.extract.rules.vocabulary import roles
 from graph.extract.themes import decide_themes
-from graph.read.apostrophes import strip_apostrophes
-from graph.read.merge import Action, Institution, normalise
-from graph.read.partner import PartnerName
+from graph.read.merge import Action, normalise
 from graph.read.records import ActionRecord, Anomaly, Field
 
 FIELD_ORDER = {"title": 0, "partner": 1, "description": 2}
@@ -106,8 +106,45 @@ def _first_per_value(facts: list[Fact]) -> list[Fact]:
     return sorted(seen.values(), key=lambda f: f.value)
 
 
-# expert findings whose noun alone does not make experts of the partner's own people ("the Paraguayan team")
-WEAK_EXPERT_RULES = frozenset({"demonym-team"})
+def _strongest_per_value(found: list[tuple[Fact, float]]) -> list[tuple[Fact, float]]:
+    """Per value, the first of its facts with the highest weight."""
+    best: dict[str, tuple[Fact, float]] = {}
+    for fact, weight in found:
+        if fact.value not in best or weight > best[fact.value][1]:
+            best[fact.value] = (fact, weight)
+    return sorted(best.values(), key=lambda item: item[0].value)
+
+
+def programme_key(name: str) -> str:
+    """What identifies a programme whatever its spelling: case, accents, punctuation and spacing
+    folded ("Skills for Jobs", "SKILLS for JOBS" and "Skills-for-Jobs"; "EUROsociAL" and "EUROsociAL+")."""
+    from graph.extract.rules.programmes import programme_words
+
+    name = programme_words().known.get(name.casefold(), name)  # a known programme's names are one
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
+def known_programme(name: str) -> str | None:
+    """The name a known programme is shown by ("YouMatch" for "YouMatch Global Initiative"), or None."""
+    from graph.extract.rules.programmes import programme_words
+
+    return programme_words().known.get(name.casefold())
+
+
+def _without_noun(name: str) -> str:
+    """A programme's name without the programme noun the text attached to it ("Forsa initiative")."""
+    from graph.extract.rules.programmes import programme_words
+
+    head, _, last = name.rpartition(" ")
+    return head if head and last.casefold() in programme_words().nouns else name
+
+
+def _said_by_the_facility(sentence: str) -> bool:
+    """Whether a sentence says the facility sent the people it names ("mobilised by SOCIEUX+")."""
+    lowered = sentence.lower()
+    return any(re.search(rf"(?<![\w+]){re.escape(cue)}(?![\w+])", lowered) for cue in roles().facility_cues)
 
 
 def decide(
@@ -122,6 +159,8 @@ def decide(
     conflicts: list[str] = []
     anomalies: list[Anomaly] = []
     theme_cues: list[tuple[Finding, Field]] = []
+    theme_sentences: list[tuple[Finding, Field]] = []
+    experts: list[tuple[Fact, float]] = []
     # organisations named on the partner line are the partner itself (CIPRES, ECASSA...), not cooperating
     partner_orgs = {f.value for name, _, f in found if name == "partner" and f.kind == "organisation"}
     regional = any(
@@ -143,7 +182,7 @@ def decide(
         ):
             continue  # "Viện Khoa Học Lao Động": a word of the original-language name, not a demonym
         if finding.kind == "expert_country":
-            facts.expert_countries.append(Fact.of(finding, where))
+            experts.append((Fact.of(finding, where), finding.weight))
         elif finding.kind == "study_visit_country":
             facts.study_visit_countries.append(Fact.of(finding, where))
         elif finding.kind == "action_code" and facts.action_code is None:
@@ -156,28 +195,63 @@ def decide(
             facts.programmes.append(Fact.of(finding, where))
         elif finding.kind == "theme_cue":
             theme_cues.append((finding, where))
+        elif finding.kind == "theme_model":
+            theme_sentences.append((finding, where))
         elif finding.kind == "mention":
             facts.mentions.append(Fact.of(finding, where))
         elif finding.kind == "action_year":
             facts.dating.append(Fact.of(finding, where))
         elif finding.kind == "spelling":
             anomalies.append(Anomaly("country-spelling", where.file, where.line, finding.detail))
-    facts.expert_countries = _first_per_value(facts.expert_countries)
+    experts = _strongest_per_value(experts)
+    facts.expert_countries = [fact for fact, _ in experts]
     facts.study_visit_countries = _first_per_value(facts.study_visit_countries)
     own = facts.action_code.value if facts.action_code else None
     facts.related_actions = [f for f in _first_per_value(facts.related_actions) if f.value != own]
     facts.organisations = _first_per_value(facts.organisations)
     partner_keys = {normalise(n) for n in partner_names if n}
+    by_key: dict[str, Fact] = {}  # one fact per programme, whatever its spelling in the action
+    for fact in facts.programmes:
+        by_key.setdefault(programme_key(fact.value), fact)
+    programmes = [
+        f
+        for f in sorted(by_key.values(), key=lambda f: f.value)
+        if not any(normalise(f.value) in name for name in partner_keys)
+    ]
+    # "the initiative Forsa" and "the Forsa initiative" in one action: one programme, by its bare
+    # name; "School Feeding Programme" in the title and "the Zanzibar School Feeding Programme": the longer
+    keys = {programme_key(f.value) for f in programmes}
+    programmes = [
+        f
+        for f in programmes
+        if not any(other != programme_key(f.value) and other.endswith(" " + programme_key(f.value)) for other in keys)
+        or len(programme_key(f.value).split()) < 2
+    ]
+    bare = {programme_key(f.value) for f in programmes}
     facts.programmes = [
-        f for f in _first_per_value(facts.programmes) if not any(normalise(f.value) in name for name in partner_keys)
+        f
+        for f in programmes
+        if programme_key(_without_noun(f.value)) == programme_key(f.value)
+        or programme_key(_without_noun(f.value)) not in bare
     ]
     facts.themes = [
-        replace(Fact.of(finding, where), kind="theme", detail=cues)
-        for _, finding, where, cues in decide_themes(theme_cues)
+        Fact(
+            "theme",
+            theme.iri,
+            theme.rule,
+            theme.where.file,
+            theme.where.line,
+            theme.finding.start,
+            theme.finding.end,
+            theme.finding.sentence,
+            theme.detail,
+        )
+        for theme in decide_themes(theme_cues, theme_sentences)
     ]
 
     # the partner country: weigh every candidate; a country with another role needs strong evidence
-    roles = {f.value for f in facts.expert_countries if f.rule not in WEAK_EXPERT_RULES}
+    # (people whose noun may name the partner's staff, "inspectors from Kenya", leave Kenya free)
+    roles = {fact.value for fact, weight in experts if weight >= 1}
     roles |= {f.value for f in facts.study_visit_countries}
     scores: dict[str, float] = defaultdict(float)
     best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
@@ -224,11 +298,26 @@ def decide(
             f"partner country: {facts.partner_country.value} from the text, though the country page's header "
             f"{header.sentence!r} names {header.value}"
         )
-    if facts.partner_country is not None:  # "the Paraguayan team" of a Paraguayan partner: the partner's staff
+    if facts.partner_country is not None:
+        # the partner's own people ("the Kenyan peers", "Specialists of Peru's Ministry", "the
+        # Paraguayan team") are no experts, unless the sentence says the facility sent them
         partner = facts.partner_country.value
-        facts.expert_countries = [
-            f for f in facts.expert_countries if not (f.rule in WEAK_EXPERT_RULES and f.value == partner)
-        ]
+        for fact, weight in experts:
+            if fact.value != partner:
+                continue
+            kept = weight >= 1 and _said_by_the_facility(fact.sentence)
+            if not kept:
+                facts.expert_countries.remove(fact)
+            outcome = "kept: the sentence says the facility sent them" if kept else "dropped: the partner's own people"
+            anomalies.append(
+                Anomaly(
+                    "expert-country-is-partner",
+                    fact.file,
+                    fact.line,
+                    f"{partner} is the partner country and read as an expert country ({fact.rule}: "
+                    f"{fact.sentence[:100]!r}); {outcome}",
+                )
+            )
     anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
     return facts, anomalies
 
@@ -249,136 +338,3 @@ def _is_whole_name(partner_line: str, finding: Finding) -> bool:
     parsed = parse_partner(partner_line)
     span = partner_line[finding.start : finding.end]
     return normalise(span) in {normalise(parsed.name), normalise(parsed.acronym or "")}
-
-
-# ---------------------------------------------------------------- institutions
-
-_SPELLING = (
-    (r"\blabor\b", "labour"),
-    (r"\borganiz", "organis"),
-    (r"\bcenter\b", "centre"),
-    (r"&", " and "),
-    (r"\bprogram\b", "programme"),
-    (r"^the\s+", ""),
-    (r"[^\w\s]", " "),
-)
-
-
-def institution_name_key(name: str, country: str | None) -> str:
-    """The name an institution is known by, spelling variants folded: "Ministry of Labor" = "Ministry of Labour"."""
-    key = strip_apostrophes(normalise(name))
-    for pattern, replacement in _SPELLING:
-        key = re.sub(pattern, replacement, key)
-    key = " ".join(key.split())
-    if country:
-        gazetteer = load_gazetteer()
-        for label in sorted(gazetteer.countries[country].names, key=len, reverse=True):
-            label_key = " ".join(re.sub(r"[^\w\s]", " ", normalise(label)).split())
-            for suffix in (f" of the republic of {label_key}", f" of {label_key}", f" of the {label_key}"):
-                if key.endswith(suffix):
-                    return key[: -len(suffix)]
-    return key
-
-
-def _regional(institution: Institution) -> bool:
-    """An international or regional body as partner (its name is an organisation's name)."""
-    gazetteer = load_gazetteer()
-    names = {normalise(n) for names in gazetteer.organisations.values() for n in names}
-    return normalise(institution.name.name) in names or normalise(institution.name.acronym or "") in names
-
-
-@dataclass
-class ResolvedInstitution:
-    """A partner institution after merging: all the names it goes by, and its country."""
-
-    key: str
-    country: str | None
-    names: list[PartnerName] = field(default_factory=list)
-    variants: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> PartnerName:
-        counts: dict[str, int] = defaultdict(int)
-        for n in self.names:
-            counts[n.name] += 1
-        best = max(counts, key=lambda n: (counts[n], -[x.name for x in self.names].index(n)))
-        return next(n for n in self.names if n.name == best)
-
-
-def resolve_institutions(
-    actions: list[Action], facts: dict[str, ActionFacts], no_country: frozenset[str] = frozenset()
-) -> tuple[dict[str, list[ResolvedInstitution]], list[Anomaly]]:
-    """Merge institutions across actions by name and country; carry an institution's country over
-    (never to the actions of ``no_country``, keys of actions a correction left without one)."""
-    anomalies: list[Anomaly] = []
-    # an institution's country carries over to its actions that do not state it: matched first by
-    # the original-language name, then by English name and original name, then by English name
-    # alone; never when the institutions of that name lie in several countries
-    keys = (
-        lambda i: normalise(i.name.original_name or ""),
-        lambda i: institution_name_key(i.name.name, None) + "|" + normalise(i.name.original_name or ""),
-        lambda i: institution_name_key(i.name.name, None),
-    )
-    for key_of in keys:
-        groups: dict[str, list[tuple[Action, Institution]]] = defaultdict(list)
-        for action in actions:
-            for institution in action.partners:
-                key = key_of(institution)
-                if key.strip("|"):
-                    groups[key].append((action, institution))
-        for members in groups.values():
-            stated = [facts[a.key].partner_country for a, _ in members]
-            known = [f for f in stated if f is not None]
-            countries = {f.value for f in known}
-            if len(countries) != 1:
-                continue
-            (country,) = countries
-            source = known[0]
-            for action, institution in members:
-                if action.key in no_country:
-                    continue
-                if facts[action.key].partner_country is None and not _regional(institution):
-                    # (from a country a correction set: that correction is the evidence)
-                    facts[action.key].partner_country = Fact(
-                        "partner_country",
-                        country,
-                        "same-institution" if source.curation is None else "curation",
-                        source.file,
-                        source.line,
-                        source.start,
-                        source.end,
-                        source.sentence,
-                        f"the country of {institution.name.name!r} in another action",
-                        source.curation,
-                    )
-
-    resolved: dict[tuple[str, str | None], ResolvedInstitution] = {}
-    per_action: dict[str, list[ResolvedInstitution]] = {}
-    for action in actions:
-        partner_country = facts[action.key].partner_country
-        action_country = partner_country.value if partner_country else None
-        mine = []
-        for institution in action.partners:
-            name_key = (institution_name_key(institution.name.name, action_country), action_country)
-            node = resolved.setdefault(
-                name_key, ResolvedInstitution(f"{name_key[0]}|{action_country or ''}", action_country)
-            )
-            node.names.append(institution.name)
-            for variant in institution.variants:
-                if variant not in node.variants:
-                    node.variants.append(variant)
-            mine.append(node)
-        per_action[action.key] = mine
-    for node in resolved.values():
-        if node.country is None:
-            first = next(a for a in actions if node in per_action[a.key])
-            partner = first.first.partners[0] if first.first.partners else first.first.title
-            anomalies.append(
-                Anomaly(
-                    "institution-country-unknown",
-                    partner.file,
-                    partner.line,
-                    f"no country found for the partner institution {node.name.name!r}",
-                )
-            )
-    return per_action, anomalies

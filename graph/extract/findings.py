@@ -19,7 +19,7 @@ class Finding:
     """One piece of evidence in one text: kind, value, the rule, its weight and where it stands."""
 
     # expert_country, study_visit_country, partner_country_candidate, mention, action_code, related_action,
-    # organisation, programme, theme_cue, spelling
+    # organisation, programme, theme_cue, theme_model, spelling
     kind: str
     value: str
     rule: str
@@ -28,6 +28,7 @@ class Finding:
     sentence: str
     weight: float = 1.0
     detail: str = ""  # the link type of a related action, the role of an organisation, a theme's cue
+    scores: tuple[float, ...] = ()  # a theme_model finding: the sentence's contribution to each label
 
 
 def findings(doc: Doc) -> list[Finding]:

@@ -1,7 +1,8 @@
 """The gazetteers the extractors read: countries (names, demonyms, places), organisations.
 
 All of it comes from data files in ``ontology/`` (``countries.ttl``, ``reference/places.toml``,
-``reference/cities.tsv``, ``reference/shared-places.tsv``, ``reference/organisations.toml``,
+``reference/cities.tsv``, ``reference/shared-places.tsv``, ``reference/organisations.toml`` and
+``reference/organisations-crs.tsv``,
 ``reference/country-variants.toml``). A place name that cities of several countries share is no
 place of one country: it is kept apart, with the countries it may stand for.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from graph.vocab import ontology_dir, reference_graph
 
@@ -39,6 +41,7 @@ class Gazetteer:
     shared_places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # place name -> the alpha-3 it may be
     blocked: tuple[str, ...] = ()
     organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> names
+    donor_countries: dict[str, str] = field(default_factory=dict)  # a bilateral agency's canonical name -> alpha-3
     expert_agencies: dict[str, str] = field(default_factory=dict)  # agency name -> alpha-3
 
     def country(self, alpha3: str) -> Country:
@@ -55,6 +58,33 @@ def load_towns() -> dict[str, str]:
             name, alpha3 = line.split("\t")
             towns[name] = alpha3
     return towns
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.replace("’", "'").casefold().split())
+
+
+def load_organisations(data: dict, crs: Path) -> dict[str, tuple[str, ...]]:
+    """Cooperating organisations by canonical name: those of ``organisations.toml`` (its
+    [organisations] and [bilateral] tables) and the multilateral bodies of the CRS channel list
+    (``organisations-crs.tsv``); a CRS body that shares a name with an entry of the TOML file is
+    that entry (which keeps its canonical name and takes the other names)."""
+    found: dict[str, list[str]] = {name: list(names) for name, names in data["organisations"].items()}
+    for name, entry in data["bilateral"].items():
+        found[name] = list(entry["names"])
+    owner = {_folded(n): canonical for canonical, names in found.items() for n in [canonical, *names]}
+    for line in crs.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        canonical, names, _ = line.split("\t")
+        written = names.split("|")
+        known = next((owner[_folded(n)] for n in [canonical, *written] if _folded(n) in owner), None)
+        target = found.setdefault(known or canonical, [])
+        for name in written:
+            if _folded(name) not in owner:
+                target.append(name)
+                owner[_folded(name)] = known or canonical
+    return {canonical: tuple(names) for canonical, names in found.items()}
 
 
 @cache
@@ -107,7 +137,8 @@ def load_gazetteer() -> Gazetteer:
         gazetteer.places.pop(name, None)
     gazetteer.blocked = tuple(variants["block"]["phrases"])
     organisations = tomllib.loads((reference / "organisations.toml").read_text(encoding="utf-8"))
-    gazetteer.organisations = {name: tuple(v) for name, v in organisations["organisations"].items()}
+    gazetteer.organisations = load_organisations(organisations, reference / "organisations-crs.tsv")
+    gazetteer.donor_countries = {name: entry["country"] for name, entry in organisations["bilateral"].items()}
     for alpha3, names in organisations["expert_agencies"].items():
         for name in names:
             gazetteer.expert_agencies[name] = alpha3

@@ -91,9 +91,17 @@ def _split_possessives(nlp: Language) -> None:
     tokenizer.suffix_search = compile_suffix_regex([*suffixes, *extra]).search
 
 
-@cache
 def load_nlp() -> Language:
-    """The shared pipeline (built once per process)."""
+    """The shared pipeline (built once per process, and again when another theme model is chosen:
+    :func:`graph.extract.theme_model.use_model`)."""
+    from graph.extract.theme_model import active_choice
+
+    return _load_nlp(active_choice())
+
+
+@cache
+def _load_nlp(choice: tuple[str, str]) -> Language:
+    import graph.extract.theme_model  # noqa: F401 - registers the learned theme model's component
     import graph.extract.themes  # noqa: F401 - registers the lemma and theme components
     from graph.extract import rules
 
@@ -110,6 +118,6 @@ def load_nlp() -> Language:
     assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
     rules.register()
-    for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes"):
+    for name in ("socx_lemmas", *rules.COMPONENTS, "socx_themes", "socx_theme_model"):
         nlp.add_pipe(name)
     return nlp

@@ -14,17 +14,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from graph.extract.facts import (
-    ActionFacts,
-    ResolvedInstitution,
-    action_texts,
-    decide,
-    evidence_record,
-    record_texts,
-    resolve_institutions,
-)
+from graph.extract.facts import ActionFacts, action_texts, decide, evidence_record, record_texts
 from graph.extract.findings import Finding
 from graph.extract.headers import header_finding
+from graph.extract.institutions import ResolvedInstitution, resolve_institutions
 from graph.extract.nlp import load_nlp
 from graph.extract.years import code_field, decide_year
 from graph.read.merge import Action, NewsItem
@@ -77,6 +70,11 @@ def _findings(texts: list[Text]) -> list[list[Finding]]:
             yield doc
 
     return [doc._.findings or [] for doc in nlp.pipe(docs(), batch_size=256)]
+
+
+def text_findings(texts: list[Text]) -> list[list[Finding]]:
+    """The findings of each (field name, text), in order, read in this process."""
+    return _findings(texts)
 
 
 class Extractor:

@@ -3,18 +3,21 @@ and plurals folded), each weighed by the kind of sentence it stands in, with the
 sentence cues in ``ontology/reference/themes.toml``.
 
 The component leaves one ``theme_cue`` finding per theme and sentence (its strongest cue, its
-weight); :func:`decide_themes` sums them per action and keeps the themes past the threshold, each
-with the sentence and the cues that decided it.
+weight). :func:`decide_themes` decides an action's themes by the method chosen in ``themes.toml``:
+the rules (the cue weights summed per action, the themes past the threshold), the learned model
+(:mod:`graph.extract.theme_model`) or the two combined; each theme keeps the sentence that most
+supports it and what decided it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
@@ -23,8 +26,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from graph.errors import SocieuxError
 from graph.extract.doc_index import sentence_of, sentence_span
 from graph.extract.findings import Finding, findings
+from graph.extract.theme_model import CueSummary, ThemeModel, active_method, active_model, combiner_features
 from graph.vocab import load_layout, load_scheme, ontology_dir, reference_graph
 
 _IRREGULAR = {"children": "child", "women": "woman", "people": "person", "persons": "person", "men": "man"}
@@ -225,22 +230,57 @@ def themes_factory(nlp: Language, name: str):
 
 
 @cache
-def _broad_themes() -> frozenset[str]:
+def broad_themes() -> frozenset[str]:
     """The themes that have narrower themes: they name an area."""
     from rdflib.namespace import SKOS
 
     return frozenset(str(o) for o in reference_graph("themes.ttl").objects(None, SKOS.broader))
 
 
-Where = TypeVar("Where")  # where a cue was found: any value, handed back with the decided theme
+Where = TypeVar("Where")  # where a finding was made: any value, handed back with the decided theme
 
 
-def decide_themes(cues: Sequence[tuple[Finding, Where]]) -> list[tuple[str, Finding, Where, str]]:
-    """The themes of one action from its ``theme_cue`` findings (each with where it was found):
-    (theme IRI, the strongest finding, its place, the cues that decided) for each theme whose
-    weights reach the threshold."""
+@dataclass(frozen=True)
+class DecidedTheme(Generic[Where]):
+    """A theme of an action, with the finding whose sentence most supports it and where that is."""
+
+    iri: str
+    finding: Finding
+    where: Where
+    rule: str  # the method that decided: theme-rules, theme-learned or theme-combined
+    detail: str  # what decided: the cues and their weights, the model's probability
+
+
+def summarise_cues(cues: Sequence[tuple[Finding, Where]]) -> dict[str, CueSummary]:
+    """The cue weights of each theme in one action, summed by the kind of sentence they stand in."""
+    sums: dict[str, dict[str, float]] = {}
+    strong: set[str] = set()
+    for finding, _ in cues:
+        kind = finding.rule.removeprefix("theme-").removesuffix("-weak")
+        found = sums.setdefault(finding.value, {})
+        found[kind] = found.get(kind, 0.0) + finding.weight
+        if not finding.rule.endswith("-weak"):
+            strong.add(finding.value)
+    return {
+        iri: CueSummary(
+            title=found.get("title", 0.0),
+            purpose_activity=found.get("purpose", 0.0) + found.get("activity", 0.0),
+            other=found.get("other", 0.0),
+            total=sum(found.values()),
+            weak_only=iri not in strong,
+        )
+        for iri, found in sums.items()
+    }
+
+
+def _cues_text(found: list[tuple[Finding, Where]]) -> str:
+    return "; ".join(f"{f.detail!r} ({f.rule.removeprefix('theme-')}, {f.weight:g})" for f, _ in found[:6])
+
+
+def decide_by_rules(cues: Sequence[tuple[Finding, Where]]) -> list[DecidedTheme[Where]]:
+    """The themes whose cue weights reach the threshold (the rules of ``themes.toml``)."""
     settings = theme_settings()
-    broad = _broad_themes()
+    broad = broad_themes()
     by_theme: dict[str, list[tuple[Finding, Where]]] = {}
     for finding, where in cues:
         by_theme.setdefault(finding.value, []).append((finding, where))
@@ -253,6 +293,78 @@ def decide_themes(cues: Sequence[tuple[Finding, Where]]) -> list[tuple[str, Find
         if total < needed:
             continue
         found.sort(key=lambda item: -item[0].weight)
-        cues_text = "; ".join(f"{f.detail!r} ({f.rule.removeprefix('theme-')}, {f.weight:g})" for f, _ in found[:6])
-        decided.append((iri, found[0][0], found[0][1], f"score {total:g}: {cues_text}"))
+        decided.append(
+            DecidedTheme(iri, found[0][0], found[0][1], "theme-rules", f"score {total:g}: {_cues_text(found)}")
+        )
+    return decided
+
+
+def model_scores(
+    model: ThemeModel, sentences: Sequence[tuple[Finding, Where]]
+) -> tuple[dict[str, float], dict[str, tuple[Finding, Where]]]:
+    """The model's probability of each theme for an action whose sentences are ``sentences`` (its
+    ``theme_model`` findings), and each theme's best sentence (the one contributing most)."""
+    # in plain Python: an action has a few sentences, and numpy's cost per call is more than the sums
+    totals = list(model.bias_list)
+    top = [-math.inf] * len(totals)
+    at = [0] * len(totals)
+    for n, (finding, _) in enumerate(sentences):
+        for k, value in enumerate(finding.scores):
+            totals[k] += value
+            if value > top[k]:
+                top[k], at[k] = value, n
+    bounded = (max(-500.0, min(500.0, t)) for t in totals)
+    probabilities = {iri: 1 / (1 + math.exp(-t)) for iri, t in zip(model.labels, bounded, strict=False)}
+    best = {iri: sentences[k] for iri, k in zip(model.labels, at, strict=True)} if sentences else {}
+    return probabilities, best
+
+
+def decide_themes(
+    cues: Sequence[tuple[Finding, Where]],
+    sentences: Sequence[tuple[Finding, Where]] = (),
+    method: str | None = None,
+    model: ThemeModel | None = None,
+) -> list[DecidedTheme[Where]]:
+    """The themes of one action from its ``theme_cue`` findings and its ``theme_model`` findings
+    (each with where it was found), by ``method`` (default: the active one, see
+    :func:`graph.extract.theme_model.active_method`): the cue rules, the learned model alone, or
+    both combined (with ``model``, default: the active one). Each theme comes with the sentence
+    that most supports it: its strongest cue's, or for a theme no cue names the sentence that the
+    model scores highest for it."""
+    method = method or active_method()
+    if method == "rules":
+        return decide_by_rules(cues)
+    model = model or active_model()
+    if model is None:
+        raise SocieuxError(f"the {method} theme method needs a trained model (socieux-kg themes train)")
+    probabilities, best = model_scores(model, sentences)
+    strongest: dict[str, tuple[Finding, Where]] = {}
+    cue_lists: dict[str, list[tuple[Finding, Where]]] = {}
+    for finding, where in cues:
+        cue_lists.setdefault(finding.value, []).append((finding, where))
+        if finding.value not in strongest or finding.weight > strongest[finding.value][0].weight:
+            strongest[finding.value] = (finding, where)
+    decided: list[DecidedTheme[Where]] = []
+    if method == "learned":
+        for iri in sorted(probabilities):
+            if probabilities[iri] >= model.learned_threshold and iri in best:
+                finding, where = best[iri]
+                detail = f"model probability {probabilities[iri]:.2f}"
+                decided.append(DecidedTheme(iri, finding, where, "theme-learned", detail))
+        return decided
+    summaries = summarise_cues(cues)
+    broad = broad_themes()
+    candidates = set(summaries) | {iri for iri, p in probabilities.items() if p >= model.candidate_floor}
+    for iri in sorted(candidates):
+        probability = probabilities.get(iri, 0.0)
+        combined = model.combiner.probability(combiner_features(summaries.get(iri), probability, iri in broad))
+        if combined < model.combiner.threshold:
+            continue
+        evidence = strongest.get(iri) or best.get(iri)
+        if evidence is None:
+            continue
+        found = sorted(cue_lists.get(iri, []), key=lambda item: -item[0].weight)
+        cues_text = f"; cues {summaries[iri].total:g}: {_cues_text(found)}" if iri in summaries else "; no cue"
+        detail = f"combined {combined:.2f}: model probability {probability:.2f}{cues_text}"
+        decided.append(DecidedTheme(iri, evidence[0], evidence[1], "theme-combined", detail))
     return decided

@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.extract.facts import ActionFacts, Fact, ResolvedInstitution
+from graph.extract.facts import ActionFacts, Fact, known_programme, programme_key
+from graph.extract.institutions import ResolvedInstitution
 from graph.extract.run import Extraction
 from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
 from graph.rdf import terms
@@ -55,7 +56,12 @@ def organisation_iri(name: str) -> str:
 
 
 def programme_iri(name: str) -> str:
-    return f"<{ID}programme/{slug(name)}>"
+    """A programme's IRI, the same for every spelling of its name (case, accents and punctuation
+    folded: "Skills for Jobs", "SKILLS for JOBS", "Skills-for-Jobs"); a name longer than a slug
+    keeps a digest of the whole, so that two long names never share an IRI."""
+    key = programme_key(name)
+    readable = slug(key)
+    return f"<{ID}programme/{readable if slug(key, 200) == readable else f'{readable}-{_digest(key)}'}>"
 
 
 def evidence_iri(action: str, kind: str, value: str) -> str:
@@ -419,12 +425,31 @@ def _add_organisations(graph: TripleSet, names: set[str]) -> None:
                 graph.add(node, _SKOS.altLabel, _literal(variant))
 
 
-def _add_programmes(graph: TripleSet, names: set[str]) -> None:
-    for name in sorted(names):
-        node = programme_iri(name)
+def programme_labels(spellings: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """Each programme's node: its prefLabel (a known programme's known name; else the spelling the
+    texts use most, of equals the first in code-point order) and its other spellings, from every
+    spelling met (with repeats)."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in spellings:
+        found = counts.setdefault(programme_iri(name), {})
+        found[name] = found.get(name, 0) + 1
+    labels = {}
+    for node, found in counts.items():
+        ranked = sorted(found, key=lambda n: (-found[n], n))
+        known = next((k for n in ranked if (k := known_programme(n)) is not None), None)
+        if known is not None:
+            ranked = [known, *(n for n in ranked if n != known)]
+        labels[node] = (ranked[0], ranked[1:])
+    return labels
+
+
+def _add_programmes(graph: TripleSet, spellings: list[str]) -> None:
+    for node, (pref, others) in sorted(programme_labels(spellings).items()):
         graph.add(node, _RDF.type, _SOCX.Programme)
-        graph.add(node, _SKOS.prefLabel, _literal(name))
-        graph.add(node, _RDFS.label, _literal(name))
+        graph.add(node, _SKOS.prefLabel, _literal(pref))
+        graph.add(node, _RDFS.label, _literal(pref))
+        for other in others:
+            graph.add(node, _SKOS.altLabel, _literal(other))
 
 
 def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
@@ -440,7 +465,7 @@ def build_graph(merged: Merged, extraction: Extraction) -> TripleSet:
     used |= {c for named in extraction.news_countries.values() for c in named}
     countries = _add_countries(graph, used)
     _add_organisations(graph, {f.value for fs in facts for f in fs.organisations})
-    _add_programmes(graph, {f.value for fs in facts for f in fs.programmes})
+    _add_programmes(graph, [f.value for fs in facts for f in fs.programmes])
     codes: dict[str, str] = {}  # action code → the IRI of the action it is the own code of
     for action in merged.actions:
         found = extraction.facts[action.key]

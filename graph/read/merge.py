@@ -36,7 +36,9 @@ def normalise(text: str) -> str:
 
 @dataclass
 class Institution:
-    """A partner institution: one node for each distinct (name, original-language name, acronym)."""
+    """A partner institution as a partner line names it: one for each distinct (name,
+    original-language name, acronym). Which of them are one institution is decided in one place,
+    :mod:`graph.extract.institutions`, once the countries are known."""
 
     key: str
     name: PartnerName

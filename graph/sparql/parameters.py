@@ -40,6 +40,7 @@ __all__ = [
     "check_names",
     "command_line",
     "countries",
+    "themes",
     "keyword",
     "own_query",
     "url_parameter",
@@ -48,7 +49,7 @@ __all__ = [
 
 
 class UnknownValue(SocieuxError, LookupError):
-    """A country or institution that names nothing; the message lists the closest names."""
+    """A country, institution or theme that names nothing; the message lists the closest names."""
 
 
 # parameters whose values name a country or an institution, by the parameter's name
@@ -112,6 +113,20 @@ def countries() -> Names:
     return names
 
 
+@cache
+def themes() -> Names:
+    """Every theme of ``ontology/themes.ttl`` by label, local name (``migration``), prefixed name
+    (``theme:migration``) and IRI."""
+    from graph.vocab import load_scheme
+
+    names = Names("theme", "Give a theme by label, local name (migration) or IRI (the `themes` query lists them).")
+    for concept in load_scheme("themes.ttl"):
+        local = concept.iri.rsplit("/", 1)[-1]
+        for name in (concept.pref_label, local, f"theme:{local}", concept.iri):
+            names.add(name, concept.iri, f"{concept.pref_label} (theme:{local})")
+    return names
+
+
 INSTITUTION_NAMES = NamedQuery(
     "institution-names",
     Path("<institution names>"),
@@ -143,6 +158,8 @@ class Resolver:
         for name in query.parameters + [name for name in query.optional_parameters if name in values]:
             if name in COUNTRY_PARAMETERS or (name == "value" and values.get("property") in COUNTRY_PROPERTIES):
                 values[name] = countries().resolve(values[name], name)
+            elif name == "value" and values.get("property") == "theme":
+                values[name] = themes().resolve(values[name], name)
             elif name in INSTITUTION_PARAMETERS:
                 values[name] = self.institutions().resolve(values[name], name)
         return values

@@ -5,13 +5,20 @@ Portuguese Social Security Institute", "experts mobilized by the German Associat
 Insurance", "Spanish experts", "Belgian, Romanian and Swedish expertise", "experts with different
 profiles (France, Morocco, the Netherlands)". "their Tunisian peers" are the partner's own staff:
 evidence of the partner country instead.
+
+The people who receive are told from those who give, in active and passive sentences: "trained
+30 counsellors from La Paz", "20 inspectors from Ghana were trained by experts from Sweden" (Sweden
+only), "Managers from Kenya attended". A finding's weight says how surely its noun names givers:
+1 for "experts", "consultants"...; 0.5 for nouns that may name the partner's own staff
+("inspectors", "specialists", "peers"): :mod:`graph.extract.facts` drops such a country when it is
+the partner's and lets it be the partner.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from graph.extract.doc_index import ent_at, ent_ending_at, sentence_of
+from graph.extract.doc_index import ent_at, ent_ending_at, lowers, sentence_of
 from graph.extract.findings import Finding
 from graph.extract.gazetteer import load_gazetteer
 from graph.extract.rules.lists import followed_by_language_word, read_country_list
@@ -27,12 +34,69 @@ RULES = {
 
 
 def _is_trainee(doc: Doc, i: int) -> bool:
-    """ "trained 30 counsellors from La Paz": the partner's staff, not experts."""
+    """ "trained 30 counsellors from La Paz", "the training of 20 inspectors": the people of the
+    noun at ``i`` receive (a trainee cue just before it); "trained by experts from Sweden" give
+    (the cue is followed by "by")."""
     vocab = roles()
-    before = doc[max(doc[i].sent.start, i - 3) : i]
-    return any(t.lower_ in vocab.trainee_cues for t in before) or any(
-        phrase in before.text.lower() for phrase in vocab.trainee_phrases
-    )
+    start = max(doc[i].sent.start, i - 3)
+    for k in range(start, i):
+        if doc[k].lower_ in vocab.trainee_cues and not (k + 1 < i and doc[k + 1].lower_ in vocab.agent_words):
+            return True
+    before = doc[start:i].text.lower()
+    return any(phrase in before and f"{phrase} by" not in before for phrase in vocab.trainee_phrases)
+
+
+def _receive_after(doc: Doc, end: int, sent_end: int, giver: bool) -> bool:
+    """ "Managers from Kenya attended the workshop", "20 inspectors from Ghana were trained": the
+    people named before ``end`` receive, by the verb that follows them ("attended" and the like do
+    not turn experts into trainees: "experts from Spain visited the offices")."""
+    vocab = roles()
+    j = end
+    while j < sent_end and j - end < 4 and doc[j].lower_ in vocab.receiving_gap:
+        j += 1
+    if j >= sent_end:
+        return False
+    word = doc[j].lower_
+    if word in vocab.perfect_auxiliaries and j + 1 < sent_end and doc[j + 1].lower_ == "been":
+        j, word = j + 1, "been"  # "have been trained"; "have accompanied" is no passive
+    if word in vocab.passive_auxiliaries:
+        k = j + 1
+        while k < sent_end and k - j <= 2 and doc[k].lower_ in vocab.receiving_gap:
+            k += 1
+        return k < sent_end and doc[k].lower_ in vocab.passive_receiving and not (
+            k + 1 < sent_end and doc[k + 1].lower_ in ("as", "to")  # "were trained as trainers", "selected to"
+        )
+    return not giver and word in vocab.receiving_after
+
+
+def _staff_candidate(out: list[Finding], alpha3: str, ent: Span, weight: float) -> None:
+    """People whose noun may name the partner's own staff, named as known people ("Specialists of
+    Peru's Ministry", "the Kenyan peers"; not "a Tunisian peer", "peers from Tunisia"), are also
+    weak evidence that their country is the partner's."""
+    if weight < 1:
+        out.append(
+            Finding(
+                "partner_country_candidate", alpha3, "staff-of-country", ent.start_char, ent.end_char, sentence_of(ent)
+            )
+        )
+
+
+def _indefinite(doc: Doc, i: int) -> bool:
+    """ "a labour auditor", "two inspectors": people counted or new to the text, not the partner's
+    known staff."""
+    for k in range(i - 1, max(doc[i].sent.start, i - 4) - 1, -1):
+        word = doc[k]
+        if word.lower_ in ("a", "an", "one") or word.like_num:
+            return True
+        if not (word.is_alpha and word.is_lower):
+            break
+    return False
+
+
+def noun_weight(token: Token) -> float:
+    """1 for a noun that names givers of expertise ("experts", "EExperts" as corrected), 0.5 for
+    one that may name the partner's own staff as well ("inspectors", "specialists", "peers", "team")."""
+    return 1.0 if lowers(token.doc)[token.i] in roles().giver_nouns else 0.5
 
 
 def _origin_preposition(doc: Doc, i: int, sent_end: int) -> tuple[str | None, int]:
@@ -87,9 +151,13 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
         preposition, j = _origin_preposition(doc, position, sent_end)
         if preposition is None:
             continue
-        items, _ = read_country_list(doc, j + 1, sent_end)
+        items, after = read_country_list(doc, j + 1, sent_end)
         if not items and preposition == "from":
             items = _introduced_list(doc, j, sent_end)
+            after = max((ent.end for _, ent, _ in items), default=after)
+        weight = noun_weight(token)
+        if items and _receive_after(doc, after, sent_end, weight >= 1):
+            continue  # "20 inspectors from Ghana were trained": they receive
         for alpha3, ent, how in items:
             if preposition == "of" and how == "COUNTRY" and token.lower_ == "expertise":
                 continue  # "the expertise of Peru in ..." speaks of the partner; "an expert of Estonia" does not
@@ -97,7 +165,11 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
                 continue
             if how == "PLACE" and not gazetteer.countries[alpha3].eu_member:
                 continue  # "counsellors from La Paz": a place names the partner's side, not an expert country
-            out.append(Finding("expert_country", alpha3, RULES[how], ent.start_char, ent.end_char, sentence_of(ent)))
+            out.append(
+                Finding("expert_country", alpha3, RULES[how], ent.start_char, ent.end_char, sentence_of(ent), weight)
+            )
+            if how in ("COUNTRY", "DEMONYM") and preposition == "of" and not _indefinite(doc, position):
+                _staff_candidate(out, alpha3, ent, weight)
             used.update(range(ent.start, ent.end))
     return used
 
@@ -125,10 +197,19 @@ def expert_roster(doc: Doc, out: list[Finding]) -> set[int]:
         items, after = read_country_list(doc, j + 1, sent_end)
         if not items or after >= sent_end or doc[after].text != ")":
             continue  # the bracket holds more than countries
+        weight = noun_weight(doc[position])
         for alpha3, ent, how in items:
             if how == "COUNTRY":
                 out.append(
-                    Finding("expert_country", alpha3, "expert-roster", ent.start_char, ent.end_char, sentence_of(ent))
+                    Finding(
+                        "expert_country",
+                        alpha3,
+                        "expert-roster",
+                        ent.start_char,
+                        ent.end_char,
+                        sentence_of(ent),
+                        weight,
+                    )
                 )
                 used.update(range(ent.start, ent.end))
     return used
@@ -175,6 +256,9 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
         first = min(found, key=lambda e: e.start)
         peers = first.start > 0 and doc[first.start - 1].lower_ in vocab.partner_peers
         weak = token.lower_ in vocab.weak_expert_nouns
+        weight = noun_weight(token)
+        if _is_trainee(doc, first.start) or _receive_after(doc, token.i + 1, token.sent.end, weight >= 1):
+            continue  # "trained 20 Ghanaian inspectors", "Kenyan managers attended": they receive
         for ent in found:
             sentence = sentence_of(ent)
             if peers:
@@ -191,6 +275,10 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
                 )
             else:
                 rule = "demonym-team" if weak else "demonym-expert"
-                out.append(Finding("expert_country", ent.ent_id_, rule, ent.start_char, ent.end_char, sentence))
+                out.append(
+                    Finding("expert_country", ent.ent_id_, rule, ent.start_char, ent.end_char, sentence, weight)
+                )
+                if first.start > 0 and doc[first.start - 1].lower_ == "the":
+                    _staff_candidate(out, ent.ent_id_, ent, weight)
             used.update(range(ent.start, ent.end))
     return used

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from graph.extract.doc_index import ent_at, positions, sentence_of
 from graph.extract.findings import Finding
-from graph.extract.gazetteer import load_towns
+from graph.extract.gazetteer import load_gazetteer, load_towns
 from graph.extract.rules.lists import followed_by_language_word
 from graph.extract.rules.vocabulary import roles
 from graph.read.apostrophes import is_possessive
@@ -20,9 +20,29 @@ from graph.vocab import load_layout
 CANDIDATE_LABELS = ("COUNTRY", "DEMONYM", "PLACE")
 
 
-def is_mention_only(doc: Doc, ent: Span) -> bool:
-    """A country named as a model, an example or a comparison, in the same clause."""
+def _donor_or_office(doc: Doc, ent: Span) -> bool:
+    """A donor's country next to its agency ("the Australian DFAT", "Korea's KOICA"), or the seat
+    of a regional office or body ("the ILO Regional Office for Arab States in Beirut")."""
     vocab = roles()
+    gazetteer = load_gazetteer()
+    after = ent.end + (ent.end < len(doc) and is_possessive(doc[ent.end].text))
+    following = ent_at(doc, after) if after < len(doc) else None
+    if following is not None and following.label_ == "ORG" and following.ent_id_ in gazetteer.donor_countries:
+        return True
+    start = max(ent.sent.start, ent.start - vocab.office_window)
+    window = doc[start : ent.start]
+    if not any(t.lower_ in vocab.office_nouns for t in window) or not any(t.ent_type_ == "ORG" for t in window):
+        return False
+    text = window.text.lower()
+    return any(word in text for word in vocab.regional_words)
+
+
+def is_mention_only(doc: Doc, ent: Span) -> bool:
+    """A country named as a model, an example or a comparison, a destination of migrants, a donor
+    or the seat of a regional office, in the same clause."""
+    vocab = roles()
+    if _donor_or_office(doc, ent):
+        return True
     start = max(ent.sent.start, ent.start - 5)
     for k in range(ent.start - 1, start - 1, -1):  # the cue must stand in the same clause
         if doc[k].text in (";", ":", ".", "!", "?"):

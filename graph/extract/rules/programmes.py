@@ -1,9 +1,23 @@
-"""Cooperating programmes and initiatives named in a text: a known programme ("EUROsociAL+"), or
-a name before or after a programme noun with a sign of cooperation near it ("the ILO programme
-Vision Zero Fund", "the EU-funded project Employment Promotion in Rural Areas", "the GIZ-SKYE
-project", "the ILO's Better Factories Cambodia programme", "the international training programme
-“Productive Employment and Decent Work”, carried out by Arbetsförmedlingen"). Words and windows
-are in ``ontology/reference/programmes.toml``."""
+"""Programmes named in a text, by the convention of ``ontology/reference/programmes.toml``: a
+programme, project or initiative named by its proper name, the partner's own named programmes
+included, as the text names it.
+
+- A name before a programme noun keeps the noun the text attaches to it: "the Better Work
+  Bangladesh programme", "the Tekavoul programme", "the International Labour and Environmental
+  Standards project", "the Global Flagship Programme on Building Social Protection Floors for All"
+  (a capitalised noun opens a name that may go on), "the Presidential Youth Employment
+  Intervention"; an organisation before it is no part of it ("the ILO Better Work Bangladesh
+  programme", "the GIZ-SKYE project" stays whole).
+- A name after a lower-case noun stands alone: "the ILO programme Vision Zero Fund", "the project
+  Skills for Tourism", "the graduation initiative Forsa", "the joint programme Towards Inclusive
+  Social Protection", a quoted title.
+- A known programme ("EUROsociAL+", "Vision Zero Fund") is read wherever it stands.
+
+Generic mentions ("a six-week induction programme", "the National programme"), an organisation's
+or a place's name alone, and the facility itself are no programmes. The sign of cooperation near a
+programme (an organisation, "EU-funded") is kept as the finding's detail. Words and windows are in
+``ontology/reference/programmes.toml``.
+"""
 
 from __future__ import annotations
 
@@ -23,17 +37,21 @@ from graph.vocab import ontology_dir
 
 _QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 _COOPERATING = ("ORG", "EXPERT_AGENCY")
+_PLACES = ("COUNTRY", "DEMONYM", "PLACE", "SHARED_PLACE")
 
 
 @dataclass(frozen=True)
 class ProgrammeWords:
     known: dict[str, str]  # a name as written (case folded) -> canonical name
     nouns: frozenset[str]
+    name_nouns: frozenset[str]
+    plural_nouns: frozenset[str]
     cues: re.Pattern
     window_before: int
     window_after: int
     joiners: frozenset[str]
-    own_scheme_starts: frozenset[str]
+    generic_names: frozenset[str]
+    not_name_words: frozenset[str]
     not_programmes: frozenset[str]
 
 
@@ -49,62 +67,101 @@ def programme_words() -> ProgrammeWords:
     return ProgrammeWords(
         known=known,
         nouns=frozenset(rules["nouns"]),
+        name_nouns=frozenset(rules["name_nouns"]),
+        plural_nouns=frozenset(rules["plural_nouns"]),
         cues=re.compile(rf"(?<![\w-])(?:{cues})(?![\w-])", re.IGNORECASE),
         window_before=int(rules["cue_window_before"]),
         window_after=int(rules["cue_window_after"]),
         joiners=frozenset(rules["name_joiners"]),
-        own_scheme_starts=frozenset(rules["own_scheme_starts"]),
+        generic_names=frozenset(rules["generic_names"]),
+        not_name_words=frozenset(rules["not_name_words"]),
         not_programmes=frozenset(n.casefold() for n in rules["not_programmes"]),
     )
 
 
-def _is_name_word(doc: Doc, i: int) -> bool:
+def _is_name_word(doc: Doc, i: int, inside: bool = False) -> bool:
+    """A word of a proper name: capitalised, an acronym, "+"; not a capitalised word that opens a
+    phrase ("The", "Under"), unless ``inside`` a name already ("... Floors for All")."""
     token = doc[i]
-    if token.lower_ in programme_words().joiners or token.is_stop:  # "An ILO project", "The X programme"
+    words = programme_words()
+    if token.lower_ in words.joiners or (token.lower_ in words.not_name_words and not inside):
         return False
-    return token.is_title or token.is_upper or (token.text[:1].isupper() and not token.is_punct) or token.text == "+"
+    if token.text == "+":
+        return True
+    return token.text[:1].isupper() and not token.is_punct
+
+
+def _glued(doc: Doc, i: int) -> bool:
+    """A token written with no space to the next one and none from the previous one: a hyphen or a
+    slash and the words it joins ("Skills-for-Jobs", "ACTION/Portugal", "GIZ-SKYE")."""
+    if i <= 0 or i + 1 >= len(doc) or doc[i - 1].whitespace_ or doc[i].whitespace_:
+        return False
+    return doc[i].text in ("-", "/") or doc[i - 1].text in ("-", "/") or doc[i + 1].text in ("-", "/")
 
 
 def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
-    """The capitalised name just before the programme noun ("Better Factories Cambodia", "GIZ-SKYE",
-    "PIMI II" before "’s"): (first token, end token); empty when there is none."""
+    """The name just before a programme noun ("Better Factories Cambodia", "GIZ-SKYE", "Return to
+    Work", "International Labour and Environmental Standards"): (first token, end token)."""
+    words = programme_words()
     end = noun
-    if end - 1 >= sent_start and is_possessive(doc[end - 1].text):
-        end -= 1
     start = end
     while start - 1 >= sent_start:
-        prev = doc[start - 1]
-        if _is_name_word(doc, start - 1):
-            start -= 1
-        elif prev.text == "-" and start - 2 >= sent_start and _is_name_word(doc, start - 2) and not prev.whitespace_:
-            start -= 1  # "GIZ-SKYE"
+        k = start - 1
+        if _is_name_word(doc, k) or (_glued(doc, k) and k - 1 >= sent_start):
+            start = k
+        elif (
+            doc[k].lower_ in words.joiners
+            and doc[k].lower_ not in ("the", "a", "an")
+            and k - 1 > sent_start  # a sentence's or a title's first word is capitalised anyway
+            and _is_name_word(doc, k - 1)
+            and start < end
+        ):
+            start = k  # "Return to Work", "Takaful and Karama": a joiner between name words
         else:
             break
+    while start < end and (doc[start].lower_ in words.joiners or _glued(doc, start)):
+        start += 1
     return start, end
 
 
 def _run_after(doc: Doc, i: int, sent_end: int) -> tuple[int, int]:
-    """A capitalised name or a quoted title starting at token ``i``: (first token, end token)."""
+    """A name or a quoted title starting at token ``i``: (first token, end token)."""
     words = programme_words()
     if i < sent_end and doc[i].text in _QUOTES:
         close = _QUOTES[doc[i].text]
         end = next((k for k in range(i + 1, min(sent_end, i + 30)) if doc[k].text == close), None)
         return (i + 1, end) if end is not None and end > i + 1 else (i, i)
     end = i
-    while end < sent_end and (
-        _is_name_word(doc, end)
-        or (doc[end].lower_ in words.joiners and end + 1 < sent_end and _is_name_word(doc, end + 1) and end > i)
-    ):
-        end += 1
+    while end < sent_end:
+        ent = ent_at(doc, end)
+        if end > i and ent is not None and ent.label_ in _COOPERATING:
+            break  # "ACCEL Africa and UNICEF": the name ends before an organisation
+        if _is_name_word(doc, end, inside=end > i) or (_glued(doc, end) and end > i and end + 1 < sent_end):
+            end += 1
+        elif (
+            doc[end].lower_ in words.joiners
+            and end > i
+            and end + 1 < sent_end
+            and _is_name_word(doc, end + 1, inside=True)
+            and not _is_organisation(doc, end + 1)
+        ):
+            end += 1
+        else:
+            break
     return i, end
 
 
+def _is_organisation(doc: Doc, i: int) -> bool:
+    ent = ent_at(doc, i)
+    return ent is not None and ent.label_ in _COOPERATING
+
+
 def _strip_organisations(doc: Doc, start: int, end: int) -> int:
-    """Drop an organisation standing first in a name and apart from it: "GIZ Youmatch" -> "Youmatch"
-    (but "GIZ-SKYE" stays whole)."""
+    """Drop an organisation standing first in a name and apart from it: "ILO Better Work
+    Bangladesh" -> "Better Work Bangladesh" (but "GIZ-SKYE" stays whole)."""
     while start < end:
         ent = ent_at(doc, start)
-        if ent is None or ent.label_ not in _COOPERATING or ent.end >= end or doc[ent.end].text == "-":
+        if ent is None or ent.label_ not in _COOPERATING or ent.end >= end or doc[ent.end].text in ("-", "/"):
             break
         start = ent.end
         if start < end and is_possessive(doc[start].text):
@@ -112,89 +169,125 @@ def _strip_organisations(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-def _has_cue(doc: Doc, start: int, end: int, sent: tuple[int, int]) -> str | None:
-    """The sign of cooperation near a programme (an organisation, a funder's words), or None."""
+def _has_cue(doc: Doc, start: int, end: int, sent: tuple[int, int]) -> str:
+    """The sign of cooperation near a programme (an organisation, a funder's words), or ""."""
     words = programme_words()
     lo, hi = max(sent[0], start - words.window_before), min(sent[1], end + words.window_after)
     for k in range(lo, hi):
         ent = ent_at(doc, k)
-        if ent is not None and ent.label_ in _COOPERATING:
+        if ent is not None and ent.label_ in _COOPERATING and not (start <= k < end):
             return ent.text
     found = words.cues.search(doc[lo:hi].text)
-    return found.group(0) if found else None
+    return found.group(0) if found else ""
 
 
 def _name(doc: Doc, start: int, end: int) -> str:
     return doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])].strip()
 
 
-def _accept(name: str) -> str | None:
-    """The programme's canonical name ("PAGE Uruguay Program" is PAGE's), or None for the partner's
-    own scheme or the facility."""
+def _is_generic(doc: Doc, start: int, end: int, noun: int | None) -> bool:
+    """No proper name: a generic word alone ("the National programme"), only an organisation's or a
+    place's name ("the ILO project", "the Kenya programme"), or the facility."""
     words = programme_words()
-    folded = name.casefold()
-    if not name or folded in words.not_programmes or folded.split()[0] in words.own_scheme_starts:
-        return None
-    return words.known.get(folded) or words.known.get(folded.split()[0]) or name
+    named = [k for k in range(start, end) if k != noun and not doc[k].is_punct]
+    if not named:
+        return True
+    if all(doc[k].lower_ in words.generic_names | words.joiners for k in named):
+        return True
+    covered: set[int] = set()
+    for k in named:
+        ent = ent_at(doc, k)
+        if ent is not None and ent.label_ in _COOPERATING + _PLACES:
+            covered.update(range(ent.start, ent.end))
+    if all(k in covered for k in named):
+        return True
+    return _name(doc, start, end).casefold().rstrip("+ ") in {n.rstrip("+ ") for n in words.not_programmes} or any(
+        doc[k].lower_.rstrip("+") in {n.rstrip("+") for n in words.not_programmes} for k in named
+    )
 
 
 def _known(doc: Doc, matcher: PhraseMatcher, out: list[Finding]) -> set[int]:
-    """Known programmes, wherever they stand (no cue needed); returns the tokens they take."""
+    """Known programmes, wherever they stand (no cue needed), with the programme noun the text
+    attaches to them; returns the tokens they take."""
+    words = programme_words()
     taken: set[int] = set()
-    for match_id, start, end in matcher(doc):
+    for _, start, end in matcher(doc):
         if any(k in taken for k in range(start, end)) or not doc[start].text[:1].isupper():
             continue
-        if end < len(doc) and doc[end].is_title and doc[end].lower_ not in programme_words().nouns:
-            continue  # part of a longer name
+        if end < len(doc) and doc[end].is_title and doc[end].lower_ not in words.nouns:
+            continue  # part of a longer name ("PAGE Uruguay Program")
         span = doc[start:end]
-        out.append(
-            Finding(
-                "programme",
-                doc.vocab.strings[match_id],
-                "programme-known",
-                span.start_char,
-                span.end_char,
-                sentence_of(span),
-            )
-        )
+        sent = sentence_span(doc, start)
+        detail = _has_cue(doc, start, end, sent)
+        name, sentence = _name(doc, start, end), sentence_of(span)  # as written; its IRI is the known one's
+        if end < len(doc) and doc[end].lower_ in words.nouns:
+            end += 1  # the noun is part of the mention, not of the name
+        out.append(Finding("programme", name, "programme-known", span.start_char, span.end_char, sentence, 1.0, detail))
         taken.update(range(start, end))
     return taken
 
 
 def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
-    """Names before or after a programme noun, with a sign of cooperation near them."""
+    """Names before or after a programme noun."""
     words = programme_words()
-    for i in positions(doc, words.nouns):
+    for i in positions(doc, words.nouns | words.name_nouns):
         token = doc[i]
         if i in seen:
             continue
+        capital = token.text[:1].isupper()
+        if token.lower_ in words.name_nouns and not capital:
+            continue  # "this intervention": the action itself
+        if token.lower_ in words.plural_nouns:
+            continue  # "VET initiatives", "Social Prosperity’s programmes": no one proper name
         sent = sentence_span(doc, i)
         start, end = _run_before(doc, i, sent[0])
+        owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text)
+        if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text):  # "PIMI II’s programme"
+            start, end = _run_before(doc, i - 1, sent[0])
+            owner = True
         start = _strip_organisations(doc, start, end)
-        if start < end and token.is_title:
-            end = i + 1  # "the YouMatch Global Initiative": the noun is part of the name
-        only_organisations = all(ent_at(doc, k) is not None or doc[k].is_punct for k in range(start, end))
-        if start >= end or only_organisations:
+        if start < end and _is_generic(doc, start, end, None):
+            start = end  # "the GIZ programme X", "the Kenya programme": no name before the noun
+        if start < end and not owner:
+            end = i + 1  # the noun the text attaches: "the Tekavoul programme"
+            if capital:  # "Global Flagship Programme on Building Social Protection Floors for All"
+                if end < sent[1] and doc[end].lower_ in words.joiners:
+                    _, after = _run_after(doc, end + 1, sent[1])
+                    if after > end + 1:
+                        end = after
+            noun: int | None = i
+        elif start < end:
+            noun = None  # "PIMI II’s programme": the owner's name
+        elif not capital and token.lower_ in words.nouns:
             start, end = _run_after(doc, i + 1, sent[1])
             quote = next((k for k in range(i + 1, min(sent[1], i + 5)) if doc[k].text in _QUOTES), None)
             if start >= end and quote is not None:  # "the DEVCO-ILO project with NASSCO “Strengthening ...”"
                 start, end = _run_after(doc, quote, sent[1])
-        if start >= end or any(k in seen for k in range(start, end)):
+            noun = None
+        else:
             continue
-        cue = _has_cue(doc, min(start, i), max(end, i + 1), sent)
-        name = _accept(_name(doc, start, end)) if cue else None
-        if not cue or name is None:
+        if start >= end or any(k in seen for k in range(start, end)) or _is_generic(doc, start, end, noun):
             continue
-        seen.update(range(start, end))
+        seen.update(range(min(start, i), max(end, i + 1)))
         span = doc[start:end]
+        name = _name(doc, start, end)
         out.append(
-            Finding("programme", name, "programme-named", span.start_char, span.end_char, sentence_of(span), detail=cue)
+            Finding(
+                "programme",
+                name,
+                "programme-named",
+                span.start_char,
+                span.end_char,
+                sentence_of(span),
+                detail=_has_cue(doc, min(start, i), max(end, i + 1), sent),
+            )
         )
 
 
 @Language.factory("socx_programmes")
 def make_programmes(nlp: Language, name: str):
-    """Append a ``programme`` finding (value: the name, detail: the sign of cooperation) per programme."""
+    """Append a ``programme`` finding (value: the name as written; detail: the sign of cooperation
+    near it, if any) per programme."""
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for written, canonical in programme_words().known.items():
         if canonical.casefold() not in programme_words().not_programmes:

@@ -20,6 +20,14 @@ class Roles:
     expert_nouns: frozenset[str]
     expert_compounds: frozenset[str]
     weak_expert_nouns: frozenset[str]
+    giver_nouns: frozenset[str]
+    facility_cues: tuple[str, ...]
+    receiving_after: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    passive_receiving: frozenset[str]
+    receiving_gap: frozenset[str]
+    agent_words: frozenset[str]
     roster_joiners: frozenset[str]
     roster_window: int
     list_nouns: frozenset[str]
@@ -32,6 +40,7 @@ class Roles:
     list_phrases: tuple[str, ...]
     max_modifiers: int
     partner_peers: frozenset[str]
+    generic_name_words: frozenset[str]
     delegation_nouns: frozenset[str]
     destination_words: frozenset[str]
     study_nouns: frozenset[str]
@@ -39,6 +48,9 @@ class Roles:
     visit_verbs: frozenset[str]
     mention_before: tuple[str, ...]
     mention_after: frozenset[str]
+    office_nouns: frozenset[str]
+    regional_words: tuple[str, ...]
+    office_window: int
     place_prepositions: frozenset[str]
     settlement_nouns: frozenset[str]
     code_relations: tuple[tuple[str, tuple[str, ...]], ...]
@@ -68,6 +80,14 @@ def roles() -> Roles:
         expert_nouns=frozenset(experts["nouns"]),
         expert_compounds=frozenset(experts["compounds"]),
         weak_expert_nouns=frozenset(experts["weak_nouns"]),
+        giver_nouns=frozenset(experts["giver_nouns"]),
+        facility_cues=tuple(experts["facility_cues"]),
+        receiving_after=frozenset(experts["receiving_after"]),
+        passive_auxiliaries=frozenset(experts["passive_auxiliaries"]),
+        perfect_auxiliaries=frozenset(experts["perfect_auxiliaries"]),
+        passive_receiving=frozenset(experts["passive_receiving"]),
+        receiving_gap=frozenset(experts["receiving_gap"]),
+        agent_words=frozenset(experts["agent_words"]),
         roster_joiners=frozenset(experts["roster_joiners"]),
         roster_window=int(experts["roster_window"]),
         list_nouns=frozenset(experts["list_nouns"]),
@@ -80,6 +100,7 @@ def roles() -> Roles:
         list_phrases=tuple(experts["list_phrases"]),
         max_modifiers=int(experts["max_modifiers"]),
         partner_peers=frozenset(experts["partner_peers"]),
+        generic_name_words=frozenset(data["institutions"]["generic_name_words"]),
         delegation_nouns=frozenset(visits["delegation_nouns"]),
         destination_words=frozenset(visits["destination_words"]),
         study_nouns=frozenset(visits["nouns"]),
@@ -87,6 +108,9 @@ def roles() -> Roles:
         visit_verbs=frozenset(visits["verbs"]),
         mention_before=tuple(mentions["before"]),
         mention_after=frozenset(mentions["after"]),
+        office_nouns=frozenset(mentions["office_nouns"]),
+        regional_words=tuple(mentions["regional_words"]),
+        office_window=int(mentions["office_window"]),
         place_prepositions=frozenset(data["partner"]["place_prepositions"]),
         settlement_nouns=frozenset(data["partner"]["settlement_nouns"]),
         code_relations=tuple((name, tuple(codes[name])) for name in ("follow-up", "builds-on", "parallel-to")),

@@ -992,24 +992,24 @@
     var sources = [];
     for (var k = 0; k < action[2].length; k += 2) sources.push(where(action[2][k], action[2][k + 1]));
     facts.append(el("dt", {}, "sources"), el("dd", {}, sources.join(", ")));
-    // the facts of one kind together: their values (each with "correct this"), then each sentence once
+    // the facts of one kind together; each value (with "correct this") and its own sentences (a theme with the
+    // sentence that supports it, a country with the sentence that names it)
     var byKind = new Map();
     factsOf(action).forEach(function (f) {
-      if (!byKind.has(f[0])) byKind.set(f[0], {facts: [], evidence: []});
-      var entry = byKind.get(f[0]);
-      entry.facts.push(f);
-      f[2].forEach(function (id) { if (entry.evidence.indexOf(id) < 0) entry.evidence.push(id); });
+      if (!byKind.has(f[0])) byKind.set(f[0], []);
+      byKind.get(f[0]).push(f);
     });
-    byKind.forEach(function (entry, kind) {
+    byKind.forEach(function (entries, kind) {
       facts.append(el("dt", {}, data.kinds[kind]));
       var value = el("dd", {});
-      entry.facts.forEach(function (f, k) {
-        var one = el("span", {class: "value"}, data.keys[f[1]][1] + " ");
-        one.append(correctLink(action, f));
+      entries.forEach(function (f) {
+        var one = el("div", {class: "fact"});
+        var shown = el("span", {class: "value"}, data.keys[f[1]][1] + " ");
+        shown.append(correctLink(action, f));
+        one.append(shown);
+        evidenceLines(one, f[2]);
         value.append(one);
-        if (k < entry.facts.length - 1) value.append(", ");
       });
-      evidenceLines(value, entry.evidence);
       facts.append(value);
     });
     item.append(facts);

@@ -286,7 +286,8 @@ def test_an_actions_facts_show_each_theme_with_its_own_sentence(opened, seed_bui
         index = [dt.inner_text() for dt in themes].index("theme")
         shown = {}
         for fact in facts.query_selector_all("dd")[index].query_selector_all(".fact"):
-            shown[fact.query_selector(".value").inner_text()] = [
+            value = fact.query_selector(".value")  # the value, then its "correct this" link
+            shown[value.inner_text().removesuffix(value.query_selector(".correct-this").inner_text()).strip()] = [
                 e.inner_text().removesuffix(e.query_selector(".where").inner_text()) for e in fact.query_selector_all(".ev")
             ]
         assert set(shown) == set(evidence)

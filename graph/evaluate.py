@@ -31,7 +31,15 @@ SET_FIELDS = (
     "organisations",
     "programmes",
 )
-VALUE_FIELDS = ("partner_institution", "partner_institution_acronym", "partner_country", "action_code")
+VALUE_FIELDS = (
+    "partner_institution",
+    "partner_institution_acronym",
+    "partner_country",
+    "action_code",
+    "start_date",
+    "end_date",
+    "year",
+)
 
 
 @dataclass

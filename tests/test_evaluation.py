@@ -88,6 +88,53 @@ def test_the_fresh_set_stays_at_its_figures():
     assert themes.precision >= FRESH_THEMES[0] - 0.03 and themes.recall >= FRESH_THEMES[1] - 0.03
 
 
+# ``fresh2-annotated.jsonl`` (90 texts in ``fresh2-a-actions.txt`` and ``fresh2-b-actions.txt``,
+# both seed layouts, with issue 21's traps: trainees, passive voice, donors, neighbours, regional
+# bodies, programme names, institutions written in two languages), written for issue 21 by a writer
+# who never saw the rules, themes annotated apart by an annotator who saw only the texts and the
+# scheme; kept from whoever changed the extraction and scored once after the last change
+# (2026-12-07, `socieux-kg evaluate --data tests/data/fresh2-annotated.jsonl`). Its first-run figures
+# are the README's; the theme model was not trained on it. The floors are a little under them.
+FRESH2_FIRST_RUN = {  # field: (first-run figure, floor)
+    "partner_institution": (1.0, 0.98),
+    "partner_country": (0.933, 0.91),
+    "action_code": (0.989, 0.97),
+    "expert_countries": (0.989, 0.97),
+    "study_visit_countries": (0.800, 0.77),
+    "assistance_types": (0.991, 0.97),
+    "related_action_codes": (0.933, 0.9),
+    "organisations": (0.984, 0.96),
+    "programmes": (0.793, 0.76),
+}
+FRESH2_THEMES = (0.881, 0.710)  # precision, recall at the first run
+
+
+def test_the_second_fresh_set_stays_at_its_first_run():
+    scores, missing = evaluate(DATA / "fresh2-annotated.jsonl", ROOT / "seeds")
+    assert missing == []
+    overall = scores["all"]
+    for field, (_, floor) in FRESH2_FIRST_RUN.items():
+        score = overall[field].accuracy if field in TARGETS_ACCURACY else overall[field].f1
+        assert score >= floor, (field, score)
+    themes = overall["themes"]
+    assert themes.precision >= FRESH2_THEMES[0] - 0.03 and themes.recall >= FRESH2_THEMES[1] - 0.03
+
+
+# ``pages-annotated.jsonl``: 55 actions in today's website shapes (labelled with dates and codes,
+# dashed lists under country headers in four languages, "Label: value" lines, single-action pages;
+# ``pages-*.txt``), written by a tester who never saw the reader, and scored once for issue 20: 54
+# of 55 actions found, codes, dates and years all right, partner country 51/54, expert countries
+# F1 0.981 (a headline over a page header took an entry's title; trainees read as experts). Both
+# were fixed after looking, so it is a development set: the floors hold today's figures.
+def test_todays_page_shapes_give_every_action_its_code_dates_and_year():
+    scores, missing = evaluate(DATA / "pages-annotated.jsonl", ROOT / "seeds")
+    assert missing == []
+    overall = scores["all"]
+    for field in ("partner_institution", "action_code", "start_date", "end_date", "year"):
+        assert overall[field].accuracy == 1.0, field  # what the page states, read as it stands
+    assert overall["partner_country"].accuracy >= 0.96 and overall["expert_countries"].f1 >= 0.97
+
+
 def test_themes_count_doubtful_and_broader_themes_as_right_and_recall_only_sure_ones(tmp_path):
     """The scoring rule of themes, on a one-action set: found Pensions (sure), Social protection
     (broader than Pensions) and Public administration (doubtful) are all right; the sure Disability

@@ -13,18 +13,21 @@ import hashlib
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.extract.facts import Fact, ResolvedInstitution
-from graph.extract.run import Extraction
-from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
+from graph.namespaces import BASE, COUNTRY, ID, PREFIXES, SOCX
 from graph.rdf import terms
 from graph.rdf.triples import TripleSet
-from graph.read.merge import Action, Merged, NewsItem
-from graph.read.records import ActionRecord, NewsRecord
 from graph.vocab import ontology_dir
+
+if TYPE_CHECKING:  # for the annotations only: the IRIs are minted without loading the NLP stack
+    from graph.extract.facts import Fact, ResolvedInstitution
+    from graph.extract.run import Extraction
+    from graph.read.merge import Action, Merged, NewsItem
+    from graph.read.records import ActionRecord, NewsRecord
 
 # ---------------------------------------------------------------------------- IRIs
 
@@ -76,6 +79,62 @@ def source_iri(file: str, line: int) -> str:
 
 def country_iri(alpha3: str) -> str:
     return f"<{COUNTRY}{alpha3}>"
+
+
+# the dataset as published (graph/site/dataset.py describes it in DCAT-AP and VoID)
+
+
+def dataset_iri() -> str:
+    """The dataset: its DCAT-AP description, and the site's home page."""
+    return f"<{ID}dataset>"
+
+
+def distribution_iri(name: str) -> str:
+    """One file of the dataset (``name``: its path in the build's output folder, e.g. ``tables/actions.csv``)."""
+    return f"<{ID}dataset/distribution/{quote(name, safe='-._~/')}>"
+
+
+def download_iri(name: str) -> str:
+    """Where a file of the dataset is downloaded (w3id.org redirects ``exports/`` to the server)."""
+    return f"<{BASE}exports/{quote(name, safe='-._~/')}>"
+
+
+def endpoint_iri() -> str:
+    """The SPARQL endpoint's public address (w3id.org redirects it to the server's ``/sparql``)."""
+    return f"<{BASE}sparql>"
+
+
+def data_service_iri() -> str:
+    """The SPARQL endpoint as a ``dcat:DataService``."""
+    return f"<{ID}dataset/sparql-endpoint>"
+
+
+def period_iri(first: str, last: str) -> str:
+    """The years the dataset's actions cover (``first`` and ``last``: ``YYYY``)."""
+    return f"<{ID}dataset/period/{slug(first)}-{slug(last)}>"
+
+
+def class_partition_iri(cls: str) -> str:
+    """The VoID partition of the dataset holding the resources of a class (``cls``: its IRI)."""
+    for prefix, namespace in PREFIXES.items():
+        if cls.startswith(str(namespace)) and prefix not in ("action", "institution", "news", "doc", "at"):
+            return f"<{ID}dataset/class/{prefix}-{slug(cls[len(str(namespace)) :], 60)}>"
+    return f"<{ID}dataset/class/{_digest(cls)}>"
+
+
+def media_type_iri(media: str) -> str:
+    """A media type as IANA's registry names it (``text/turtle``)."""
+    return f"<http://www.iana.org/assignments/media-types/{media}>"
+
+
+def file_type_iri(code: str) -> str:
+    """A file type of the EU's authority table (``RDF_TURTLE``)."""
+    return f"<http://publications.europa.eu/resource/authority/file-type/{code}>"
+
+
+def iri_of_path(path: str) -> str:
+    """The IRI a path under the project's base names (``id/action/x``: a request's path on ``serve``)."""
+    return f"<{BASE}{path}>"
 
 
 # ---------------------------------------------------------------------------- triples

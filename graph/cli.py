@@ -55,6 +55,8 @@ def main() -> None:
     socieux-kg validate              check a graph against the SHACL shapes
     socieux-kg viz country-flows     write an interactive network page (offline HTML)
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
+    socieux-kg site --out site       a static site: a page for every resource, with its data
+    socieux-kg serve                 a SPARQL endpoint, and every resource at its IRI's path
     socieux-kg evaluate              score the extraction against an annotated set
 
     Exit codes: 0 success, 1 bad input or a graph that does not conform, 2 usage error.
@@ -99,10 +101,11 @@ def build(files: tuple[Path, ...], out: Path, validate: bool, network: bool, job
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
     Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
-    build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
-    (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
-    read. Progress goes to stderr with the seconds since the start; large inputs are extracted in
-    one worker process per processor (--jobs).
+    build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV), stats/
+    (CSV, SVG), tables/ (actions.csv and evidence.csv with their CSV on the Web metadata) and last
+    dataset.ttl (the dataset's DCAT-AP and VoID description); each file is replaced atomically, and
+    nothing is written when an input cannot be read. Progress goes to stderr with the seconds since
+    the start; large inputs are extracted in one worker process per processor (--jobs).
     """
     from graph.build import build as run_build
     from graph.build import write_outputs
@@ -344,14 +347,20 @@ def validate(graph_file: Path, engine: str) -> None:
 def serve(
     graph_file: Path, host: str, port: int, time_limit: float, max_rows: int, max_body: int, workers: int
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/), and every
+    resource at the path of its IRI (/id/...).
 
     GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the Accept header or format=; each request
     is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
     one log line per request on the console.
+
+    A resource's IRI path (/id/action/..., /country/PER) gives its page to a browser and its
+    description as Turtle, N-Triples or JSON-LD by the Accept header; /id/dataset is the home page,
+    /.well-known/void the dataset's DCAT-AP and VoID description.
     """
     from graph.errors import SocieuxError
+    from graph.site.dereference import Site
     from graph.sparql.server import Limits
     from graph.sparql.server import serve as run_server
     from graph.sparql.store import open_store, store_for
@@ -360,7 +369,8 @@ def serve(
     source = store_for(graph_file)
     try:
         open_store(source)  # fail here, in one line, rather than in a worker
-        run_server(source, host, port, Limits(time_limit, max_rows, max_body), workers)
+        site = Site.load(graph_file, logging.getLogger("socieux-kg.serve").info)  # /id/... and the pages
+        run_server(source, host, port, Limits(time_limit, max_rows, max_body), workers, site)
     except SocieuxError as error:
         _fail(error)
     except OSError as error:
@@ -562,6 +572,16 @@ def evaluate(data: Path | None, seeds: Path | None, show_errors: bool, as_json: 
         for name, score in scores["all"].items():
             for wrong in score.errors:
                 click.echo(f"{name}: {wrong}")
+
+
+def _register() -> None:
+    """Commands defined in their own modules (each imports only click until it runs)."""
+    from graph.site.command import site
+
+    main.add_command(site)
+
+
+_register()
 
 
 def run() -> None:

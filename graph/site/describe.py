@@ -1,0 +1,231 @@
+"""A resource's RDF description, as a machine gets it from the resource's IRI: its own triples, the
+triples of its evidence and source records (what each fact was read from), the links to it from
+actions, institutions and news items, and the labels of everything it links to or is linked from.
+
+Written as Turtle, N-Triples or JSON-LD from the sorted N-Triples, by the small writers here (a
+static site writes tens of thousands of them: Oxigraph's serialisers, parsing the lines again,
+took most of its time); a test reads each back with rdflib and finds the same triples. The same
+bytes at every build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from graph.namespaces import PREFIXES
+from graph.rdf import terms
+from graph.site.resources import DERIVED, EVIDENCE, LABEL, PREF, TITLE, Resources
+
+# media type → (file suffix, the serialiser's name)
+FORMATS = {
+    "text/turtle": (".ttl", "turtle"),
+    "application/ld+json": (".jsonld", "json-ld"),
+    "application/n-triples": (".nt", "nt"),
+}
+_LABELS = (PREF, LABEL, TITLE)
+_INBOUND_FROM = ("action", "institution", "news", "source")  # whose links to a resource it is described with
+
+
+def description(resources: Resources, node: str) -> list[str]:
+    """The N-Triples lines of a resource's description, sorted."""
+    spo = resources.spo
+    lines: set[str] = set()
+    mentioned: set[str] = set()
+
+    def own(subject: str) -> None:
+        for predicate, objects in spo.get(subject, {}).items():
+            for obj in objects:
+                lines.add(f"{subject} {predicate} {obj} .\n")
+                if obj[0] == "<":
+                    mentioned.add(obj)
+
+    own(node)
+    for attached in (*resources.objects(node, EVIDENCE), *resources.objects(node, DERIVED)):
+        own(attached)
+    for subject, predicate in resources.inbound.get(node, ()):
+        if resources.kind.get(subject) in _INBOUND_FROM:
+            lines.add(f"{subject} {predicate} {node} .\n")
+            mentioned.add(subject)
+    mentioned.discard(node)
+    for other in mentioned:
+        predicates = spo.get(other, {})
+        for prop in _LABELS:
+            for value in predicates.get(prop, ()):
+                lines.add(f"{other} {prop} {value} .\n")
+    return sorted(lines)
+
+
+def serialised(lines: list[str], media: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """N-Triples lines (sorted, canonical: as the build writes them) as ``media`` (one of FORMATS),
+    with the project's prefixes (those it uses)."""
+    _, fmt = FORMATS[media]
+    if fmt == "nt":
+        return "".join(lines).encode("utf-8")
+    triples = [_split(line) for line in lines]
+    prefixes = PREFIX_MAP if prefixes is None else prefixes
+    if fmt == "turtle":
+        return turtle(triples, prefixes).encode("utf-8")
+    return jsonld(triples, prefixes).encode("utf-8")
+
+
+PREFIX_MAP = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")  # a local name Turtle takes as it is
+_JSON_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")  # and JSON-LD (a compact IRI's suffix)
+_INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
+_INTEGER_TEXT = re.compile(r'"[+-]?[0-9]+"')
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _split(line: str) -> tuple[str, str, str]:
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-3]  # " .\n"
+
+
+class _Names:
+    """IRIs as prefixed names where a prefix fits (the longest namespace), each worked out once."""
+
+    def __init__(self, prefixes: dict[str, str], local: re.Pattern) -> None:
+        self.namespaces = sorted(((ns, prefix) for prefix, ns in prefixes.items()), key=lambda x: -len(x[0]))
+        self.local = local
+        self.cache: dict[str, tuple[str, str] | None] = {}  # IRI → (prefix, prefixed name)
+
+    def short(self, iri: str) -> tuple[str, str] | None:
+        found = self.cache.get(iri, False)
+        if found is False:
+            found = None
+            for namespace, prefix in self.namespaces:
+                if iri.startswith(namespace) and self.local.match(iri, len(namespace)):
+                    found = (prefix, f"{prefix}:{iri[len(namespace) :]}")
+                    break
+            if len(self.cache) > 500_000:
+                self.cache.clear()
+            self.cache[iri] = found
+        return found  # type: ignore[return-value]  # False was replaced
+
+
+_NAMES: dict[tuple, _Names] = {}
+
+
+def _names(prefixes: dict[str, str], local: re.Pattern) -> _Names:
+    key = (tuple(sorted(prefixes.items())), local.pattern)
+    found = _NAMES.get(key)
+    if found is None:
+        found = _NAMES[key] = _Names(prefixes, local)
+    return found
+
+
+def turtle(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str:
+    """Sorted triples of term text as Turtle: a subject's triples together (``;``), objects of a
+    predicate together (``,``), prefixed names where they fit, ``a`` for ``rdf:type``."""
+    names = _names(prefixes, _LOCAL)
+    used: dict[str, str] = {}
+
+    def term(node: str) -> str:
+        if node[0] == "<":
+            found = names.short(node[1:-1])
+            if found is None:
+                return node
+            used[found[0]] = prefixes[found[0]]
+            return found[1]
+        if node[0] == '"' and node[-1] == ">":
+            body, _, datatype = node.rpartition("^^")
+            if datatype == _INTEGER and _INTEGER_TEXT.fullmatch(body):
+                return body[1:-1]  # 7, not "7"^^xsd:integer
+            return f"{body}^^{term(datatype)}"
+        return node
+
+    out: list[str] = []
+    subject = predicate = None
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                out.append(" .\n")
+            out.append(f"{term(s)} {'a' if p == _RDF_TYPE else term(p)} {term(o)}")
+        elif p != predicate:
+            out.append(f" ;\n\t{'a' if p == _RDF_TYPE else term(p)} {term(o)}")
+        else:
+            out.append(f" ,\n\t\t{term(o)}")
+        subject, predicate = s, p
+    if subject is not None:
+        out.append(" .\n")
+    head = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(used.items()))
+    return head + ("\n" if head else "") + "".join(out)
+
+
+def jsonld(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str:
+    """Sorted triples of term text as JSON-LD: one node object a subject (a line each), compact IRIs
+    where a prefix fits, the prefixes used as the ``@context``. Each term's JSON is made once per
+    process (a site writes the same labels, files and properties thousands of times)."""
+    encoded = _encoded(prefixes)
+    used: set[str] = set()
+
+    def code(node: str) -> str:
+        found = encoded.get(node)
+        if found is None:
+            found = encoded[node] = _encode(node, prefixes)
+        if found[0]:
+            used.add(found[0])
+        return found[1]
+
+    parts: list[str] = []
+    subject = predicate = None
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                parts.append("]}")
+            parts.append(',\n{"@id":' if subject is not None else '{"@id":')
+            parts.append(code(f"@id {s}"))
+            predicate = None
+        is_type = p == _RDF_TYPE and o[0] == "<"
+        key = "@type" if is_type else p
+        if key != predicate:
+            if predicate is not None:
+                parts.append("]")
+            parts.append(',"@type":[' if is_type else f",{code(f'@key {p}')}:[")
+        else:
+            parts.append(",")
+        parts.append(code(f"@id {o}") if is_type else code(o))
+        subject, predicate = s, key
+    if subject is not None:
+        parts.append("]}")
+    context = {prefix: prefixes[prefix] for prefix in sorted(used)}
+    return f'{{"@context":{_JSON.encode(context)},\n"@graph":[\n{"".join(parts)}\n]}}\n'
+
+
+_ENCODED: dict[tuple, dict[str, tuple[str, str]]] = {}
+
+
+def _encoded(prefixes: dict[str, str]) -> dict[str, tuple[str, str]]:
+    key = tuple(sorted(prefixes.items()))
+    found = _ENCODED.get(key)
+    if found is None or len(found) > 500_000:
+        found = _ENCODED[key] = {}
+    return found
+
+
+def _encode(node: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """The JSON of a term (the prefix it uses, or ""): ``@id X`` an IRI as a string (a subject, a
+    type), ``@key X`` a property as a key, else an object as a value object."""
+    names = _names(prefixes, _JSON_LOCAL)
+
+    def iri(term: str) -> tuple[str, str]:
+        if term[0] == "_":
+            return "", term
+        found = names.short(term[1:-1])
+        return (found[0], found[1]) if found else ("", term[1:-1])
+
+    if node.startswith(("@id ", "@key ")):
+        prefix, text = iri(node.split(" ", 1)[1])
+        return prefix, _JSON.encode(text)
+    if node[0] != '"':
+        prefix, text = iri(node)
+        return prefix, '{"@id":' + _JSON.encode(text) + "}"
+    text, language, datatype = terms.split_literal(node)
+    if language is not None:
+        return "", _JSON.encode({"@value": text, "@language": language})
+    if datatype == terms.XSD_STRING:
+        return "", _JSON.encode({"@value": text})
+    prefix, name = iri(f"<{datatype}>")
+    return prefix, _JSON.encode({"@value": text, "@type": name})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Generator
@@ -374,7 +375,9 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
 
-def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
+def make_handler(pool: WorkerPool, limits: Limits, page: bytes, site=None):
+    """The request handler; ``site``: the resource pages (``graph.site.dereference.Site``), if any."""
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "socieux-kg"
         protocol_version = "HTTP/1.1"
@@ -439,6 +442,24 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
                 chunks.close()  # the worker is replaced, not left half-way through an answer
             self._log(reply.status, size, started, note)
 
+        def _site(self, reply, started: float) -> None:
+            """Send a site's answer (graph.site.dereference.Response): a body, or a file."""
+            self.send_response(reply.status)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            body = reply.body if reply.file is None else b""
+            size = reply.file.stat().st_size if reply.file is not None else len(body)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if self.command != "HEAD":
+                if reply.file is not None:
+                    with open(reply.file, "rb") as stream:
+                        shutil.copyfileobj(stream, self.wfile, CHUNK)
+                else:
+                    self.wfile.write(body)
+            self._log(reply.status, size, started)
+
         def _fail(self, status: int, message: str, started: float) -> None:
             self._send(status, TEXT, (message + "\n").encode(), started)
 
@@ -463,6 +484,9 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
                 return self._fail(400, "malformed request URL (bad percent-encoding)", started)
             if url.path in ("/", "/index.html"):
                 return self._send(200, "text/html; charset=utf-8", page, started)
+            reply = site.respond(url.path, self.headers.get("Accept", "")) if site is not None else None
+            if reply is not None:  # a resource's IRI, or another page of the site
+                return self._site(reply, started)
             if url.path != "/sparql":
                 return self._fail(404, f"no such page: {url.path}; the endpoint is /sparql", started)
             if "update" in params:
@@ -520,13 +544,13 @@ def make_handler(pool: WorkerPool, limits: Limits, page: bytes):
     return Handler
 
 
-def serve(source: Path, host: str, port: int, limits: Limits, workers: int = 2) -> None:
-    """Serve until interrupted."""
+def serve(source: Path, host: str, port: int, limits: Limits, workers: int = 2, site=None) -> None:
+    """Serve until interrupted; ``site``: the resource pages to answer besides the endpoint."""
     from graph.sparql.query import named_queries
 
     examples = {name: q.text for name, q in named_queries().items() if not q.parameters}
     pool = WorkerPool(source, workers, limits)
-    server = ThreadingHTTPServer((host, port), make_handler(pool, limits, query_page(examples)))
+    server = ThreadingHTTPServer((host, port), make_handler(pool, limits, query_page(examples), site))
     server.daemon_threads = True
     log.info("serving %s on http://%s:%d/ (SPARQL endpoint /sparql)", source, host, server.server_port)
     try:

@@ -29,6 +29,7 @@ LONGEST_FIRST = (
     "test_stores.py",
     "test_scale.py",
     "test_views.py",
+    "test_site.py",
     "test_kill.py",
     "test_graph.py",
     "test_cli.py",
@@ -38,6 +39,8 @@ LONGEST_FIRST = (
     "test_query_page.py",
     "test_evaluation.py",
     "test_server.py",
+    "test_site_served.py",
+    "test_dataset.py",
     "test_readme.py",
     "test_misuse.py",
 )

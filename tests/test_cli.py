@@ -33,12 +33,14 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     assert names == [
         "build-report.json",
         "build-report.md",
+        "dataset.ttl",
         "network",
         "socieux.jsonld",
         "socieux.nt",
         "socieux.ttl",
         "stats",
         "store",
+        "tables",
         "views",
     ]
     assert sorted(p.name for p in (project / "exports" / "views").iterdir()) == [

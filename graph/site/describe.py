@@ -15,7 +15,7 @@ import re
 
 from graph.namespaces import PREFIXES
 from graph.rdf import terms
-from graph.site.resources import DERIVED, EVIDENCE, LABEL, PREF, TITLE, Resources
+from graph.site.resources import DERIVED, EVIDENCE, IN_SCHEME, LABEL, PREF, TITLE, Resources
 
 # media type → (file suffix, the serialiser's name)
 FORMATS = {
@@ -43,6 +43,9 @@ def description(resources: Resources, node: str) -> list[str]:
     own(node)
     for attached in (*resources.objects(node, EVIDENCE), *resources.objects(node, DERIVED)):
         own(attached)
+    for member in resources.subjects(IN_SCHEME, node):  # a concept scheme: its concepts
+        lines.add(f"{member} {IN_SCHEME} {node} .\n")
+        mentioned.add(member)
     for subject, predicate in resources.inbound.get(node, ()):
         if resources.kind.get(subject) in _INBOUND_FROM:
             lines.add(f"{subject} {predicate} {node} .\n")

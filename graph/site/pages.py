@@ -191,8 +191,25 @@ class Gatherer:
         if document is not None:
             place = self.r.place(document)
             if place is not None:
-                href = linker.page(place.page, f"line/{line_text}")
+                anchored = (file_text, line_text) in self.anchored_lines
+                href = linker.page(place.page, f"line/{line_text}" if anchored else "")
         return f"{file_text}:{line_text}", href
+
+    @cached_property
+    def anchored_lines(self) -> set[tuple[str, str]]:
+        """(file, line) of every line a document's page has an anchor for: each line of its entries."""
+        found = set()
+        for record in (n for n, kind in self.r.kind.items() if kind == "source"):
+            file = self.r.value(record, P["sourceFile"])
+            if file is None:
+                continue
+            for predicate, objects in self.r.spo.get(record, {}).items():
+                if predicate == P["layout"]:
+                    continue
+                for line in objects:
+                    if line[0] == '"':
+                        found.add((self.r.text(file), self.r.text(line)))
+        return found
 
     @cached_property
     def documents(self) -> dict[str, str]:
@@ -554,11 +571,13 @@ class Gatherer:
         for record in sorted(records, key=lambda rec: (line_of(rec), rec)):
             place = r.place(record)
             made = [s for s, p in r.inbound.get(record, ()) if p == DERIVED]
-            fields = []
+            fields = []  # (what, its lines): each line an anchor (``line/N``) that facts link to
+            own = line_of(record)
             for predicate, objects in sorted(r.spo.get(record, {}).items()):
                 if predicate.endswith("Line>") and predicate != P["titleLine"]:
-                    lines = ", ".join(sorted((r.text(o) for o in objects), key=int))
-                    fields.append(f"{self.settings.label(predicate)} {lines}")
+                    lines = sorted({int(r.text(o)) for o in objects} - {own})
+                    if lines:
+                        fields.append((self.settings.label(predicate), lines))
             layout = r.value(record, P["layout"])
             rows.append(
                 {
@@ -567,7 +586,7 @@ class Gatherer:
                     "made": self.links(linker, made),
                     "kind": ", ".join(sorted({KINDS[r.kind[m]].singular for m in made if r.kind.get(m) in KINDS})),
                     "layout": r.text(layout) if layout else "",
-                    "fields": "; ".join(fields),
+                    "fields": fields,
                 }
             )
         return Page("", "document.html", r.label(node), data={"records": rows})

@@ -150,6 +150,7 @@ class Resources:
         for subject, scheme in triples.pairs(IN_SCHEME):
             if scheme == ASSISTANCE and subject not in self.kind:
                 self.kind[subject] = "assistance-type"
+            self.kind.setdefault(scheme, "scheme")  # a scheme is a resource, described or not
         self._text: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         self._places: dict[str, Place | None] = {}
@@ -245,7 +246,7 @@ class Resources:
         if node[0] != "<" or not node.startswith("<" + ID):
             return None
         if kind is None and node not in self.spo:
-            return None
+            return None  # an IRI the graph only points to
         return Place("id/" + terms.iri_value(node)[len(ID) :])
 
     def _fragment(self, node: str, owner: str | None) -> Place | None:

@@ -160,7 +160,8 @@ def write_site(
     renderer = Renderer(resources, "static", views, dataset)
     locations = list(renderer.locations())
     # everything the workers read, indexed before they are forked (so that they share it)
-    resources.inbound, resources.pages, resources.fragments, renderer.gatherer.documents  # noqa: B018
+    resources.inbound, resources.pages, resources.fragments  # noqa: B018
+    renderer.gatherer.documents, renderer.gatherer.anchored_lines  # noqa: B018
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))

@@ -1,0 +1,271 @@
+"""The static site of the seed build (`socieux-kg site`), as people read it from disk: every link
+resolves and nothing is fetched from elsewhere; the same bytes at every run; in headless Chromium
+(Debian's, every request but file:// refused) an action page shows each fact with the sentence it
+was read from, a country page counts what the `country` query counts, the search finds any label,
+a page opens a network view on its node, pages read with scripts off and print, and axe-core (from
+npm, injected offline) finds no serious accessibility violation. One browser for the module."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import RDF, URIRef
+from rdflib.namespace import SKOS
+
+from bench.views import launch, open_offline
+from graph.namespaces import SOCX
+from graph.site.render import view_nodes
+from tests.conftest import ROOT, invoke, seed_rows
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+EXTERNAL_HOSTS = {"w3id.org", "publications.europa.eu", "www.wikidata.org"}
+
+
+@pytest.fixture(scope="module")
+def site(built_project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    done = invoke("site", "--out", out, "-q", cwd=built_project.folder)
+    assert done.returncode == 0, done.stderr
+    assert "pages" in done.stdout
+    return out
+
+
+def test_two_runs_write_the_same_bytes_whatever_the_workers(site, built_project, tmp_path):
+    again = tmp_path / "again"
+    done = invoke("site", "--out", again, "--jobs", "1", "-q", cwd=built_project.folder)
+    assert done.returncode == 0, done.stderr
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    first, second = files(site), files(again)
+    assert len(first) > 1500 and first == second
+
+
+def test_it_writes_a_page_turtle_and_json_ld_for_every_resource(site, seed_build, built_project):
+    graph = seed_build.graph
+    for cls, folder in ((SOCX.Action, "id/action"), (SOCX.PartnerInstitution, "id/institution")):
+        nodes = set(graph.subjects(RDF.type, cls))
+        stems = {p.stem for p in (site / folder).glob("*.html")}
+        assert stems == {str(n).rsplit("/", 1)[-1] for n in nodes}
+        for stem in list(stems)[:3]:
+            assert (site / folder / f"{stem}.ttl").is_file() and (site / folder / f"{stem}.jsonld").is_file()
+    countries = {str(graph.value(c, SOCX.isoAlpha3)) for c in graph.subjects(RDF.type, SOCX.Country)}
+    assert {p.stem for p in (site / "country").glob("*.html")} == countries
+    pages = [
+        p for p in site.rglob("*.html") if p.parent.name not in ("views",) and p.name not in ("index.html", "404.html")
+    ]
+    assert (site / "sitemap.xml").read_text().count("<loc>https://w3id.org/socieux-kg/") == len(pages)
+    assert (site / ".well-known" / "void").read_bytes() == (built_project.exports / "dataset.ttl").read_bytes()
+    assert (site / "exports" / "tables" / "actions.csv").read_bytes() == (
+        built_project.exports / "tables" / "actions.csv"
+    ).read_bytes()
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+        for name in ("href", "src"):
+            value = found.get(name)
+            if value is not None and not (tag == "form"):
+                self.links.append(value)
+
+
+def test_every_link_resolves_and_only_other_publishers_are_linked_outside(site):
+    pages: dict[Path, _Page] = {}
+    for path in site.rglob("*.html"):
+        parsed = _Page()
+        parsed.feed(path.read_text(encoding="utf-8"))
+        pages[path] = parsed
+    views = {path: view_nodes(path.read_text(encoding="utf-8")) for path in (site / "views").glob("*.html")}
+    broken, hosts, checked = [], set(), 0
+    for path, parsed in pages.items():
+        if path.parent.name == "views":
+            continue
+        for link in parsed.links:
+            url = urlsplit(link)
+            if url.scheme in ("http", "https"):
+                hosts.add(url.netloc)
+                continue
+            assert not url.scheme, f"{path}: {link}"
+            target = (path.parent / unquote(url.path)).resolve() if url.path else path
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{path.relative_to(site)} -> {link}")
+                continue
+            fragment = unquote(url.fragment)
+            if fragment.startswith("node="):
+                if fragment[5:] not in views[target]:
+                    broken.append(f"{path.relative_to(site)} -> {link} (not drawn in the view)")
+            elif fragment and target in pages and fragment not in pages[target].ids:
+                broken.append(f"{path.relative_to(site)} -> {link} (no such anchor)")
+    assert checked > 20_000
+    assert broken == []
+    assert hosts <= EXTERNAL_HOSTS
+
+
+def test_every_country_page_counts_what_the_country_query_counts(site, seed_store):
+    for path in sorted((site / "country").glob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        shown = {role: int(n) for role, n in re.findall(r'data-count="([^"]+)">(\d+)<', html)}
+        rows = seed_rows(seed_store, "country", {"country": path.stem})
+        counted = {role: sum(1 for r in rows if r["role"] == role) for role in shown}
+        assert shown == counted, path.stem
+        assert set(shown) == {"partner country", "expert country", "study-visit country"}
+
+
+# ---------------------------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which("chromium"), "Debian's chromium is needed for the page tests (.ci/run installs it)"
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        context, refused = open_offline(chromium, {"width": 1200, "height": 900})
+        yield chromium, context, refused
+        context.close()
+        chromium.close()
+
+
+def opened(browser, path: Path):
+    _, context, _ = browser
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    return page, errors
+
+
+def evidenced_actions(seed_build, count: int) -> list[URIRef]:
+    graph = seed_build.graph
+    actions = sorted(
+        graph.subjects(RDF.type, SOCX.Action), key=lambda a: (-len(list(graph.objects(a, SOCX.evidence))), a)
+    )
+    return actions[:count]
+
+
+def test_an_action_page_shows_every_fact_with_the_sentence_it_was_read_from(site, browser, seed_build):
+    graph = seed_build.graph
+    for action in evidenced_actions(seed_build, 3):
+        page, errors = opened(browser, site / "id" / "action" / (str(action).rsplit("/", 1)[-1] + ".html"))
+        rows = page.evaluate(
+            """() => Array.from(document.querySelectorAll("#facts tbody tr")).map(tr => ({
+                 value: tr.querySelector("td.value").textContent.trim(),
+                 sentences: Array.from(tr.querySelectorAll(".sentence")).map(s => [s.id, s.querySelector("blockquote").textContent]),
+                 lines: tr.querySelectorAll("td.evidence p.where a").length}))"""
+        )
+        found = {(row["value"], anchor, " ".join(text.split())) for row in rows for anchor, text in row["sentences"]}
+        expected = set()
+        for evidence in graph.objects(action, SOCX.evidence):
+            value = graph.value(evidence, RDF.object)
+            shown = str(graph.value(value, SKOS.prefLabel) or value)
+            anchor = str(evidence)[len(str(action)) + 1 :]
+            expected.add((shown, anchor, " ".join(str(graph.value(evidence, SOCX.sentence)).split())))
+        assert expected and expected <= found
+        assert all(row["lines"] for row in rows)  # every fact says where it was read
+        assert page.title().startswith(str(graph.value(action, URIRef("http://purl.org/dc/terms/title"))))
+        assert errors == []
+        page.close()
+    assert browser[2] == []  # nothing was fetched from outside
+
+
+@pytest.mark.parametrize("country", ["PER", "ESP", "FRA", "KEN"])
+def test_a_country_page_in_the_browser_counts_what_the_country_query_counts(site, browser, seed_store, country):
+    page, errors = opened(browser, site / "country" / f"{country}.html")
+    shown = page.evaluate(
+        "() => Object.fromEntries(Array.from(document.querySelectorAll('[data-count]')).map(e => [e.dataset.count, Number(e.textContent)]))"
+    )
+    rows = seed_rows(seed_store, "country", {"country": country})
+    assert shown == {role: sum(1 for r in rows if r["role"] == role) for role in shown}
+    # the lists hold as many actions as the counts say, and the map draws the country
+    assert page.locator("#partner-actions tbody tr").count() == shown["partner country"]
+    assert page.locator("figure.map circle.self").count() == 1
+    assert errors == []
+    page.close()
+
+
+def test_the_search_finds_any_label_offline(site, browser):
+    page, errors = opened(browser, site / "search.html")
+    page.wait_for_function("document.body.dataset.ready === 'yes'")
+    page.fill("#q", "peruvian")  # a demonym
+    assert "country/PER.html" in page.locator("#search-results a").first.get_attribute("href")
+    page.fill("#q", "MLSP")  # an acronym
+    assert page.locator("#search-results a").count() >= 1
+    page.fill("#q", "no such thing at all")
+    assert "No match" in page.locator("#search-status").text_content()
+    page.goto((site / "search.html").as_uri() + "?q=Social%20protection")  # the header's search box
+    page.wait_for_function("document.body.dataset.ready === 'yes'")
+    assert page.locator("#search-results a").first.text_content() == "Social protection"
+    assert errors == []
+    page.close()
+
+
+def test_a_page_opens_a_network_view_on_its_node(site, browser, seed_build):
+    action = evidenced_actions(seed_build, 1)[0]
+    page, errors = opened(browser, site / "id" / "action" / (str(action).rsplit("/", 1)[-1] + ".html"))
+    page.get_by_role("link", name="The whole graph").click()
+    page.wait_for_function("document.body.dataset.ready === 'yes'", timeout=30000)
+    assert page.evaluate("document.body.dataset.picked") == str(action)
+    assert "panel" in page.evaluate("document.querySelector('#panel').hidden ? '' : 'panel'")
+    page.goto((site / "country" / "PER.html").as_uri())
+    page.get_by_role("link", name=re.compile("^Country flows")).click()
+    page.wait_for_function("document.body.dataset.ready === 'yes'", timeout=30000)
+    assert (
+        page.evaluate("document.body.dataset.picked") == "http://publications.europa.eu/resource/authority/country/PER"
+    )
+    assert errors == []
+    page.close()
+
+
+def test_pages_read_with_scripts_off_and_print_without_the_navigation(site, browser):
+    chromium, _, _ = browser
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.get_by_role("link", name="Actions").first.click()
+    page.locator("table.list a").first.click()
+    assert page.locator("#facts tbody tr").count() > 3
+    page.emulate_media(media="print")
+    assert page.locator("header.site nav").is_hidden() and page.locator("#facts").is_visible()
+    page.goto((site / "search.html").as_uri())
+    assert "needs JavaScript" in page.locator("noscript").first.inner_html()
+    context.close()
+
+
+# a page of each template with tables, figures, forms and lists (the document page is a long table
+# like the lists: axe takes seconds on it and finds nothing more)
+@pytest.mark.parametrize(
+    "path", ["index.html", "id/action.html", "country/PER.html", "search.html", "ACTION", "INSTITUTION"]
+)
+def test_pages_pass_axe_with_no_serious_violation(site, browser, seed_build, path):
+    assert AXE.is_file(), "axe-core comes from npm: run `npm ci` in the project (.ci/run does)"
+    if path in ("ACTION", "INSTITUTION"):
+        cls = SOCX.Action if path == "ACTION" else SOCX.PartnerInstitution
+        node = sorted(seed_build.graph.subjects(RDF.type, cls))[7]
+        path = f"id/{path.lower()}/{str(node).rsplit('/', 1)[-1]}.html"
+    page, errors = opened(browser, site / path)
+    if path == "search.html":
+        page.fill("#q", "employment")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes[0].target.join(" ")}))"""
+    )
+    assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert errors == []
+    page.close()

@@ -126,6 +126,53 @@ def test_every_country_page_counts_what_the_country_query_counts(site, seed_stor
         assert set(shown) == {"partner country", "expert country", "study-visit country"}
 
 
+def test_dates_and_years_show_where_the_graph_has_them(seed_build):
+    """The properties another branch adds to actions (dates, a year with the evidence of its basis)
+    appear on the pages, with no change to the site; absent, nothing fails (the seeds have none)."""
+    from graph.rdf import terms
+    from graph.rdf.triples import TripleSet
+    from graph.site.render import Renderer
+    from graph.site.resources import Resources
+
+    triples = TripleSet(seed_build.triples.namespaces())
+    for triple in seed_build.triples.terms():
+        triples.add(*triple)
+    action = evidenced_actions(seed_build, 1)[0]
+    node, xsd, socx = f"<{action}>", "http://www.w3.org/2001/XMLSchema#", str(SOCX)
+    evidence = f"<{action}/evidence/year/2024>"
+    year = terms.literal("2024", datatype=xsd + "gYear")
+    triples.add(node, f"<{socx}startDate>", terms.literal("2024-09-16", datatype=xsd + "date"))
+    triples.add(node, f"<{socx}endDate>", terms.literal("2025-07-04", datatype=xsd + "date"))
+    triples.add(node, f"<{socx}actionYear>", year)
+    triples.add(node, f"<{socx}evidence>", evidence)
+    for predicate, obj in (
+        (str(RDF.type), f"<{socx}Evidence>"),
+        (str(RDF.subject), node),
+        (str(RDF.predicate), f"<{socx}actionYear>"),
+        (str(RDF.object), year),
+        (f"{socx}sentence", terms.literal("Activities ran from September 2024.", language="en")),
+        (f"{socx}rule", terms.literal("year-from-dates")),
+        (f"{socx}sourceFile", terms.literal("000_aecc4522525af03b.txt")),
+        (f"{socx}line", terms.literal("12", datatype=xsd + "integer")),
+    ):
+        triples.add(evidence, f"<{predicate}>", obj)
+    resources = Resources(triples)
+    renderer = Renderer(resources)
+    html = renderer.html(resources.place(node).page)
+    for shown in (
+        "start date",
+        "2024-09-16",
+        "end date",
+        "2025-07-04",
+        "action year",
+        "Activities ran from September 2024.",
+        "year-from-dates",
+    ):
+        assert shown in html
+    institution = seed_build.graph.value(action, SOCX.partnerInstitution)
+    assert "<caption>Actions per year</caption>" in renderer.html(resources.place(f"<{institution}>").page)
+
+
 # ---------------------------------------------------------------------------------- in the browser
 
 

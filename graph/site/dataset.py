@@ -27,7 +27,8 @@ from graph.site.resources import TYPE, P, Resources
 from graph.vocab import ontology_dir
 
 DESCRIPTION_FILE = "dataset.ttl"
-NOT_DISTRIBUTED = ("store", DESCRIPTION_FILE)  # the store is for queries; the description is this file
+# the store is for queries, the description is this file, README.md says what the folder holds
+NOT_DISTRIBUTED = ("store", DESCRIPTION_FILE, "README.md")
 PREFIXES = {
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),

@@ -26,6 +26,7 @@ from graph.site.render import (
     ASSETS,
     HOME,
     INDEX,
+    ONTOLOGY,
     SEARCH,
     SEARCH_INDEX,
     VOID,
@@ -34,6 +35,7 @@ from graph.site.render import (
     dataset_as,
     load_dataset,
     load_views,
+    ontology_turtle,
 )
 
 HTML = "text/html"
@@ -134,6 +136,8 @@ class Site:
             return _redirect(relative(name + ("x" if name.endswith("/") else ""), HOME))
         if name == VOID.strip("/"):
             return self._void(accept)
+        if name in ("ontology", ONTOLOGY):  # the vocabulary: socx: terms are .../ontology#Term
+            return Response(200, [("Content-Type", CONTENT_TYPES["text/turtle"])], ontology_turtle())
         if name.startswith("assets/"):
             return self._asset(name[len("assets/") :])
         if name == SEARCH_INDEX:

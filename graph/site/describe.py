@@ -1,6 +1,7 @@
 """A resource's RDF description, as a machine gets it from the resource's IRI: its own triples, the
-triples of its evidence and source records (what each fact was read from), the links to it from
-actions, institutions and news items, and the labels of everything it links to or is linked from.
+triples of its evidence and source records (what each fact was read from; a document's: its
+entries' records), the links to it from actions, institutions and news items (a concept scheme's:
+its concepts), and the labels of everything it links to or is linked from.
 
 Written as Turtle, N-Triples or JSON-LD from the sorted N-Triples, by the small writers here (a
 static site writes tens of thousands of them: Oxigraph's serialisers, parsing the lines again,
@@ -15,7 +16,7 @@ import re
 
 from graph.namespaces import PREFIXES
 from graph.rdf import terms
-from graph.site.resources import DERIVED, EVIDENCE, IN_SCHEME, LABEL, PREF, TITLE, Resources
+from graph.site.resources import DERIVED, EVIDENCE, IN_SCHEME, LABEL, PART_OF, PREF, TITLE, Resources
 
 # media type → (file suffix, the serialiser's name)
 FORMATS = {
@@ -27,45 +28,51 @@ _LABELS = (PREF, LABEL, TITLE)
 _INBOUND_FROM = ("action", "institution", "news", "source")  # whose links to a resource it is described with
 
 
-def description(resources: Resources, node: str) -> list[str]:
-    """The N-Triples lines of a resource's description, sorted."""
+Triple = tuple[str, str, str]
+
+
+def description(resources: Resources, node: str) -> list[Triple]:
+    """The triples of a resource's description (term text), sorted."""
     spo = resources.spo
-    lines: set[str] = set()
+    triples: set[Triple] = set()
     mentioned: set[str] = set()
 
     def own(subject: str) -> None:
         for predicate, objects in spo.get(subject, {}).items():
             for obj in objects:
-                lines.add(f"{subject} {predicate} {obj} .\n")
+                triples.add((subject, predicate, obj))
                 if obj[0] == "<":
                     mentioned.add(obj)
 
     own(node)
     for attached in (*resources.objects(node, EVIDENCE), *resources.objects(node, DERIVED)):
         own(attached)
+    if resources.kind.get(node) == "document":  # its entries' source records, whole
+        for record, predicate in resources.inbound.get(node, ()):
+            if predicate == PART_OF and resources.kind.get(record) == "source":
+                own(record)
     for member in resources.subjects(IN_SCHEME, node):  # a concept scheme: its concepts
-        lines.add(f"{member} {IN_SCHEME} {node} .\n")
+        triples.add((member, IN_SCHEME, node))
         mentioned.add(member)
     for subject, predicate in resources.inbound.get(node, ()):
         if resources.kind.get(subject) in _INBOUND_FROM:
-            lines.add(f"{subject} {predicate} {node} .\n")
+            triples.add((subject, predicate, node))
             mentioned.add(subject)
     mentioned.discard(node)
     for other in mentioned:
         predicates = spo.get(other, {})
         for prop in _LABELS:
             for value in predicates.get(prop, ()):
-                lines.add(f"{other} {prop} {value} .\n")
-    return sorted(lines)
+                triples.add((other, prop, value))
+    return sorted(triples)
 
 
-def serialised(lines: list[str], media: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """N-Triples lines (sorted, canonical: as the build writes them) as ``media`` (one of FORMATS),
-    with the project's prefixes (those it uses)."""
+def serialised(triples: list[Triple], media: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Sorted triples of term text (canonical, as the build holds them) as ``media`` (one of
+    FORMATS), with the project's prefixes (those it uses)."""
     _, fmt = FORMATS[media]
     if fmt == "nt":
-        return "".join(lines).encode("utf-8")
-    triples = [_split(line) for line in lines]
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
     prefixes = PREFIX_MAP if prefixes is None else prefixes
     if fmt == "turtle":
         return turtle(triples, prefixes).encode("utf-8")
@@ -79,11 +86,6 @@ _JSON_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")  # and JSON-LD (a co
 _INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
 _INTEGER_TEXT = re.compile(r'"[+-]?[0-9]+"')
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _split(line: str) -> tuple[str, str, str]:
-    s, p, rest = line.split(" ", 2)
-    return s, p, rest[:-3]  # " .\n"
 
 
 class _Names:

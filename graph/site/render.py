@@ -30,6 +30,7 @@ INDEX = "index"  # the home again, at the root of the static site
 SEARCH = "search"
 SEARCH_INDEX = "search-index.js"
 VOID = ".well-known/void"
+ONTOLOGY = "ontology.ttl"
 ASSETS = ("site.css", "search.js")
 FORMAT_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples"}
 STATIC_FORMATS = ("text/turtle", "application/ld+json")  # the files the static site writes per resource
@@ -224,14 +225,20 @@ class Renderer:
 
     def rdf(self, location: str, media: str) -> bytes | None:
         """The RDF description of the resource whose page is at ``location``, as ``media``."""
+        return self.rdf_formats(location, (media,)).get(media)
+
+    def rdf_formats(self, location: str, medias: tuple[str, ...]) -> dict[str, bytes]:
+        """The RDF description of the resource whose page is at ``location`` in each of ``medias``
+        (none when there is no such resource)."""
         if location in (HOME, INDEX):
             if self.dataset is None:
-                return None
-            return dataset_as(self.dataset.turtle, media)
+                return {}
+            return {media: dataset_as(self.dataset.turtle, media) for media in medias}
         node = self.r.pages.get(location) or self.r.fragments.get(location)
         if node is None:
-            return None
-        return describe.serialised(describe.description(self.r, node), media)
+            return {}
+        triples = describe.description(self.r, node)
+        return {media: describe.serialised(triples, media) for media in medias}
 
     def search_index(self) -> str:
         """``search-index.js``: every label of every resource with a page, and the href of its page
@@ -289,8 +296,15 @@ def dataset_as(turtle: bytes, media: str) -> bytes:
         return turtle
     from pyoxigraph import RdfFormat, parse
 
-    lines = sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in parse(turtle, format=RdfFormat.TURTLE))
-    return describe.serialised(lines, media)
+    triples = sorted((str(t.subject), str(t.predicate), str(t.object)) for t in parse(turtle, format=RdfFormat.TURTLE))
+    return describe.serialised(triples, media)
+
+
+def ontology_turtle() -> bytes:
+    """The project's ontology (``ontology/socieux.ttl``), which ``socx:`` IRIs resolve to."""
+    from graph.vocab import ontology_dir
+
+    return (ontology_dir() / "socieux.ttl").read_bytes()
 
 
 def asset(name: str) -> bytes:

@@ -32,6 +32,7 @@ from graph.site.render import (
     ASSETS,
     HOME,
     INDEX,
+    ONTOLOGY,
     SEARCH_INDEX,
     STATIC_FORMATS,
     VIEW_NAMES,
@@ -41,6 +42,7 @@ from graph.site.render import (
     dataset_as,
     load_dataset,
     load_views,
+    ontology_turtle,
 )
 from graph.site.resources import Resources
 
@@ -94,10 +96,8 @@ def _render_pages(root: str, locations: list[str]) -> Written:
         writer.written.pages += 1
         if location == INDEX:
             continue
-        for media in STATIC_FORMATS:
-            data = renderer.rdf(location, media)
-            if data is not None:
-                writer.write(location + describe.FORMATS[media][0], data)
+        for media, data in renderer.rdf_formats(location, STATIC_FORMATS).items():
+            writer.write(location + describe.FORMATS[media][0], data)
     return writer.written
 
 
@@ -175,6 +175,7 @@ def write_site(
         writer.write("assets/world.svg", world_svg())
         writer.write(SEARCH_INDEX, renderer.search_index())
         writer.write(VOID, dataset.turtle)
+        writer.write(ONTOLOGY, ontology_turtle())
         for media in STATIC_FORMATS:
             writer.write(HOME + describe.FORMATS[media][0], dataset_as(dataset.turtle, media))
         for name, html in sorted(views.items()):

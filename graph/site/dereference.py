@@ -114,14 +114,18 @@ class Site:
     @classmethod
     def load(cls, graph_file: Path, say: Callable[[str], None] = lambda message: None) -> Site:
         """The site of a graph file (a build's, with its views, tables and description beside it)."""
+        from graph.collector import collector_paused
         from graph.site.load import load_triples
         from graph.site.resources import Resources
 
         started = time.perf_counter()
         graph_file = Path(graph_file)
-        triples = load_triples(graph_file)
         folder = graph_file.parent
-        renderer = Renderer(Resources(triples), "served", load_views(folder), load_dataset(folder))
+        with collector_paused():  # millions of long-lived objects and no cycles (graph/collector.py)
+            triples = load_triples(graph_file)
+            renderer = Renderer(Resources(triples), "served", load_views(folder), load_dataset(folder))
+            resources = renderer.r
+            resources.inbound, resources.pages, resources.fragments  # noqa: B018 - indexed before the first request
         site = cls(renderer, folder)
         say(f"resource pages of {graph_file}: {len(triples)} triples read in {time.perf_counter() - started:.1f} s")
         return site

@@ -123,23 +123,18 @@ def _names(prefixes: dict[str, str], local: re.Pattern) -> _Names:
 
 def turtle(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str:
     """Sorted triples of term text as Turtle: a subject's triples together (``;``), objects of a
-    predicate together (``,``), prefixed names where they fit, ``a`` for ``rdf:type``."""
-    names = _names(prefixes, _LOCAL)
-    used: dict[str, str] = {}
+    predicate together (``,``), prefixed names where they fit, ``a`` for ``rdf:type``. Each term's
+    Turtle is made once per process, as in :func:`jsonld`."""
+    written = _written(prefixes)
+    used: set[str] = set()
 
     def term(node: str) -> str:
-        if node[0] == "<":
-            found = names.short(node[1:-1])
-            if found is None:
-                return node
-            used[found[0]] = prefixes[found[0]]
-            return found[1]
-        if node[0] == '"' and node[-1] == ">":
-            body, _, datatype = node.rpartition("^^")
-            if datatype == _INTEGER and _INTEGER_TEXT.fullmatch(body):
-                return body[1:-1]  # 7, not "7"^^xsd:integer
-            return f"{body}^^{term(datatype)}"
-        return node
+        found = written.get(node)
+        if found is None:
+            found = written[node] = _turtle_term(node, prefixes)
+        if found[0]:
+            used.add(found[0])
+        return found[1]
 
     out: list[str] = []
     subject = predicate = None
@@ -155,8 +150,34 @@ def turtle(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str
         subject, predicate = s, p
     if subject is not None:
         out.append(" .\n")
-    head = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(used.items()))
+    head = "".join(f"@prefix {prefix}: <{prefixes[prefix]}> .\n" for prefix in sorted(used))
     return head + ("\n" if head else "") + "".join(out)
+
+
+_WRITTEN: dict[tuple, dict[str, tuple[str, str]]] = {}
+
+
+def _written(prefixes: dict[str, str]) -> dict[str, tuple[str, str]]:
+    key = tuple(sorted(prefixes.items()))
+    found = _WRITTEN.get(key)
+    if found is None or len(found) > 500_000:
+        found = _WRITTEN[key] = {}
+    return found
+
+
+def _turtle_term(node: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """A term in Turtle, and the prefix it uses (or "")."""
+    names = _names(prefixes, _LOCAL)
+    if node[0] == "<":
+        found = names.short(node[1:-1])
+        return found if found is not None else ("", node)
+    if node[0] == '"' and node[-1] == ">":
+        body, _, datatype = node.rpartition("^^")
+        if datatype == _INTEGER and _INTEGER_TEXT.fullmatch(body):
+            return "", body[1:-1]  # 7, not "7"^^xsd:integer
+        prefix, name = _turtle_term(datatype, prefixes)
+        return prefix, f"{body}^^{name}"
+    return "", node
 
 
 def jsonld(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str:

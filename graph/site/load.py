@@ -37,11 +37,11 @@ def load_triples(graph_file: Path) -> TripleSet:
     if not graph_file.is_file():
         hint = " (run `socieux-kg build` first)" if graph_file.name.startswith("socieux.") else ""
         raise SocieuxError(f"{graph_file}: no such graph file{hint}")
-    triples = new_graph()
     nt = build_ntriples(graph_file)
     if nt is not None:
-        _read_build_ntriples(nt, triples)
-        return triples
+        with open(nt, encoding="utf-8") as lines:
+            return TripleSet.from_sorted_ntriples(lines, new_graph().namespaces())
+    triples = new_graph()
     fmt = _OXIGRAPH.get(GRAPH_FORMATS.get(graph_file.suffix.lower(), ""))
     if fmt is None:
         raise SocieuxError(f"{graph_file}: unknown graph format; use .ttl, .nt, .jsonld, .rdf or .n3")
@@ -54,20 +54,3 @@ def load_triples(graph_file: Path) -> TripleSet:
     except (SyntaxError, ValueError, OSError) as error:
         raise SocieuxError(f"{graph_file}: cannot parse: {' '.join(str(error).split())[:300]}") from None
     return triples
-
-
-def _read_build_ntriples(path: Path, triples: TripleSet) -> None:
-    """The build's sorted N-Triples: ``<s> <p> o .`` a line, a subject's lines together."""
-    subject: str | None = None
-    pairs: list[tuple[str, str]] = []
-    add_all = triples.add_all
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            s, p, rest = line.split(" ", 2)
-            if s != subject:
-                if pairs:
-                    add_all(subject, pairs)  # type: ignore[arg-type]  # a subject, once pairs are gathered
-                subject, pairs = s, []
-            pairs.append((p, rest[:-3]))  # " .\n"
-    if pairs:
-        add_all(subject, pairs)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from graph.collector import collector_paused
 from graph.errors import OutputError, SocieuxError
 from graph.namespaces import BASE
 from graph.site import describe
@@ -135,6 +136,7 @@ def check_target(out: Path) -> None:
         )
 
 
+@collector_paused()  # millions of long-lived objects and no cycles worth collecting (graph/collector.py)
 def write_site(
     graph_file: Path,
     out: Path,
@@ -162,6 +164,7 @@ def write_site(
     # everything the workers read, indexed before they are forked (so that they share it)
     resources.inbound, resources.pages, resources.fragments  # noqa: B018
     renderer.gatherer.documents, renderer.gatherer.anchored_lines  # noqa: B018
+    progress(f"indexed {len(resources.kind)} resources; {len(locations)} pages to write")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -185,6 +188,7 @@ def write_site(
         _link_downloads(folder, building, dataset, writer)
         workers = max(1, jobs or os.cpu_count() or 1)
         total = writer.written
+        progress(f"wrote the search index, the assets, the views and the downloads; pages in {workers} processes")
         if workers > 1 and can_fork() and len(locations) > 200:
             shares = [locations[i::workers] for i in range(workers)]
             with ForkedPool(workers, _start, (renderer,)) as pool:

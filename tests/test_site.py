@@ -126,6 +126,15 @@ def test_every_country_page_counts_what_the_country_query_counts(site, seed_stor
         assert set(shown) == {"partner country", "expert country", "study-visit country"}
 
 
+def test_a_builds_graph_is_read_whole_and_quickly_from_its_n_triples(built_project, seed_build):
+    from graph.site.load import build_ntriples, load_triples
+
+    graph_file = built_project.exports / "socieux.ttl"
+    assert build_ntriples(graph_file) == built_project.exports / "socieux.nt"  # not the Turtle, parsed
+    loaded = load_triples(graph_file)
+    assert len(loaded) == len(seed_build.triples) and set(loaded.terms()) == set(seed_build.triples.terms())
+
+
 def test_dates_and_years_show_where_the_graph_has_them(seed_build):
     """The properties another branch adds to actions (dates, a year with the evidence of its basis)
     appear on the pages, with no change to the site; absent, nothing fails (the seeds have none)."""

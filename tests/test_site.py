@@ -215,23 +215,35 @@ def evidenced_actions(seed_build, count: int) -> list[URIRef]:
     return actions[:count]
 
 
+FACTS_SHOWN = """() => Array.from(document.querySelectorAll("#facts tbody tr")).map(tr => ({
+    value: tr.querySelector("td.value").textContent.trim(),
+    sentences: Array.from(tr.querySelectorAll(".sentence")).map(s => [s.id, s.querySelector("blockquote").textContent]),
+    lines: tr.querySelectorAll("td.evidence p.where a").length}))"""
+
+
+def facts_shown(page) -> tuple[set[tuple[str, str, str]], list[dict]]:
+    """The (value, evidence anchor, sentence) of each fact an action's page shows, and its rows."""
+    rows = page.evaluate(FACTS_SHOWN)
+    return {(row["value"], anchor, " ".join(text.split())) for row in rows for anchor, text in row["sentences"]}, rows
+
+
+def facts_of(graph, action) -> set[tuple[str, str, str]]:
+    """The (value's label, evidence anchor, sentence) of each fact of an action with its evidence."""
+    expected = set()
+    for evidence in graph.objects(action, SOCX.evidence):
+        value = graph.value(evidence, RDF.object)
+        shown = str(graph.value(value, SKOS.prefLabel) or value)
+        anchor = str(evidence)[len(str(action)) + 1 :]
+        expected.add((shown, anchor, " ".join(str(graph.value(evidence, SOCX.sentence)).split())))
+    return expected
+
+
 def test_an_action_page_shows_every_fact_with_the_sentence_it_was_read_from(site, browser, seed_build):
     graph = seed_build.graph
     for action in evidenced_actions(seed_build, 3):
         page, errors = opened(browser, site / "id" / "action" / (str(action).rsplit("/", 1)[-1] + ".html"))
-        rows = page.evaluate(
-            """() => Array.from(document.querySelectorAll("#facts tbody tr")).map(tr => ({
-                 value: tr.querySelector("td.value").textContent.trim(),
-                 sentences: Array.from(tr.querySelectorAll(".sentence")).map(s => [s.id, s.querySelector("blockquote").textContent]),
-                 lines: tr.querySelectorAll("td.evidence p.where a").length}))"""
-        )
-        found = {(row["value"], anchor, " ".join(text.split())) for row in rows for anchor, text in row["sentences"]}
-        expected = set()
-        for evidence in graph.objects(action, SOCX.evidence):
-            value = graph.value(evidence, RDF.object)
-            shown = str(graph.value(value, SKOS.prefLabel) or value)
-            anchor = str(evidence)[len(str(action)) + 1 :]
-            expected.add((shown, anchor, " ".join(str(graph.value(evidence, SOCX.sentence)).split())))
+        found, rows = facts_shown(page)
+        expected = facts_of(graph, action)
         assert expected and expected <= found
         assert all(row["lines"] for row in rows)  # every fact says where it was read
         assert page.title().startswith(str(graph.value(action, URIRef("http://purl.org/dc/terms/title"))))
@@ -262,6 +274,8 @@ def test_the_search_finds_any_label_offline(site, browser):
     assert "country/PER.html" in page.locator("#search-results a").first.get_attribute("href")
     page.fill("#q", "MLSP")  # an acronym
     assert page.locator("#search-results a").count() >= 1
+    page.fill("#q", "http://publications.europa.eu/resource/authority/country/PER")  # an IRI pasted in
+    assert page.locator("#search-results a").first.get_attribute("href") == "country/PER.html"
     page.fill("#q", "no such thing at all")
     assert "No match" in page.locator("#search-status").text_content()
     page.goto((site / "search.html").as_uri() + "?q=Social%20protection")  # the header's search box

@@ -238,8 +238,11 @@ def _add_statistics(out: TripleSet, dataset: str, triples: TripleSet) -> None:
         for values in by_predicate.values():
             objects.update(values)
     classes: dict[str, int] = {}
-    for _, cls in triples.pairs(TYPE):
+    first: dict[str, str] = {}  # the class's first member, by IRI: its example resource
+    for subject, cls in triples.pairs(TYPE):
         classes[cls] = classes.get(cls, 0) + 1
+        if cls not in first or subject < first[cls]:
+            first[cls] = subject
     integer = str(XSD.integer)
 
     def number(value: int) -> str:
@@ -261,9 +264,8 @@ def _add_statistics(out: TripleSet, dataset: str, triples: TripleSet) -> None:
         out.add(dataset, void.classPartition, partition)
         out.add_all(partition, ((void["class"], cls), (void.entities, number(count))))
     for cls in (SOCX.Action, SOCX.PartnerInstitution, SOCX.Country):
-        members = sorted(s for s, c in triples.pairs(TYPE) if c == _t(cls))
-        if members:
-            out.add(dataset, void.exampleResource, members[0])
+        if _t(cls) in first:
+            out.add(dataset, void.exampleResource, first[_t(cls)])
 
 
 def turtle(description: TripleSet) -> bytes:

@@ -261,7 +261,7 @@ class Renderer:
                         names.add(self.r.text(value))
                 for name in sorted(names):
                     rows.append([name, href, kinds.index(kind)])
-        data = {"kinds": [KINDS[k].singular for k in kinds], "rows": rows}
+        data = {"kinds": [KINDS[k].singular for k in kinds], "suffix": self.suffix, "rows": rows}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         return f"window.SOCIEUX_SEARCH = {text};\n"

@@ -1,6 +1,7 @@
 // The site's search: every label of the graph's resources (search-index.js: window.SOCIEUX_SEARCH,
 // [label, href from the site's root, kind index] rows), matched in the browser, offline. Case and
-// accents do not matter; whole-label matches first, then labels that start with the words, then the rest.
+// accents do not matter; whole-label matches first, then labels that start with the words, then the
+// rest. An IRI pasted in leads to its page.
 (function () {
   "use strict";
   var data = window.SOCIEUX_SEARCH || {kinds: [], rows: []};
@@ -13,10 +14,34 @@
   var input = document.getElementById("q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  // an IRI pasted in: the page that reads it (ours under the base; a country's, the EU's IRI)
+  function pageOf(text) {
+    var iri = text.trim(), found;
+    if ((found = /^https?:\/\/w3id\.org\/socieux-kg\/(id\/(?:action|document)\/[^\/#]+)\/((?:evidence|line)\/\S+)$/.exec(iri))) {
+      return found[1] + data.suffix + "#" + found[2];
+    }
+    if ((found = /^https?:\/\/w3id\.org\/socieux-kg\/(id\/\S+)$/.exec(iri))) return found[1] + data.suffix;
+    if ((found = /^https?:\/\/publications\.europa\.eu\/resource\/authority\/country\/([A-Z0-9]{3})$/.exec(iri))) {
+      return "country/" + found[1] + data.suffix;
+    }
+    return null;
+  }
   function run(query) {
     list.textContent = "";
     var words = fold(query);
     if (!words) { status.textContent = ""; return; }
+    var direct = pageOf(query);
+    if (direct) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = base + direct;
+      link.textContent = "The page of " + query.trim();
+      item.append(link);
+      list.append(item);
+      status.textContent = "An IRI: its page (a 404 page where the graph does not hold it).";
+      document.body.dataset.results = "1";
+      return 1;
+    }
     if (!folded) folded = data.rows.map(function (row) { return fold(row[0]); });
     var parts = words.split(" ");
     var found = [];

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -360,6 +359,6 @@ def read_description(data: bytes) -> DatasetInfo:
     )
 
 
-def example_files(folder: Path) -> Iterable[str]:
-    """The paths a description of ``folder`` lists (for tests and the site)."""
-    return distributed_files(folder).keys()
+def describe_graph(triples: TripleSet) -> DatasetInfo:
+    """The description of a graph that is not a build's (no files beside it to list)."""
+    return read_description(turtle(describe_dataset(triples, {})))

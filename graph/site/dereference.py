@@ -115,6 +115,7 @@ class Site:
     def load(cls, graph_file: Path, say: Callable[[str], None] = lambda message: None) -> Site:
         """The site of a graph file (a build's, with its views, tables and description beside it)."""
         from graph.collector import collector_paused
+        from graph.site.dataset import describe_graph
         from graph.site.load import load_triples
         from graph.site.resources import Resources
 
@@ -123,7 +124,8 @@ class Site:
         folder = graph_file.parent
         with collector_paused():  # millions of long-lived objects and no cycles (graph/collector.py)
             triples = load_triples(graph_file)
-            renderer = Renderer(Resources(triples), "served", load_views(folder), load_dataset(folder))
+            dataset = load_dataset(folder) or describe_graph(triples)
+            renderer = Renderer(Resources(triples), "served", load_views(folder), dataset)
             resources = renderer.r
             resources.inbound, resources.pages, resources.fragments  # noqa: B018 - indexed before the first request
         site = cls(renderer, folder)

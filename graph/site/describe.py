@@ -125,44 +125,47 @@ def turtle(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str
     """Sorted triples of term text as Turtle: a subject's triples together (``;``), objects of a
     predicate together (``,``), prefixed names where they fit, ``a`` for ``rdf:type``. Each term's
     Turtle is made once per process, as in :func:`jsonld`."""
-    written = _written(prefixes)
+    written = _caches(prefixes)[0]
+    get = written.get
     used: set[str] = set()
+    add = used.add
 
     def term(node: str) -> str:
-        found = written.get(node)
+        found = get(node)
         if found is None:
             found = written[node] = _turtle_term(node, prefixes)
         if found[0]:
-            used.add(found[0])
+            add(found[0])
         return found[1]
 
     out: list[str] = []
+    append = out.append
     subject = predicate = None
     for s, p, o in triples:
         if s != subject:
             if subject is not None:
-                out.append(" .\n")
-            out.append(f"{term(s)} {'a' if p == _RDF_TYPE else term(p)} {term(o)}")
+                append(" .\n")
+            append(f"{term(s)} {'a' if p == _RDF_TYPE else term(p)} {term(o)}")
         elif p != predicate:
-            out.append(f" ;\n\t{'a' if p == _RDF_TYPE else term(p)} {term(o)}")
+            append(f" ;\n\t{'a' if p == _RDF_TYPE else term(p)} {term(o)}")
         else:
-            out.append(f" ,\n\t\t{term(o)}")
+            append(f" ,\n\t\t{term(o)}")
         subject, predicate = s, p
     if subject is not None:
-        out.append(" .\n")
+        append(" .\n")
     head = "".join(f"@prefix {prefix}: <{prefixes[prefix]}> .\n" for prefix in sorted(used))
     return head + ("\n" if head else "") + "".join(out)
 
 
-_WRITTEN: dict[tuple, dict[str, tuple[str, str]]] = {}
+# per prefix map: each term written once (Turtle; JSON-LD as a node's id, as a key, as a value)
+_CACHES: dict[int, tuple[dict[str, str], tuple[dict[str, tuple[str, str]], ...]]] = {}
 
 
-def _written(prefixes: dict[str, str]) -> dict[str, tuple[str, str]]:
-    key = tuple(sorted(prefixes.items()))
-    found = _WRITTEN.get(key)
-    if found is None or len(found) > 500_000:
-        found = _WRITTEN[key] = {}
-    return found
+def _caches(prefixes: dict[str, str]) -> tuple[dict[str, tuple[str, str]], ...]:
+    found = _CACHES.get(id(prefixes))
+    if found is None or found[0] is not prefixes or len(found[1][0]) + len(found[1][3]) > 1_000_000:
+        found = _CACHES[id(prefixes)] = (prefixes, ({}, {}, {}, {}))
+    return found[1]
 
 
 def _turtle_term(node: str, prefixes: dict[str, str]) -> tuple[str, str]:
@@ -184,56 +187,47 @@ def jsonld(triples: list[tuple[str, str, str]], prefixes: dict[str, str]) -> str
     """Sorted triples of term text as JSON-LD: one node object a subject (a line each), compact IRIs
     where a prefix fits, the prefixes used as the ``@context``. Each term's JSON is made once per
     process (a site writes the same labels, files and properties thousands of times)."""
-    encoded = _encoded(prefixes)
+    _, ids, keys, values = _caches(prefixes)
     used: set[str] = set()
+    add = used.add
 
-    def code(node: str) -> str:
-        found = encoded.get(node)
+    def code(cache: dict[str, tuple[str, str]], node: str, role: str) -> str:
+        found = cache.get(node)
         if found is None:
-            found = encoded[node] = _encode(node, prefixes)
+            found = cache[node] = _encode(node, role, prefixes)
         if found[0]:
-            used.add(found[0])
+            add(found[0])
         return found[1]
 
     parts: list[str] = []
+    append = parts.append
     subject = predicate = None
     for s, p, o in triples:
         if s != subject:
             if subject is not None:
-                parts.append("]}")
-            parts.append(',\n{"@id":' if subject is not None else '{"@id":')
-            parts.append(code(f"@id {s}"))
+                append("]},\n")
+            append('{"@id":')
+            append(code(ids, s, "id"))
             predicate = None
         is_type = p == _RDF_TYPE and o[0] == "<"
         key = "@type" if is_type else p
         if key != predicate:
             if predicate is not None:
-                parts.append("]")
-            parts.append(',"@type":[' if is_type else f",{code(f'@key {p}')}:[")
+                append("]")
+            append(',"@type":[' if is_type else f",{code(keys, p, 'id')}:[")
         else:
-            parts.append(",")
-        parts.append(code(f"@id {o}") if is_type else code(o))
+            append(",")
+        append(code(ids, o, "id") if is_type else code(values, o, "value"))
         subject, predicate = s, key
     if subject is not None:
-        parts.append("]}")
+        append("]}")
     context = {prefix: prefixes[prefix] for prefix in sorted(used)}
     return f'{{"@context":{_JSON.encode(context)},\n"@graph":[\n{"".join(parts)}\n]}}\n'
 
 
-_ENCODED: dict[tuple, dict[str, tuple[str, str]]] = {}
-
-
-def _encoded(prefixes: dict[str, str]) -> dict[str, tuple[str, str]]:
-    key = tuple(sorted(prefixes.items()))
-    found = _ENCODED.get(key)
-    if found is None or len(found) > 500_000:
-        found = _ENCODED[key] = {}
-    return found
-
-
-def _encode(node: str, prefixes: dict[str, str]) -> tuple[str, str]:
-    """The JSON of a term (the prefix it uses, or ""): ``@id X`` an IRI as a string (a subject, a
-    type), ``@key X`` a property as a key, else an object as a value object."""
+def _encode(node: str, role: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """The JSON of a term (and the prefix it uses, or ""): as ``id`` an IRI as a string (a subject,
+    a type, a key), as ``value`` an object as a value object."""
     names = _names(prefixes, _JSON_LOCAL)
 
     def iri(term: str) -> tuple[str, str]:
@@ -242,8 +236,8 @@ def _encode(node: str, prefixes: dict[str, str]) -> tuple[str, str]:
         found = names.short(term[1:-1])
         return (found[0], found[1]) if found else ("", term[1:-1])
 
-    if node.startswith(("@id ", "@key ")):
-        prefix, text = iri(node.split(" ", 1)[1])
+    if role == "id":
+        prefix, text = iri(node)
         return prefix, _JSON.encode(text)
     if node[0] != '"':
         prefix, text = iri(node)

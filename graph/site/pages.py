@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources as package_files
@@ -109,11 +109,20 @@ class Link:
     note: str = ""  # a few words after the link (a language, a country...)
 
     def __html__(self) -> str:
-        text = escape(self.text)
-        html = f'<a href="{escape(self.href)}">{text}</a>' if self.href else text
-        if self.note:
-            html += f' <span class="note">({escape(self.note)})</span>'
+        key = (self.text, self.href, self.note)
+        html = _LINKS.get(key)
+        if html is None:
+            text = escape(self.text)
+            html = f'<a href="{escape(self.href)}">{text}</a>' if self.href else str(text)
+            if self.note:
+                html += f' <span class="note">({escape(self.note)})</span>'
+            if len(_LINKS) > 200_000:
+                _LINKS.clear()
+            _LINKS[key] = html
         return html
+
+
+_LINKS: dict[tuple[str, str | None, str], str] = {}  # each link's HTML, made once
 
 
 @dataclass
@@ -147,6 +156,10 @@ class ActionRow:
     year: str
     partner_country: Link | None
     institutions: list[Link]
+    html: str = ""  # its row in a table of actions, as the template writes it (made once a folder)
+
+    def __html__(self) -> str:
+        return self.html
 
 
 @dataclass
@@ -167,6 +180,8 @@ class Gatherer:
         self.r = resources
         self.settings = Settings.load()
         self.views = views or {}
+        self.row_html: Callable[[ActionRow], str] | None = None  # the template's row of a table of actions
+        self._rows: dict[tuple[str, str], ActionRow] = {}
 
     # ------------------------------------------------------------------ small pieces
 
@@ -234,17 +249,27 @@ class Gatherer:
         ]
 
     def action_rows(self, linker: Linker, actions: Iterable[str]) -> list[ActionRow]:
+        """Rows of a table of actions, by title. An action's row is made once for the pages of a
+        folder (a country's page, a theme's... list the same actions from one folder): at a hundred
+        times the seeds these tables hold most of what the big pages show."""
         rows = []
+        cache = self._rows
         for action in sort_by_label(self.r, actions):
-            partner = self.r.value(action, P["partnerCountry"])
-            rows.append(
-                ActionRow(
+            row = cache.get((linker.folder, action))
+            if row is None:
+                partner = self.r.value(action, P["partnerCountry"])
+                row = ActionRow(
                     self.link(linker, action),
                     self.year(action),
                     self.link(linker, partner) if partner else None,
                     self.links(linker, self.r.objects(action, P["partnerInstitution"])),
                 )
-            )
+                if self.row_html is not None:
+                    row.html = self.row_html(row)
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[(linker.folder, action)] = row
+            rows.append(row)
         return rows
 
     def view_links(self, linker: Linker, node: str, kind: str) -> list[Link]:

@@ -72,6 +72,8 @@ class Renderer:
             auto_reload=False,  # the templates are the package's: read once
         )
         self.hrefs: dict[tuple[str, str, str], str] = {}  # links from a folder to a page, shared by pages
+        macros = self.env.get_template("macros.html").module
+        self.gatherer.row_html = lambda row: str(macros.action_row(row))  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ what there is
 

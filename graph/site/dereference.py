@@ -127,7 +127,9 @@ class Site:
             dataset = load_dataset(folder) or describe_graph(triples)
             renderer = Renderer(Resources(triples), "served", load_views(folder), dataset)
             resources = renderer.r
-            resources.inbound, resources.pages, resources.fragments  # noqa: B018 - indexed before the first request
+            # indexed before the first request, not by it
+            resources.inbound, resources.pages, resources.fragments, resources.by_kind  # noqa: B018
+            renderer.gatherer.documents, renderer.gatherer.anchored_lines, renderer.list_locations  # noqa: B018
         site = cls(renderer, folder)
         say(f"resource pages of {graph_file}: {len(triples)} triples read in {time.perf_counter() - started:.1f} s")
         return site

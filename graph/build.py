@@ -27,6 +27,7 @@ from graph.read.records import Document
 from graph.workers import ForkedPool, can_fork, large_input
 
 REPORT_FILES = ("build-report.md", "build-report.json")
+DATASET_FILE = "dataset.ttl"  # graph.site.dataset.DESCRIPTION_FILE, which the build imports only once it needs it
 
 
 def _write_network(out: Path) -> list[str]:
@@ -39,6 +40,14 @@ def _write_network(out: Path) -> list[str]:
         files.write_atomic(out / name, text)
         names.append(name)
     return names
+
+
+def _write_tables(source: Path, out: Path) -> list[str]:
+    """Write the CSV tables and their CSV on the Web metadata from the store (or the N-Triples) at
+    ``source`` into ``out/tables/`` (in a worker process); their names."""
+    from graph.site.tables import write_tables
+
+    return write_tables(source, out)
 
 
 def _write_serialisation(ntriples: Path, target: Path, fmt: str) -> list[str]:
@@ -206,14 +215,16 @@ def write_outputs(
     validate: bool = False,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
-    """Write the graph in each serialisation, the network views and files, the build report and the
-    Oxigraph store into ``out``, each file atomically; ``validate``: validate the graph meanwhile
-    (when :func:`build` did not), for the report.
+    """Write the graph in each serialisation, the network views and files, the CSV tables, the build
+    report, the Oxigraph store and last the dataset's description (DCAT-AP and VoID, with the size of
+    every file) into ``out``, each file atomically; ``validate``: validate the graph meanwhile (when
+    :func:`build` did not), for the report.
 
     The work is spread over the processors: the network outputs are made by a worker process forked
     with the graph (it shares its memory), Turtle and JSON-LD by another from the N-Triples, which
     this process writes first; Oxigraph loads the store from them in a thread (outside the GIL)
-    while this process validates."""
+    while this process validates; the tables are queried from the store in a worker once it is
+    loaded."""
     files.check_writable(out)
     nt = out / "socieux.nt"
     made: dict[str, list[str]] = {nt.name: [nt.name]}  # what each job wrote
@@ -233,17 +244,18 @@ def write_outputs(
             loading = loader.submit(write_store, nt, out / "store", lenient=True)
         if validate:
             _validate(result, progress)
+        if loading is not None:
+            loading.result()  # raises what the load raised
+            progress(f"wrote {out / 'store'}")
+        jobs[workers.submit(_in_worker, _write_tables, out / "store" if store else nt, out)] = "tables"
         for job in as_completed(jobs):
             made[jobs[job]] = job.result()  # raises what the worker raised
             for name in made[jobs[job]]:
                 progress(f"wrote {out / name}")
-        if loading is not None:
-            loading.result()  # raises what the load raised
-            progress(f"wrote {out / 'store'}")
-    order = ("socieux.ttl", "socieux.nt", "socieux.jsonld", "network")
+    order = ("socieux.ttl", "socieux.nt", "socieux.jsonld", "network", "tables")
     written = [out / name for key in order for name in made.get(key, ())]
     result.report.outputs = [p.relative_to(out).as_posix() for p in written]
-    result.report.outputs += [*REPORT_FILES, *(["store/ (Oxigraph)"] if store else [])]
+    result.report.outputs += [*REPORT_FILES, *(["store/ (Oxigraph)"] if store else []), DATASET_FILE]
     for name, text in (
         ("build-report.md", result.report.to_markdown()),
         ("build-report.json", result.report.to_json()),
@@ -253,4 +265,8 @@ def write_outputs(
         progress(f"wrote {out / name}")
     if store:
         written.append(out / "store")
+    from graph.site.dataset import write_description
+
+    written.append(write_description(result.triples, out))  # last: it gives the size of every other file
+    progress(f"wrote {written[-1]}")
     return written

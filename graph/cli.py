@@ -83,6 +83,8 @@ def main() -> None:
     socieux-kg validate              check a graph against the SHACL shapes
     socieux-kg viz country-flows     write an interactive network page (offline HTML)
     socieux-kg stats                 top countries, institutions, themes; CSV and an SVG
+    socieux-kg site --out site       a static site: a page for every resource, with its data
+    socieux-kg serve                 a SPARQL endpoint, and every resource at its IRI's path
     socieux-kg evaluate              score the extraction against an annotated set
     socieux-kg correct ACTION FIELD --remove VALUE --reason WHY
                                      correct a fact (seeds/corrections.csv, applied
@@ -151,12 +153,13 @@ def build(
 
     FILES are seed documents (UTF-8 text scraped from the SOCIEUX+ website) or folders of them.
     Writes socieux.ttl, socieux.nt, socieux.jsonld, the Oxigraph store store/, build-report.md and
-    build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV) and stats/
-    (CSV, SVG); each file is replaced atomically, and nothing is written when an input cannot be
-    read. The corrections of corrections.csv beside the documents (or --corrections) are applied
-    after extraction; a bad line stops the build before anything is written. Progress goes to stderr
-    with the seconds since the start; large inputs are extracted in one worker process per
-    processor (--jobs).
+    build-report.json, the network views views/*.html, network/ (GraphML, GEXF, CSV), stats/
+    (CSV, SVG), tables/ (actions.csv and evidence.csv with their CSV on the Web metadata) and last
+    dataset.ttl (the dataset's DCAT-AP and VoID description); each file is replaced atomically, and
+    nothing is written when an input cannot be read. The corrections of corrections.csv beside the
+    documents (or --corrections) are applied after extraction; a bad line stops the build before
+    anything is written. Progress goes to stderr with the seconds since the start; large inputs are
+    extracted in one worker process per processor (--jobs).
     """
     from graph.build import build as run_build
     from graph.build import write_outputs
@@ -466,15 +469,21 @@ def serve(
     read_timeout: int,
     max_connections: int,
 ) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/).
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/), and every
+    resource at the path of its IRI (/id/...).
 
     GET and POST (application/sparql-query or a form), results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the Accept header or format=; each request
     is parsed first, and updates, LOAD and SERVICE are refused (403); answers stream in chunks;
     named queries at /queries/NAME?PARAMETER=VALUE (a list at /queries); one log line per request
     on the console. Runs on waitress; Ctrl-C stops it with one line.
+
+    A resource's IRI path (/id/action/..., /country/PER) gives its page to a browser and its
+    description as Turtle, N-Triples or JSON-LD by the Accept header; /id/dataset is the home page,
+    /.well-known/void the dataset's DCAT-AP and VoID description.
     """
     from graph.errors import SocieuxError
+    from graph.site.dereference import Site
     from graph.sparql.endpoint.app import ServerOptions, check_public_url
     from graph.sparql.endpoint.app import serve as run_server
     from graph.sparql.endpoint.pool import Limits
@@ -485,7 +494,8 @@ def serve(
     try:
         options = ServerOptions(host, port, check_public_url(public_url), cors, read_timeout, max_connections)
         open_store(source)  # fail here, in one line, rather than in a worker
-        run_server(source, Limits(time_limit, max_rows, max_body), options, workers)
+        site = Site.load(graph_file, logging.getLogger("socieux-kg.serve").info)  # /id/... and the pages
+        run_server(source, Limits(time_limit, max_rows, max_body), options, workers, site)
     except SocieuxError as error:
         _fail(error)
     except OSError as error:
@@ -711,10 +721,12 @@ def _checkout() -> Path:
 
 from graph.curate.command import correct  # noqa: E402 - the commands of their own modules
 from graph.diff.command import diff  # noqa: E402
+from graph.site.command import site  # noqa: E402
 from graph.themes_cli import themes  # noqa: E402
 
 main.add_command(correct)
 main.add_command(diff)
+main.add_command(site)
 main.add_command(themes)
 
 

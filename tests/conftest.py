@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ LONGEST_FIRST = (
     "test_stores.py",
     "test_scale.py",
     "test_views.py",
+    "test_site.py",
     "test_kill.py",
     "test_graph.py",
     "test_corrections.py",
@@ -39,6 +41,8 @@ LONGEST_FIRST = (
     "test_query_page.py",
     "test_evaluation.py",
     "test_server.py",
+    "test_site_served.py",
+    "test_dataset.py",
     "test_readme.py",
     "test_misuse.py",
 )
@@ -55,6 +59,21 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def serving_port(process: subprocess.Popen) -> tuple[int, str]:
+    """The port that a ``serve`` process announces on its standard error, and the lines it wrote up to
+    that line (a line about the resource pages, when they are loaded, comes before it)."""
+    seen = ""
+    for _ in range(10):
+        line = process.stderr.readline()
+        seen += line
+        found = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            return int(found.group(1)), seen
+        if not line:
+            break
+    raise AssertionError(f"serve did not announce its port: {seen!r}")
 
 
 def run_cli(

@@ -33,12 +33,14 @@ def test_build_with_no_arguments_reads_seeds_and_writes_exports(project):
     assert names == [
         "build-report.json",
         "build-report.md",
+        "dataset.ttl",
         "network",
         "socieux.jsonld",
         "socieux.nt",
         "socieux.ttl",
         "stats",
         "store",
+        "tables",
         "views",
     ]
     assert sorted(p.name for p in (project / "exports" / "views").iterdir()) == [
@@ -119,7 +121,16 @@ def test_query_errors_are_one_line(tmp_path, project):
         run_cli("query", "actions", "--graph", tmp_path / "missing.ttl"),
         run_cli("query", "country", "-p", "country=http://a{b}", "--graph", graph),
         run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph),
-        run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-p", "s=http://a{b}", "--graph", graph, "--backend", "rdflib"),
+        run_cli(
+            "query",
+            "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1",
+            "-p",
+            "s=http://a{b}",
+            "--graph",
+            graph,
+            "--backend",
+            "rdflib",
+        ),
     ]
     for done in cases:
         assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -206,7 +217,9 @@ def test_a_bug_in_a_worker_process_shows_its_traceback_and_its_own_exit_code(tmp
         return {}["a key that is not there"]
 
     monkeypatch.setattr(graph.rdf.serialise, "from_ntriples", broken)
-    monkeypatch.setattr(sys, "argv", ["socieux-kg", "build", str(SEED_FILES[1]), "--out", str(tmp_path), "--no-network"])
+    monkeypatch.setattr(
+        sys, "argv", ["socieux-kg", "build", str(SEED_FILES[1]), "--out", str(tmp_path), "--no-network"]
+    )
     with pytest.raises(SystemExit) as ended:
         run()
     stderr = capsys.readouterr().err

@@ -22,6 +22,7 @@ from graph.sparql.endpoint.answers import NotAcceptable, answer, negotiate
 from graph.sparql.endpoint.app import ServerOptions
 from graph.sparql.endpoint.pool import Limits
 from graph.sparql.store import open_store
+from tests.conftest import serving_port
 from tests.test_server import ACTIONS, endpoint, get, http, serving  # noqa: F401 - the endpoint fixture
 
 SD_ENDPOINT = URIRef("http://www.w3.org/ns/sparql-service-description#endpoint")
@@ -270,9 +271,7 @@ def test_ctrl_c_stops_the_server_with_one_line(built_project):
         text=True,
     )
     try:
-        first = process.stderr.readline()
-        assert "serving" in first, first + process.stderr.read()
-        port = int(first.split("on http://127.0.0.1:")[1].split("/")[0])
+        port, _ = serving_port(process)
         status, _, _ = get(f"http://127.0.0.1:{port}", ACTIONS)
         assert status == 200
         process.send_signal(signal.SIGINT)

@@ -496,16 +496,29 @@ def test_a_bracket_of_countries_after_an_expert_noun_phrase_names_the_experts_co
             "ILO",
         ),
         ("The request was supported by the GIZ initiative Skills-for-Jobs.", "Skills-for-Jobs", "GIZ"),
-        ("It benefited from the EU-funded International Labour and Environmental Standards project.",
-         "International Labour and Environmental Standards project", "EU-funded"),
-        ("It was linked to the ILO Global Flagship Programme on Building Social Protection Floors for All.",
-         "Global Flagship Programme on Building Social Protection Floors for All", "ILO"),
+        (
+            "It benefited from the EU-funded International Labour and Environmental Standards project.",
+            "International Labour and Environmental Standards project",
+            "EU-funded",
+        ),
+        (
+            "It was linked to the ILO Global Flagship Programme on Building Social Protection Floors for All.",
+            "Global Flagship Programme on Building Social Protection Floors for All",
+            "ILO",
+        ),
         # the partner's own named programmes count (the README's convention)
         ("Families of the Tekavoul programme are referred to the centres.", "Tekavoul programme", ""),
-        ("The ministry runs the National Social Cash Transfer Programme with World Bank support.",
-         "National Social Cash Transfer Programme", "World Bank"),
+        (
+            "The ministry runs the National Social Cash Transfer Programme with World Bank support.",
+            "National Social Cash Transfer Programme",
+            "World Bank",
+        ),
         ("The youth programme Jóvenes con Futuro was discussed.", "Jóvenes con Futuro", ""),
-        ("The results will feed the Presidential Youth Employment Intervention.", "Presidential Youth Employment Intervention", ""),
+        (
+            "The results will feed the Presidential Youth Employment Intervention.",
+            "Presidential Youth Employment Intervention",
+            "",
+        ),
     ],
 )
 def test_named_programmes_are_read_whole(sentence, programme, cue):
@@ -562,15 +575,50 @@ def test_programme_iris_ignore_case_and_punctuation_and_keep_every_spelling_as_a
 @pytest.mark.parametrize(
     ("sentence", "partner", "experts", "country"),
     [
-        ("20 inspectors from Ghana were trained by experts from Sweden.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
+        (
+            "20 inspectors from Ghana were trained by experts from Sweden.",
+            "Ministry of Labour of Ghana",
+            ["SWE"],
+            "GHA",
+        ),
         ("Swedish experts trained 20 Ghanaian inspectors.", "Ministry of Labour of Ghana", ["SWE"], "GHA"),
-        ("Managers from Kenya attended the workshop given by experts from Spain.", "Ministry of Labour", ["ESP"], "KEN"),
+        (
+            "Managers from Kenya attended the workshop given by experts from Spain.",
+            "Ministry of Labour",
+            ["ESP"],
+            "KEN",
+        ),
         ("SOCIEUX+ trained 20 agents from Senegal with experts from France.", "Ministry of Labour", ["FRA"], "SEN"),
-        ("Specialists of Peru's Ministry of Labour worked with experts from Spain.", "Ministry of Labour", ["ESP"], "PER"),
-        ("The guide was welcomed by the Kenyan peers. Experts from Portugal wrote it.", "Labour Department", ["PRT"], "KEN"),
-        ("Inspectors from Ghana were trained by a team of experts from Sweden and Finland.", "Labour Department", ["FIN", "SWE"], "GHA"),
-        ("Experts from Spain have accompanied the partner in mapping the actors.", "Ministry of Labour of Peru", ["ESP"], "PER"),
-        ("An Irish inspector reviewed the cases with a Portuguese colleague.", "Ministry of Labour of Peru", ["IRL", "PRT"], "PER"),
+        (
+            "Specialists of Peru's Ministry of Labour worked with experts from Spain.",
+            "Ministry of Labour",
+            ["ESP"],
+            "PER",
+        ),
+        (
+            "The guide was welcomed by the Kenyan peers. Experts from Portugal wrote it.",
+            "Labour Department",
+            ["PRT"],
+            "KEN",
+        ),
+        (
+            "Inspectors from Ghana were trained by a team of experts from Sweden and Finland.",
+            "Labour Department",
+            ["FIN", "SWE"],
+            "GHA",
+        ),
+        (
+            "Experts from Spain have accompanied the partner in mapping the actors.",
+            "Ministry of Labour of Peru",
+            ["ESP"],
+            "PER",
+        ),
+        (
+            "An Irish inspector reviewed the cases with a Portuguese colleague.",
+            "Ministry of Labour of Peru",
+            ["IRL", "PRT"],
+            "PER",
+        ),
     ],
 )
 def test_the_people_who_receive_are_no_experts_in_active_and_passive_sentences(sentence, partner, experts, country):
@@ -585,7 +633,9 @@ def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_s
         entry("Advice", "Ministry of Labour of Peru", "Peruvian specialists and a Spanish expert drafted the guide."),
     )
     assert values(kept.expert_countries) == ["ESP", "PER"] and values(dropped.expert_countries) == ["ESP"]
-    reported = sorted(a.detail.rsplit("; ", 1)[1] for a in extraction.anomalies if a.kind == "expert-country-is-partner")
+    reported = sorted(
+        a.detail.rsplit("; ", 1)[1] for a in extraction.anomalies if a.kind == "expert-country-is-partner"
+    )
     assert reported == ["dropped: the partner's own people", "kept: the sentence says the facility sent them"]
 
 
@@ -595,15 +645,34 @@ def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_s
 def test_institutions_sharing_an_acronym_or_an_original_name_in_one_country_are_one_and_the_merge_is_reported():
     facts, extraction, merged = facts_of(
         entry("Support A", "National Health Insurance Institute (INAM)", "The INAM of Togo asked Belgian experts."),
-        entry("Support B", "Institut National d'Assurance Maladie (INAM)", "Experts from France met the INAM in Lomé, Togo."),
-        entry("Support C", "Employment Office [Agence Nationale pour l'Emploi]", "The ANPE of Benin asked experts from Spain."),
-        entry("Support D", "Agence Nationale pour l'Emploi", "The agency of Benin trained advisers with experts from Italy."),
-        entry("Support E", "National Health Insurance Institute (INAM)", "The INAM of Mozambique asked Portuguese experts."),
+        entry(
+            "Support B",
+            "Institut National d'Assurance Maladie (INAM)",
+            "Experts from France met the INAM in Lomé, Togo.",
+        ),
+        entry(
+            "Support C",
+            "Employment Office [Agence Nationale pour l'Emploi]",
+            "The ANPE of Benin asked experts from Spain.",
+        ),
+        entry(
+            "Support D",
+            "Agence Nationale pour l'Emploi",
+            "The agency of Benin trained advisers with experts from Italy.",
+        ),
+        entry(
+            "Support E",
+            "National Health Insurance Institute (INAM)",
+            "The INAM of Mozambique asked Portuguese experts.",
+        ),
     )
     assert [f.partner_country.value for f in facts] == ["TGO", "TGO", "BEN", "BEN", "MOZ"]
     nodes = [extraction.institutions[a.key][0] for a in merged.actions]
     assert nodes[0] is nodes[1] and nodes[2] is nodes[3] and nodes[4] is not nodes[0]  # never across countries
-    assert {n.name for n in nodes[0].names} == {"National Health Insurance Institute", "Institut National d'Assurance Maladie"}
+    assert {n.name for n in nodes[0].names} == {
+        "National Health Insurance Institute",
+        "Institut National d'Assurance Maladie",
+    }
     merges = sorted(a.detail for a in extraction.anomalies if a.kind == "institutions-merged")
     assert len(merges) == 2
     assert any("(TGO)" in m and "share the acronym INAM in TGO" in m for m in merges)
@@ -614,7 +683,11 @@ def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names
     facts, _, _ = facts_of(
         entry("Support A", "Ministry of Social Affairs", "Palestinian workers were met by experts from Spain."),
         entry("Support B", "Ministry of Social Affairs", "Experts from Cyprus trained the supervisors in Tripoli."),
-        entry("Support C", "Ministry of Labour and Social Welfare", "The Ministry of Labour and Social Welfare of Montenegro asked experts from Spain."),
+        entry(
+            "Support C",
+            "Ministry of Labour and Social Welfare",
+            "The Ministry of Labour and Social Welfare of Montenegro asked experts from Spain.",
+        ),
         entry("Support D", "Ministry of Labour and Social Welfare", "Experts from France drafted a method."),
     )
     assert [f.partner_country.value if f.partner_country else None for f in facts] == ["PSE", None, "MNE", "MNE"]
@@ -628,7 +701,10 @@ def test_a_generic_name_carries_no_country_to_another_action_unless_a_text_names
         ("The Pan American Health Organization and the OSCE took part.", ["OSCE", "PAHO"]),
         ("The study was funded by Irish Aid and KOICA.", ["Irish Aid", "KOICA"]),
         ("The Pacific Islands Forum Secretariat hosted the meeting.", ["Pacific Islands Forum Secretariat"]),
-        ("Findings were shared with the Organisation of Ibero-American States for Education, Science and Culture.", ["OEI"]),
+        (
+            "Findings were shared with the Organisation of Ibero-American States for Education, Science and Culture.",
+            ["OEI"],
+        ),
     ],
 )
 def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_known_by(sentence, expected):
@@ -639,14 +715,23 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
     ("description", "expected"),
     [
         # a donor's home country, in or next to its agency's name
-        ("Papua New Guinea has no social pension. The work was discussed with the Australian Department of "
-         "Foreign Affairs and Trade (DFAT), main development partner of the country.", "PNG"),
-        ("Experts from Slovenia worked in Vientiane with the Swiss Agency for Development and Cooperation (SDC), "
-         "which funds the project.", "LAO"),
+        (
+            "Papua New Guinea has no social pension. The work was discussed with the Australian Department of "
+            "Foreign Affairs and Trade (DFAT), main development partner of the country.",
+            "PNG",
+        ),
+        (
+            "Experts from Slovenia worked in Vientiane with the Swiss Agency for Development and Cooperation (SDC), "
+            "which funds the project.",
+            "LAO",
+        ),
         ("The Korean KOICA financed the pilot in Tashkent, Uzbekistan.", "UZB"),
         # the seat of a regional office, destinations of migrants, neighbours, a country's name in another word
-        ("The Ministry of Labour of Palestine chairs the committee. The ILO Regional Office for Arab States in "
-         "Beirut followed the process.", "PSE"),
+        (
+            "The Ministry of Labour of Palestine chairs the committee. The ILO Regional Office for Arab States in "
+            "Beirut followed the process.",
+            "PSE",
+        ),
         ("Many Lao workers are working in Thailand; the Ministry in Vientiane wants to recognise their skills.", "LAO"),
         ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
         ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import signal
 import socket
@@ -23,7 +22,7 @@ import pytest
 
 from graph.rdf.serialise import turtle
 from graph.sparql.store import write_store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serving_port
 from tests.test_guard import encodings, service_queries
 from tests.test_server import ACTIONS, endpoint, http  # noqa: F401 - the endpoint fixture
 
@@ -91,11 +90,9 @@ def loaded(seed_build, tmp_path_factory):
         text=True,
     )
     try:
-        first = process.stderr.readline()
-        port = re.search(r"on http://127\.0\.0\.1:(\d+)/", first)
-        assert port, first
+        port, _ = serving_port(process)
         threading.Thread(target=process.stderr.read, daemon=True).start()  # the request log, unread
-        yield f"http://127.0.0.1:{port.group(1)}", process.pid
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(30)

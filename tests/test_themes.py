@@ -15,13 +15,37 @@ from tests.conftest import invoke, write
 
 # a small annotated set in our own words: pensions, disability and public employment services
 TEXTS = [
-    ("Actuarial review of the old-age pension fund", "Experts from Spain projected the pension fund's balance.", ["Pensions"]),
+    (
+        "Actuarial review of the old-age pension fund",
+        "Experts from Spain projected the pension fund's balance.",
+        ["Pensions"],
+    ),
     ("Reform of survivors' pensions", "Experts from France reviewed the pension rules for widows.", ["Pensions"]),
-    ("Retirement age scenarios", "Experts from Italy modelled the retirement of civil servants and their pensions.", ["Pensions"]),
-    ("Assessment of disability", "Experts from Belgium redesigned the disability assessment of persons with disabilities.", ["Disability"]),
-    ("Inclusive workplaces for persons with disabilities", "Experts from Austria advised employers of disabled workers.", ["Disability"]),
-    ("Job counselling in employment offices", "Experts from Sweden trained the counsellors of the public employment service on job matching.", ["Public employment services"]),
-    ("Profiling of jobseekers", "Experts from Finland designed the profiling of job seekers in the employment offices.", ["Public employment services"]),
+    (
+        "Retirement age scenarios",
+        "Experts from Italy modelled the retirement of civil servants and their pensions.",
+        ["Pensions"],
+    ),
+    (
+        "Assessment of disability",
+        "Experts from Belgium redesigned the disability assessment of persons with disabilities.",
+        ["Disability"],
+    ),
+    (
+        "Inclusive workplaces for persons with disabilities",
+        "Experts from Austria advised employers of disabled workers.",
+        ["Disability"],
+    ),
+    (
+        "Job counselling in employment offices",
+        "Experts from Sweden trained the counsellors of the public employment service on job matching.",
+        ["Public employment services"],
+    ),
+    (
+        "Profiling of jobseekers",
+        "Experts from Finland designed the profiling of job seekers in the employment offices.",
+        ["Public employment services"],
+    ),
 ]
 
 
@@ -29,7 +53,14 @@ def annotated_set(folder):
     lines, entries = [], []
     for k, (title, description, themes) in enumerate(TEXTS):
         line = len(lines) + 1
-        lines += [f"  • {title}", "", "    Ministry of Labour of Peru", "    Policy development", f"    {description}", ""]
+        lines += [
+            f"  • {title}",
+            "",
+            "    Ministry of Labour of Peru",
+            "    Policy development",
+            f"    {description}",
+            "",
+        ]
         entries.append({"file": "small.txt", "line": line, "gold": {"themes": themes}, "id": k})
     write(folder, "small.txt", "\n".join(lines) + "\n")
     (folder / "small.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
@@ -93,10 +124,14 @@ def test_a_learned_theme_keeps_the_sentence_that_scores_highest_for_it():
     assert "model probability" in combined.detail and "'pension' (title, 3)" in combined.detail
 
 
-@pytest.mark.parametrize("value", ["Migration", "migration", "theme:migration", "https://w3id.org/socieux-kg/id/theme/migration"])
+@pytest.mark.parametrize(
+    "value", ["Migration", "migration", "theme:migration", "https://w3id.org/socieux-kg/id/theme/migration"]
+)
 def test_the_evidence_of_a_theme_is_found_by_label_local_name_prefixed_name_or_iri(built_project, value):
     graph = built_project.exports / "socieux.ttl"
-    done = invoke("query", "edge-evidence", "-g", graph, "-p", "property=theme", "-p", f"value={value}", "--format", "json")
+    done = invoke(
+        "query", "edge-evidence", "-g", graph, "-p", "property=theme", "-p", f"value={value}", "--format", "json"
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert rows and all(r["rule"].startswith("theme-") and r["sentence"] for r in rows)

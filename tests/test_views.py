@@ -279,7 +279,9 @@ def test_an_actions_facts_show_each_theme_with_its_own_sentence(opened, seed_bui
     page.evaluate("id => window.socieuxView.showEdge(Number(id.slice(1)))", edge)
     try:
         title = str(graph.value(action, DCTERMS.title))
-        item = next(i for i in page.query_selector_all("#panel li.action") if i.query_selector(".title").inner_text() == title)
+        item = next(
+            i for i in page.query_selector_all("#panel li.action") if i.query_selector(".title").inner_text() == title
+        )
         item.query_selector(".title").click()
         facts = item.query_selector(".facts")
         themes = facts.query_selector_all("dt")
@@ -288,7 +290,8 @@ def test_an_actions_facts_show_each_theme_with_its_own_sentence(opened, seed_bui
         for fact in facts.query_selector_all("dd")[index].query_selector_all(".fact"):
             value = fact.query_selector(".value")  # the value, then its "correct this" link
             shown[value.inner_text().removesuffix(value.query_selector(".correct-this").inner_text()).strip()] = [
-                e.inner_text().removesuffix(e.query_selector(".where").inner_text()) for e in fact.query_selector_all(".ev")
+                e.inner_text().removesuffix(e.query_selector(".where").inner_text())
+                for e in fact.query_selector_all(".ev")
             ]
         assert set(shown) == set(evidence)
         for label, sentence in evidence.items():

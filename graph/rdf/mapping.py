@@ -13,20 +13,23 @@ import hashlib
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from graph.extract.facts import ActionFacts, Fact, known_programme, programme_key
-from graph.extract.institutions import ResolvedInstitution
-from graph.extract.run import Extraction
-from graph.namespaces import COUNTRY, ID, PREFIXES, SOCX
+from graph.namespaces import BASE, COUNTRY, ID, PREFIXES, SOCX
 from graph.rdf import terms
 from graph.rdf.triples import TripleSet
-from graph.read.merge import Action, Merged, NewsItem
-from graph.read.partner import PartnerName
-from graph.read.records import ActionRecord, NewsRecord
 from graph.vocab import ontology_dir
+
+if TYPE_CHECKING:  # for the annotations only: the IRIs are minted without loading the NLP stack
+    from graph.extract.facts import ActionFacts, Fact
+    from graph.extract.institutions import ResolvedInstitution
+    from graph.extract.run import Extraction
+    from graph.read.merge import Action, Merged, NewsItem
+    from graph.read.partner import PartnerName
+    from graph.read.records import ActionRecord, NewsRecord
 
 # ---------------------------------------------------------------------------- IRIs
 
@@ -59,6 +62,8 @@ def programme_iri(name: str) -> str:
     """A programme's IRI, the same for every spelling of its name (case, accents and punctuation
     folded: "Skills for Jobs", "SKILLS for JOBS", "Skills-for-Jobs"); a name longer than a slug
     keeps a digest of the whole, so that two long names never share an IRI."""
+    from graph.extract.facts import programme_key  # (the programmes' vocabulary, on first use)
+
     key = programme_key(name)
     readable = slug(key)
     return f"<{ID}programme/{readable if slug(key, 200) == readable else f'{readable}-{_digest(key)}'}>"
@@ -88,6 +93,62 @@ def source_iri(file: str, line: int) -> str:
 
 def country_iri(alpha3: str) -> str:
     return f"<{COUNTRY}{alpha3}>"
+
+
+# the dataset as published (graph/site/dataset.py describes it in DCAT-AP and VoID)
+
+
+def dataset_iri() -> str:
+    """The dataset: its DCAT-AP description, and the site's home page."""
+    return f"<{ID}dataset>"
+
+
+def distribution_iri(name: str) -> str:
+    """One file of the dataset (``name``: its path in the build's output folder, e.g. ``tables/actions.csv``)."""
+    return f"<{ID}dataset/distribution/{quote(name, safe='-._~/')}>"
+
+
+def download_iri(name: str) -> str:
+    """Where a file of the dataset is downloaded (w3id.org redirects ``exports/`` to the server)."""
+    return f"<{BASE}exports/{quote(name, safe='-._~/')}>"
+
+
+def endpoint_iri() -> str:
+    """The SPARQL endpoint's public address (w3id.org redirects it to the server's ``/sparql``)."""
+    return f"<{BASE}sparql>"
+
+
+def data_service_iri() -> str:
+    """The SPARQL endpoint as a ``dcat:DataService``."""
+    return f"<{ID}dataset/sparql-endpoint>"
+
+
+def period_iri(first: str, last: str) -> str:
+    """The years the dataset's actions cover (``first`` and ``last``: ``YYYY``)."""
+    return f"<{ID}dataset/period/{slug(first)}-{slug(last)}>"
+
+
+def class_partition_iri(cls: str) -> str:
+    """The VoID partition of the dataset holding the resources of a class (``cls``: its IRI)."""
+    for prefix, namespace in PREFIXES.items():
+        if cls.startswith(str(namespace)) and prefix not in ("action", "institution", "news", "doc", "at"):
+            return f"<{ID}dataset/class/{prefix}-{slug(cls[len(str(namespace)) :], 60)}>"
+    return f"<{ID}dataset/class/{_digest(cls)}>"
+
+
+def media_type_iri(media: str) -> str:
+    """A media type as IANA's registry names it (``text/turtle``)."""
+    return f"<http://www.iana.org/assignments/media-types/{media}>"
+
+
+def file_type_iri(code: str) -> str:
+    """A file type of the EU's authority table (``RDF_TURTLE``)."""
+    return f"<http://publications.europa.eu/resource/authority/file-type/{code}>"
+
+
+def iri_of_path(path: str) -> str:
+    """The IRI a path under the project's base names (``id/action/x``: a request's path on ``serve``)."""
+    return f"<{BASE}{path}>"
 
 
 # ---------------------------------------------------------------------------- triples
@@ -429,6 +490,8 @@ def programme_labels(spellings: list[str]) -> dict[str, tuple[str, list[str]]]:
     """Each programme's node: its prefLabel (a known programme's known name; else the spelling the
     texts use most, of equals the first in code-point order) and its other spellings, from every
     spelling met (with repeats)."""
+    from graph.extract.facts import known_programme
+
     counts: dict[str, dict[str, int]] = {}
     for name in spellings:
         found = counts.setdefault(programme_iri(name), {})

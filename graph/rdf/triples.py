@@ -51,6 +51,42 @@ class TripleSet:
             triples.add(text(s), text(p), text(o))
         return triples
 
+    @classmethod
+    def from_sorted_ntriples(cls, lines: Iterable[str], namespaces: Iterable[tuple[str, str]] = ()) -> TripleSet:
+        """The triples of N-Triples lines as the build writes them (``serialise.ntriples_chunks``:
+        canonical terms, each triple once, a subject's lines together), read straight into the
+        index: a few times quicker than adding them one by one (a graph of a hundred times the
+        seeds, 1.7 million triples, in about 3 s)."""
+        triples = cls(namespaces)
+        spo, having = triples._spo, triples._having
+        subject, predicates = "", None
+        count = 0
+        for line in lines:
+            s, p, rest = line.split(" ", 2)
+            if s != subject:
+                subject, predicates = s, spo.setdefault(s, {})
+            assert predicates is not None  # set with the first line
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [rest[:-3]]  # " .\n"
+                subjects = having.get(p)
+                if subjects is None:
+                    having[p] = [s]
+                else:
+                    subjects.append(s)
+            elif isinstance(objects, list):
+                if len(objects) >= SHORT:
+                    grown = dict.fromkeys(objects)
+                    grown[rest[:-3]] = None
+                    predicates[p] = grown
+                else:
+                    objects.append(rest[:-3])
+            else:
+                objects[rest[:-3]] = None
+            count += 1
+        triples._count = count
+        return triples
+
     def bind(self, prefix: str, namespace: str) -> None:
         self._namespaces[prefix] = str(namespace)
 

@@ -1124,5 +1124,17 @@
   fitBar();  // the controls are in the header now: the canvas starts below them
   network.setSize("100%", "100%");
   refresh({fit: true, place: true});
+
+  // opened on a node: VIEW.html#node=IRI (the resource pages of `socieux-kg site` and `serve` link so)
+  function openFromHash() {
+    var found = /^#node=(.+)$/.exec(window.location.hash);
+    if (!found) return;
+    var id = decodeURIComponent(found[1]);
+    var i = nodeIndex.get(id);
+    if (i === undefined) { flash("Not drawn in this view: " + id); return; }
+    pick(i);
+  }
+  window.addEventListener("hashchange", openFromHash);
+  openFromHash();
   body.dataset.ready = "yes";
 })();

@@ -47,6 +47,7 @@ class Response:
     body: bytes = b""
     chunks: Iterable[bytes] | None = None  # a streamed answer instead of ``body``
     headers: dict[str, str] = field(default_factory=dict)
+    vary_accept: bool = True  # whether the answer depends on the Accept header (not a file's own URL)
 
     @classmethod
     def text(cls, status: int, message: str) -> Response:
@@ -90,6 +91,7 @@ class Endpoint:
         self.origins = {o.rstrip("/").lower() for o in origins}
         self.own = {origin_of(self.public_url), *(o.lower() for o in own)}
         self.routes: dict[str, Handler] = {}
+        self.fallback: Callable[[Request], Response | None] | None = None  # asked where no route is
         self.route("/sparql", self.sparql)
         self.route("/queries/", self.named_query)
         self.route("/queries", self.query_list)
@@ -119,7 +121,10 @@ class Endpoint:
             response.headers["Allow"] = METHODS
         else:
             handler = self._handler(request.path)
-            if handler is None:
+            answer = self.fallback(request) if handler is None and self.fallback is not None else None
+            if answer is not None:
+                response = answer
+            elif handler is None:
                 response = Response.text(404, f"no such page: {request.path}; the SPARQL endpoint is /sparql")
             else:
                 try:
@@ -257,8 +262,10 @@ def wsgi(endpoint: Endpoint, max_body: int) -> Callable:
                 f" ({note})" if note else "",
             )
 
-        vary = ", ".join(filter(None, ["Accept", response.headers.pop("Vary", "")]))
-        head = [("Content-Type", response.media), ("Vary", vary), *response.headers.items()]
+        varies = ["Accept"] if response.vary_accept else []
+        varies += [v.strip() for v in response.headers.pop("Vary", "").split(",")]
+        vary = ", ".join(dict.fromkeys(v for v in varies if v))
+        head = [("Content-Type", response.media), *([("Vary", vary)] if vary else []), *response.headers.items()]
         if response.chunks is None:
             head.append(("Content-Length", str(len(response.body))))
             start_response(_status(response.status), head)
@@ -349,8 +356,37 @@ def make_server(endpoint_for: Callable[[str, set[str]], Endpoint], options: Serv
     return server, endpoint, port
 
 
-def serve(source, limits: Limits, options: ServerOptions, workers: int = 2) -> None:
-    """Serve the store (or graph file) ``source`` until Ctrl-C or SIGTERM, which end it with one line."""
+def site_answers(site) -> Callable[[Request], Response | None]:
+    """The resource pages of ``site`` (``graph.site.dereference.Site``) as the endpoint's fallback:
+    every resource at the path of its IRI, content negotiated; None for a path that is not the site's."""
+
+    def answer(request: Request) -> Response | None:
+        if request.method == "POST":
+            return None
+        reply = site.respond(request.path, request.header("Accept"))
+        if reply is None:
+            return None
+        headers: dict[str, str] = {}
+        for name, value in reply.headers:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        media = headers.pop("Content-Type", TEXT)
+        if reply.file is None:
+            return Response(reply.status, media, reply.body, headers=headers, vary_accept=False)
+        headers["Content-Length"] = str(reply.file.stat().st_size)
+        return Response(reply.status, media, chunks=_file_chunks(reply.file), headers=headers, vary_accept=False)
+
+    return answer
+
+
+def _file_chunks(path, size: int = 1 << 16) -> Iterator[bytes]:
+    with open(path, "rb") as stream:
+        while chunk := stream.read(size):
+            yield chunk
+
+
+def serve(source, limits: Limits, options: ServerOptions, workers: int = 2, site=None) -> None:
+    """Serve the store (or graph file) ``source`` until Ctrl-C or SIGTERM, which end it with one line;
+    ``site``: the resource pages (``graph.site.dereference.Site``) answered at their IRIs' paths."""
     import signal
 
     from graph.sparql.endpoint.page import query_page
@@ -368,6 +404,8 @@ def serve(source, limits: Limits, options: ServerOptions, workers: int = 2) -> N
             limits.max_body,
             threads=2 * workers + 2,
         )
+        if site is not None:
+            endpoint.fallback = site_answers(site)
         signal.signal(signal.SIGTERM, interrupted)
         log.info(
             "serving %s on http://%s:%d/ (SPARQL endpoint %ssparql; Ctrl-C stops it)",

@@ -579,6 +579,38 @@ def test_the_people_who_receive_are_no_experts_in_active_and_passive_sentences(s
     assert facts.partner_country is not None and facts.partner_country.value == country
 
 
+@pytest.mark.parametrize(
+    ("sentence", "experts", "country", "rule"),
+    [
+        # the receivers' country is the partner's, also when a possessive names their region
+        ("Social workers from Honduras's northern districts were coached by experts from Austria. "
+         "The United States funds the shelters.", ["AUT"], "HND", "receivers-of-country"),
+        ("Nicaraguans often migrate. Experts from Spain trained 30 counsellors from Nicaragua; "
+         "Costa Rica and Panama were named as examples.", ["ESP"], "NIC", "receivers-of-country"),
+        # the people of a country, in the plural
+        ("Many Bolivians were interviewed by experts from France.", ["FRA"], "BOL", "demonym-mention"),
+    ],
+)
+def test_the_country_of_the_people_who_receive_is_evidence_of_the_partner_country(sentence, experts, country, rule):
+    facts = one(sentence, partner="Ministry of Labour")
+    assert values(facts.expert_countries) == experts
+    assert (facts.partner_country.value, facts.partner_country.rule) == (country, rule)
+
+
+def test_a_country_with_another_role_is_the_partner_when_the_text_places_the_action_in_no_other():
+    (facts,), extraction, _ = facts_of(
+        entry(
+            "Support",
+            "Workers' Compensation Board",
+            "The board runs offices in Nairobi and Mombasa. The expert team was made up of experts from "
+            "Austria and a Kenyan expert, who led the sessions.",
+        )
+    )
+    assert facts.partner_country.value == "KEN" and values(facts.expert_countries) == ["AUT", "KEN"]
+    (reported,) = [a.detail for a in extraction.anomalies if a.kind == "expert-country-is-partner"]
+    assert reported.endswith("kept: the sentence says the facility sent them")
+
+
 def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_sent_them_and_reported_either_way():
     (kept, dropped), extraction, _ = facts_of(
         entry("Support", "Ministry of Labour of Peru", "SOCIEUX+ mobilised a Peruvian expert and a Spanish expert."),
@@ -648,6 +680,9 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
         ("The Ministry of Labour of Palestine chairs the committee. The ILO Regional Office for Arab States in "
          "Beirut followed the process.", "PSE"),
         ("Many Lao workers are working in Thailand; the Ministry in Vientiane wants to recognise their skills.", "LAO"),
+        ("Many young workers leave for Malaysia every year. The ministry in Kathmandu asked for advice.", "NPL"),
+        ("Costa Rican workers claim the benefit. It was discussed with the ILO Decent Work Team and Office for "
+         "Central America, based in Panama City, and with the secretariat of SICA.", "CRI"),
         ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
         ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
     ],

@@ -337,6 +337,16 @@ def test_the_partners_name_is_no_theme():
     assert set(themes_of(facts)) == {"labour-law-inspection"}
 
 
+def test_acronym_cues_are_matched_as_written_never_as_common_words():
+    doc = load_nlp()("It was agreed that it should go. The IT system of the SMEs and the PES was reviewed, as pes once.")
+    cues = sorted((f.value.rsplit("/", 1)[1], f.detail) for f in doc._.findings if f.kind == "theme_cue")
+    assert cues == [
+        ("digitalisation-data", "IT system"),
+        ("entrepreneurship", "SMEs"),
+        ("public-employment-services", "PES"),
+    ]
+
+
 def test_american_spellings_match_the_schemes_british_cues():
     assert "labour-law-inspection" in themes_of(one("Experts reviewed the labor code and its labor inspection."))
 

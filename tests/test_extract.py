@@ -524,6 +524,33 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
 
 
 @pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # a name the text defines as a scheme, with no programme word attached to it
+        ("The ministry runs Amani Jamii, a cash transfer for orphans, and Renta Solidaria 70, a non-contributory "
+         "pension.", ["Amani Jamii", "Renta Solidaria 70"]),
+        ("Kazi Bora is a voluntary long-term savings scheme for informal workers.", ["Kazi Bora"]),
+        ("The Tumaini Mema transfer reaches 5,000 households.", ["Tumaini Mema"]),
+        ("The fund manages a scheme called Esperanza Digna.", ["Esperanza Digna"]),
+        # a name in a language that puts the programme noun first; a name ending in a programme's noun
+        ("Families of the Programme National de Soutien aux Familles were registered.",
+         ["Programme National de Soutien aux Familles"]),
+        ("Serbia piloted the Youth Guarantee in two regions.", ["Youth Guarantee"]),
+        ("It follows the Urban Safety Net Programme of the capital.", ["Urban Safety Net Programme"]),
+        ("Grants are paid through the eKazi programme.", ["eKazi programme"]),
+        # no proper name: a person, a description of the scheme, a first word, a capitalised scheme, an expansion
+        ("Ana Ruiz, the project coordinator, met the ministry.", []),
+        ("The Universal Health Coverage scheme reaches few workers. The Old Age pension is paid monthly.", []),
+        ("Today, a new pension was introduced.", []),
+        ("The Social Pension Scheme was reviewed.", []),
+        ("Experts met staff of the PIMI II programme (Programa Integrado de Saúde Materna).", ["PIMI II programme"]),
+    ],
+)
+def test_national_programmes_named_without_a_programme_word_are_read(description, expected):
+    assert values(one(description).programmes) == expected
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "The staff followed a six-week induction programme.",

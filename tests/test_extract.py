@@ -337,6 +337,16 @@ def test_the_partners_name_is_no_theme():
     assert set(themes_of(facts)) == {"labour-law-inspection"}
 
 
+def test_acronym_cues_are_matched_as_written_never_as_common_words():
+    doc = load_nlp()("It was agreed that it should go. The IT system of the SMEs and the PES was reviewed, as pes once.")
+    cues = sorted((f.value.rsplit("/", 1)[1], f.detail) for f in doc._.findings if f.kind == "theme_cue")
+    assert cues == [
+        ("digitalisation-data", "IT system"),
+        ("entrepreneurship", "SMEs"),
+        ("public-employment-services", "PES"),
+    ]
+
+
 def test_american_spellings_match_the_schemes_british_cues():
     assert "labour-law-inspection" in themes_of(one("Experts reviewed the labor code and its labor inspection."))
 
@@ -527,6 +537,33 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
 
 
 @pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # a name the text defines as a scheme, with no programme word attached to it
+        ("The ministry runs Amani Jamii, a cash transfer for orphans, and Renta Solidaria 70, a non-contributory "
+         "pension.", ["Amani Jamii", "Renta Solidaria 70"]),
+        ("Kazi Bora is a voluntary long-term savings scheme for informal workers.", ["Kazi Bora"]),
+        ("The Tumaini Mema transfer reaches 5,000 households.", ["Tumaini Mema"]),
+        ("The fund manages a scheme called Esperanza Digna.", ["Esperanza Digna"]),
+        # a name in a language that puts the programme noun first; a name ending in a programme's noun
+        ("Families of the Programme National de Soutien aux Familles were registered.",
+         ["Programme National de Soutien aux Familles"]),
+        ("Serbia piloted the Youth Guarantee in two regions.", ["Youth Guarantee"]),
+        ("It follows the Urban Safety Net Programme of the capital.", ["Urban Safety Net Programme"]),
+        ("Grants are paid through the eKazi programme.", ["eKazi programme"]),
+        # no proper name: a person, a description of the scheme, a first word, a capitalised scheme, an expansion
+        ("Ana Ruiz, the project coordinator, met the ministry.", []),
+        ("The Universal Health Coverage scheme reaches few workers. The Old Age pension is paid monthly.", []),
+        ("Today, a new pension was introduced.", []),
+        ("The Social Pension Scheme was reviewed.", []),
+        ("Experts met staff of the PIMI II programme (Programa Integrado de Saúde Materna).", ["PIMI II programme"]),
+    ],
+)
+def test_national_programmes_named_without_a_programme_word_are_read(description, expected):
+    assert values(one(description).programmes) == expected
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "The staff followed a six-week induction programme.",
@@ -625,6 +662,38 @@ def test_the_people_who_receive_are_no_experts_in_active_and_passive_sentences(s
     facts = one(sentence, partner=partner)
     assert values(facts.expert_countries) == experts
     assert facts.partner_country is not None and facts.partner_country.value == country
+
+
+@pytest.mark.parametrize(
+    ("sentence", "experts", "country", "rule"),
+    [
+        # the receivers' country is the partner's, also when a possessive names their region
+        ("Social workers from Honduras's northern districts were coached by experts from Austria. "
+         "The United States funds the shelters.", ["AUT"], "HND", "receivers-of-country"),
+        ("Nicaraguans often migrate. Experts from Spain trained 30 counsellors from Nicaragua; "
+         "Costa Rica and Panama were named as examples.", ["ESP"], "NIC", "receivers-of-country"),
+        # the people of a country, in the plural
+        ("Many Bolivians were interviewed by experts from France.", ["FRA"], "BOL", "demonym-mention"),
+    ],
+)
+def test_the_country_of_the_people_who_receive_is_evidence_of_the_partner_country(sentence, experts, country, rule):
+    facts = one(sentence, partner="Ministry of Labour")
+    assert values(facts.expert_countries) == experts
+    assert (facts.partner_country.value, facts.partner_country.rule) == (country, rule)
+
+
+def test_a_country_with_another_role_is_the_partner_when_the_text_places_the_action_in_no_other():
+    (facts,), extraction, _ = facts_of(
+        entry(
+            "Support",
+            "Workers' Compensation Board",
+            "The board runs offices in Nairobi and Mombasa. The expert team was made up of experts from "
+            "Austria and a Kenyan expert, who led the sessions.",
+        )
+    )
+    assert facts.partner_country.value == "KEN" and values(facts.expert_countries) == ["AUT", "KEN"]
+    (reported,) = [a.detail for a in extraction.anomalies if a.kind == "expert-country-is-partner"]
+    assert reported.endswith("kept: the sentence says the facility sent them")
 
 
 def test_an_expert_country_that_is_the_partners_is_kept_only_when_the_facility_sent_them_and_reported_either_way():
@@ -733,6 +802,9 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
             "PSE",
         ),
         ("Many Lao workers are working in Thailand; the Ministry in Vientiane wants to recognise their skills.", "LAO"),
+        ("Many young workers leave for Malaysia every year. The ministry in Kathmandu asked for advice.", "NPL"),
+        ("Costa Rican workers claim the benefit. It was discussed with the ILO Decent Work Team and Office for "
+         "Central America, based in Panama City, and with the secretariat of SICA.", "CRI"),
         ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
         ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
     ],

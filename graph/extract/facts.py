@@ -255,6 +255,7 @@ def decide(
     roles |= {f.value for f in facts.study_visit_countries}
     scores: dict[str, float] = defaultdict(float)
     best_evidence: dict[str, tuple[float, int, Finding, Field, str]] = {}
+    with_role: list[tuple[int, Finding, Field, str, float]] = []
     for order, (field_name, where, finding) in enumerate(found):
         if finding.kind != "partner_country_candidate":
             continue
@@ -268,14 +269,15 @@ def decide(
         country = gazetteer.countries.get(finding.value)
         if country is None:
             continue
-        if finding.value in roles and weight < 4:
-            continue
         if country.eu_member and weight < 5:
             continue  # partner countries of the facility lie outside the EU
-        scores[finding.value] += weight
-        key = (weight, -order)
-        if finding.value not in best_evidence or key > best_evidence[finding.value][:2]:
-            best_evidence[finding.value] = (weight, -order, finding, where, rule)
+        if finding.value in roles and weight < 4:
+            with_role.append((order, finding, where, rule, weight))
+            continue
+        _weigh(scores, best_evidence, order, finding, where, rule, weight)
+    if not scores:  # no other country at all: the one with another role that the text places the action in
+        for order, finding, where, rule, weight in with_role:
+            _weigh(scores, best_evidence, order, finding, where, rule, weight)
     for field_name, _where, finding in found:  # "in Santiago" supports Chile when the text names Chile
         if finding.kind == "shared_place" and not (field_name == "partner" and regional):
             for owner in finding.value.split("|"):
@@ -320,6 +322,22 @@ def decide(
             )
     anomalies += [Anomaly("partner-country-conflict", title.file, title.line, c) for c in conflicts]
     return facts, anomalies
+
+
+def _weigh(
+    scores: dict[str, float],
+    best_evidence: dict[str, tuple[float, int, Finding, Field, str]],
+    order: int,
+    finding: Finding,
+    where: Field,
+    rule: str,
+    weight: float,
+) -> None:
+    """Count one piece of evidence of a partner country, keeping each country's strongest."""
+    scores[finding.value] += weight
+    key = (weight, -order)
+    if finding.value not in best_evidence or key > best_evidence[finding.value][:2]:
+        best_evidence[finding.value] = (weight, -order, finding, where, rule)
 
 
 def _in_brackets(text: str, offset: int) -> bool:

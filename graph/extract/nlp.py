@@ -48,6 +48,10 @@ def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
     for country in gazetteer.countries.values():
         for demonym in country.demonyms:
             add("DEMONYM", demonym, country.alpha3)
+    for country in gazetteer.countries.values():  # the people: "Guatemalans", "Pakistanis"
+        for demonym in country.demonyms:
+            if demonym.endswith(("an", "i")):
+                add("DEMONYM", demonym + "s", country.alpha3)
     for canonical, names in gazetteer.organisations.items():
         for name in names:
             add("ORG", name, canonical)

@@ -147,19 +147,41 @@ def _weak_cues() -> dict[str, set[str]]:
 
 
 @cache
-def _matcher(nlp: Language) -> PhraseMatcher:
+def theme_vocabulary() -> frozenset[str]:
+    """Every label and cue of the theme scheme (``themes.ttl``)."""
+    found = {label for concept in load_scheme("themes.ttl") for label in concept.labels}
+    return frozenset(found | {cue for cues in _weak_cues().values() for cue in cues})
+
+
+def is_acronym(cue: str) -> bool:
+    """A cue written with a capital after its first letter ("IT", "PES", "PwD") is an acronym: it
+    is matched as written (and with a plural "s": "SMEs"), or the pronoun "it" would be taken for
+    information technology."""
+    return any(c.isupper() for c in cue[1:])
+
+
+@cache
+def _matchers(nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """The cue phrases matched on lemmas (case and plurals folded), and the acronyms matched as written."""
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
     weak = _weak_cues()
     for concept in load_scheme("themes.ttl"):
         # a one-word prefLabel ("Labour", "Employment") names the area, it is no evidence of it: every
         # "Ministry of Labour" would match; the scheme's other labels are the phrases that are
         labels = [label for label in concept.labels if label != concept.pref_label or " " in label]
-        strong = [label for label in labels if label not in weak.get(concept.iri, ())]
-        if strong:
-            matcher.add(f"{concept.iri} cue", [lemmas(nlp.make_doc(label)) for label in strong])
-        if weak.get(concept.iri):
-            matcher.add(f"{concept.iri} weak_cue", [lemmas(nlp.make_doc(label)) for label in sorted(weak[concept.iri])])
-    return matcher
+        for strength, cues in (
+            ("cue", [label for label in labels if label not in weak.get(concept.iri, ())]),
+            ("weak_cue", sorted(weak.get(concept.iri, ()))),
+        ):
+            words = [cue for cue in cues if not is_acronym(cue)]
+            if words:
+                matcher.add(f"{concept.iri} {strength}", [lemmas(nlp.make_doc(cue)) for cue in words])
+            written = [cue for cue in cues if is_acronym(cue)]
+            if written:
+                forms = [form for cue in written for form in (cue, cue + "s")]  # "SMEs", "PwDs"
+                acronyms.add(f"{concept.iri} {strength}", [nlp.make_doc(form) for form in forms])
+    return matcher, acronyms
 
 
 def in_institution_name(doc: Doc, start: int, end: int) -> bool:
@@ -186,7 +208,7 @@ def in_institution_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def make_theme_matcher(nlp: Language):
-    matcher = _matcher(nlp)
+    matcher, acronyms = _matchers(nlp)
     settings = theme_settings()
 
     def theme_matcher(doc: Doc) -> Doc:
@@ -196,7 +218,8 @@ def make_theme_matcher(nlp: Language):
         out = findings(doc)
         best: dict[tuple[int, str], Finding] = {}  # (sentence start, theme) -> strongest cue
         kinds: dict[int, tuple[str, str]] = {}
-        matches = [Span(doc, start, end, label=match_id) for match_id, start, end in matcher(doc)]
+        found = [*matcher(doc), *acronyms(doc)]
+        matches = [Span(doc, start, end, label=match_id) for match_id, start, end in found]
         # a cue inside a longer one counts for the longer one only ("information system" in
         # "labour market information system"); a cue in an institution's name only in the title
         for span in filter_spans(matches):

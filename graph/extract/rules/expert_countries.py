@@ -25,6 +25,7 @@ from graph.extract.rules.lists import followed_by_language_word, read_country_li
 from graph.extract.rules.vocabulary import expert_positions, roles
 from graph.read.apostrophes import is_possessive
 
+RECEIVERS_WEIGHT = 3.0
 RULES = {
     "COUNTRY": "expert-from-country",
     "PLACE": "expert-from-place",
@@ -67,6 +68,19 @@ def _receive_after(doc: Doc, end: int, sent_end: int, giver: bool) -> bool:
             k + 1 < sent_end and doc[k + 1].lower_ in ("as", "to")  # "were trained as trainers", "selected to"
         )
     return not giver and word in vocab.receiving_after
+
+
+def _receivers(out: list[Finding], items: list[tuple[str, Span, str]], used: set[int]) -> None:
+    """The country of people who receive ("20 inspectors from Ghana were trained", "trained 30
+    counsellors from La Paz"): the partner's own people, so evidence of the partner country (as
+    strong as a demonym before an institution's name)."""
+    for alpha3, ent, how in items:
+        if how in ("COUNTRY", "DEMONYM", "PLACE"):
+            out.append(
+                Finding("partner_country_candidate", alpha3, "receivers-of-country", ent.start_char, ent.end_char,
+                        sentence_of(ent), RECEIVERS_WEIGHT)
+            )
+            used.update(range(ent.start, ent.end))
 
 
 def _staff_candidate(out: list[Finding], alpha3: str, ent: Span, weight: float) -> None:
@@ -145,8 +159,7 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
     gazetteer = load_gazetteer()
     for position in expert_positions(doc):
         token = doc[position]
-        if _is_trainee(doc, position):
-            continue
+        trainee = _is_trainee(doc, position)
         sent_end = token.sent.end
         preposition, j = _origin_preposition(doc, position, sent_end)
         if preposition is None:
@@ -156,8 +169,10 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
             items = _introduced_list(doc, j, sent_end)
             after = max((ent.end for _, ent, _ in items), default=after)
         weight = noun_weight(token)
-        if items and _receive_after(doc, after, sent_end, weight >= 1):
-            continue  # "20 inspectors from Ghana were trained": they receive
+        if trainee or (items and _receive_after(doc, after, sent_end, weight >= 1)):
+            if preposition == "from":  # "20 inspectors from Ghana were trained": they receive
+                _receivers(out, items, used)
+            continue
         for alpha3, ent, how in items:
             if preposition == "of" and how == "COUNTRY" and token.lower_ == "expertise":
                 continue  # "the expertise of Peru in ..." speaks of the partner; "an expert of Estonia" does not
@@ -240,7 +255,12 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
         found: list[Span] = []
         while j >= sent_start:
             ent = ent_ending_at(doc, j)
-            if ent is not None and ent.label_ == "DEMONYM" and not followed_by_language_word(doc, ent):
+            if (
+                ent is not None
+                and ent.label_ == "DEMONYM"
+                and not followed_by_language_word(doc, ent)
+                and ent.text in load_gazetteer().countries[ent.ent_id_].demonyms  # "Bolivians" are no modifier
+            ):
                 found.append(ent)
                 j = ent.start - 1
                 while j >= sent_start and doc[j].lower_ in vocab.determiners:
@@ -258,6 +278,7 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
         weak = token.lower_ in vocab.weak_expert_nouns
         weight = noun_weight(token)
         if _is_trainee(doc, first.start) or _receive_after(doc, token.i + 1, token.sent.end, weight >= 1):
+            _receivers(out, [(ent.ent_id_, ent, "DEMONYM") for ent in found], used)
             continue  # "trained 20 Ghanaian inspectors", "Kenyan managers attended": they receive
         for ent in found:
             sentence = sentence_of(ent)

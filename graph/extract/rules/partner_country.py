@@ -31,7 +31,11 @@ def _donor_or_office(doc: Doc, ent: Span) -> bool:
         return True
     start = max(ent.sent.start, ent.start - vocab.office_window)
     window = doc[start : ent.start]
-    if not any(t.lower_ in vocab.office_nouns for t in window) or not any(t.ent_type_ == "ORG" for t in window):
+    # the office's noun near the place, its organisation anywhere before it in the sentence ("the ILO
+    # Decent Work Team and Office for the Caribbean, based in Port of Spain")
+    if not any(t.lower_ in vocab.office_nouns for t in window) or not any(
+        t.ent_type_ == "ORG" for t in doc[ent.sent.start : ent.start]
+    ):
         return False
     text = window.text.lower()
     return any(word in text for word in vocab.regional_words)

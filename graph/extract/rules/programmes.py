@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from graph.extract.doc_index import ent_at, positions, sentence_of, sentence_span
 from graph.extract.findings import Finding, findings
 from graph.read.apostrophes import is_possessive
-from graph.vocab import ontology_dir
+from graph.vocab import load_layout, ontology_dir
 
 _QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 _COOPERATING = ("ORG", "EXPERT_AGENCY")
@@ -53,6 +53,13 @@ class ProgrammeWords:
     generic_names: frozenset[str]
     not_name_words: frozenset[str]
     not_programmes: frozenset[str]
+    lead_nouns: frozenset[str]
+    foreign_joiners: frozenset[str]
+    scheme_nouns: frozenset[str]
+    definers: frozenset[str]
+    naming: tuple[tuple[str, ...], ...]
+    max_between: int
+    scheme_modified: frozenset[str]
 
 
 @cache
@@ -76,6 +83,13 @@ def programme_words() -> ProgrammeWords:
         generic_names=frozenset(rules["generic_names"]),
         not_name_words=frozenset(rules["not_name_words"]),
         not_programmes=frozenset(n.casefold() for n in rules["not_programmes"]),
+        lead_nouns=frozenset(rules["lead_nouns"]),
+        foreign_joiners=frozenset(rules["foreign_joiners"]),
+        scheme_nouns=frozenset(rules["scheme_nouns"]),
+        definers=frozenset(rules["definers"]),
+        naming=tuple(tuple(phrase.split()) for phrase in rules["naming"]),
+        max_between=int(rules["max_between"]),
+        scheme_modified=frozenset(rules["scheme_modified"]),
     )
 
 
@@ -88,7 +102,11 @@ def _is_name_word(doc: Doc, i: int, inside: bool = False) -> bool:
         return False
     if token.text == "+":
         return True
-    return token.text[:1].isupper() and not token.is_punct
+    text = token.text
+    # "eRobota", "mHealth": a name written with its capital inside
+    if text[:1].isupper():
+        return not token.is_punct
+    return text.isalpha() and any(c.isupper() for c in text[1:])
 
 
 def _glued(doc: Doc, i: int) -> bool:
@@ -230,16 +248,20 @@ def _known(doc: Doc, matcher: PhraseMatcher, out: list[Finding]) -> set[int]:
 def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
     """Names before or after a programme noun."""
     words = programme_words()
-    for i in positions(doc, words.nouns | words.name_nouns):
+    for i in positions(doc, words.nouns | words.name_nouns | words.lead_nouns):
         token = doc[i]
         if i in seen:
             continue
         capital = token.text[:1].isupper()
         if token.lower_ in words.name_nouns and not capital:
             continue  # "this intervention": the action itself
+        sent = sentence_span(doc, i)
+        if token.lower_ in words.name_nouns and i + 1 < sent[1] and (
+            doc[i + 1].lower_ in words.nouns or _is_name_word(doc, i + 1, inside=True)
+        ):
+            continue  # "the Productive Safety Net Programme": the name goes on
         if token.lower_ in words.plural_nouns:
             continue  # "VET initiatives", "Social Prosperity’s programmes": no one proper name
-        sent = sentence_span(doc, i)
         start, end = _run_before(doc, i, sent[0])
         owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text)
         if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text):  # "PIMI II’s programme"
@@ -259,10 +281,13 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         elif start < end:
             noun = None  # "PIMI II’s programme": the owner's name
         elif not capital and token.lower_ in words.nouns:
-            start, end = _run_after(doc, i + 1, sent[1])
+            start, end = _run_after(doc, i + 1 + _naming_words(doc, i + 1, sent[1]), sent[1])
             quote = next((k for k in range(i + 1, min(sent[1], i + 5)) if doc[k].text in _QUOTES), None)
             if start >= end and quote is not None:  # "the DEVCO-ILO project with NASSCO “Strengthening ...”"
                 start, end = _run_after(doc, quote, sent[1])
+            noun = None
+        elif token.lower_ in words.lead_nouns and (led := _led_name(doc, i, sent[1])) is not None:
+            start, end = i, led  # "the Programme National de Bourses de Sécurité Familiale"
             noun = None
         else:
             continue
@@ -284,6 +309,145 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         )
 
 
+def _naming_words(doc: Doc, i: int, sent_end: int) -> int:
+    """How many words at ``i`` name what follows: "called", "known as" ("a scheme called Ejo Heza")."""
+    for phrase in programme_words().naming:
+        if i + len(phrase) <= sent_end and tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _led_name(doc: Doc, i: int, sent_end: int) -> int | None:
+    """The end of a name that opens with its programme noun, in a language that puts the noun first:
+    "Programme National de Bourses de Sécurité Familiale", "Programa de Apoyo a Jóvenes" (a joiner
+    of that language in it, so that "Programme of Advancement" and "Programme Manager" are not)."""
+    words = programme_words()
+    if i > 0 and doc[i - 1].text == "(":
+        return None  # "PIMI II (Programa Integrado de ...)": the expansion of a name just given
+    k = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in words.foreign_joiners)
+    start, end = _run_after(doc, k, sent_end)
+    if end <= start or not any(doc[j].lower_ in words.foreign_joiners for j in range(i + 1, end)):
+        return None
+    return end
+
+
+def _name_before(doc: Doc, end: int, sent_start: int) -> int:
+    """The first token of a proper name that ends before ``end``: name words, the joiners and numbers
+    between them ("Pensión 65", "Bolsa da Mãe", "Pradhan Mantri Shram Yogi Maan-dhan")."""
+    words = programme_words()
+    start = end
+    while start - 1 >= sent_start:
+        k = start - 1
+        if (
+            _is_name_word(doc, k, inside=start < end)
+            or (_glued(doc, k) and k - 1 >= sent_start)
+            or (doc[k - 1].text == "-" and not doc[k - 1].whitespace_ and k - 2 >= sent_start)  # "Maan-dhan"
+        ):
+            start = k
+        elif doc[k].like_num and k - 1 >= sent_start and _is_name_word(doc, k - 1) and start == end:
+            start = k  # "Pensión 65": a number closing a name
+        elif doc[k].lower_ in words.joiners and k - 1 >= sent_start and _is_name_word(doc, k - 1) and start < end:
+            start = k
+        else:
+            break
+    while start < end and (doc[start].lower_ in words.joiners or _glued(doc, start) or doc[start].like_num):
+        start += 1
+    while start < end and doc[start].lower_ in words.not_name_words:
+        start += 1  # "The" opening the sentence
+    return start
+
+
+def _proper(doc: Doc, start: int, end: int, sent_start: int) -> bool:
+    """Whether tokens ``start:end`` are a programme's proper name, not an institution's, a place's,
+    an acronym's or a capitalised first word of a sentence."""
+    institution = load_layout().partner_nouns
+    named = [doc[k] for k in range(start, end) if not doc[k].is_punct and doc[k].lower_ not in programme_words().joiners]
+    if not named or any(t.lower_ in institution for t in named):
+        return False
+    if all(t.is_upper or t.like_num for t in named):
+        return False  # "the CNSS, a contributory scheme": an acronym names the institution more often
+    if len(named) == 1 and start == sent_start:
+        return False  # "Today, a new scheme ...": any first word is capitalised
+    return not _is_generic(doc, start, end, None)
+
+
+@cache
+def _theme_words() -> frozenset[str]:
+    """The words of the theme scheme's labels and cues, as lemmas ("universal", "health", "coverage")."""
+    from graph.extract.themes import simple_lemma, theme_vocabulary
+
+    return frozenset(simple_lemma(word) for phrase in theme_vocabulary() for word in re.findall(r"[\w']+", phrase))
+
+
+def _descriptive(doc: Doc, start: int, end: int) -> bool:
+    """A name made only of the words that say what a scheme is about ("the Universal Health Coverage
+    scheme", "the Workers Compensation scheme") describes it; a proper name has a word of its own
+    ("Bolsa da Mãe", "Ejo Heza")."""
+    from graph.extract.themes import simple_lemma
+
+    known = _theme_words() | programme_words().generic_names | programme_words().joiners
+    return all(simple_lemma(doc[k].text) in known for k in range(start, end) if doc[k].is_alpha)
+
+
+def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
+    """Names that the text says are a scheme, with no programme word attached: "Juntos, a
+    conditional transfer for poor families", "Ejo Heza is a voluntary savings scheme", "the Bolsa da
+    Mãe transfer", "a pension known as Renta Dignidad"."""
+    words = programme_words()
+    for i in positions(doc, words.scheme_nouns):
+        if not doc[i].is_lower:
+            continue  # "the Social Pension Scheme": a capitalised noun is part of a name read otherwise
+        if i + 1 < len(doc) and (doc[i + 1].lower_ in words.scheme_modified or is_possessive(doc[i + 1].text)):
+            continue  # "Ana Ruiz, the project coordinator", "the scheme's staff": the noun is no head
+        sent = sentence_span(doc, i)
+        found: tuple[int, int] | None = None
+        # "NAME, a conditional transfer", "NAME is a voluntary savings scheme"
+        k = i - 1
+        while k > sent[0] and i - k <= 2 * words.max_between and (
+            (doc[k].is_lower and doc[k].is_alpha) or (doc[k].text == "-" and not doc[k].whitespace_)
+        ):  # "a voluntary long-term savings scheme"
+            if doc[k].lower_ in words.definers:
+                break
+            k -= 1
+        if doc[k].lower_ in words.definers and k - 1 > sent[0]:
+            j = k - 1
+            if doc[j].lower_ in ("is", "was", "remains", ","):
+                start = _name_before(doc, j, sent[0])
+                if start < j:
+                    found = (start, j)
+        # "the Bolsa da Mãe transfer": a name of two words or more just before the noun
+        if found is None and i - 1 > sent[0]:
+            start = _name_before(doc, i, sent[0])
+            named = sum(_is_name_word(doc, k, inside=True) for k in range(start, i))
+            if named >= 2 and start > sent[0] and doc[start - 1].lower_ == "the":
+                found = (start, i)
+        # "a scheme called Ejo Heza"
+        if found is None:
+            after = i + 1 + _naming_words(doc, i + 1, sent[1])
+            if after > i + 1:
+                start, end = _run_after(doc, after, sent[1])
+                if start < end:
+                    found = (start, end)
+        if found is None:
+            continue
+        start, end = found
+        if any(k in seen for k in range(start, end)) or not _proper(doc, start, end, sent[0]) or _descriptive(doc, start, end):
+            continue
+        seen.update(range(start, end))
+        span = doc[start:end]
+        out.append(
+            Finding(
+                "programme",
+                _name(doc, start, end),
+                "programme-defined",
+                span.start_char,
+                span.end_char,
+                sentence_of(span),
+                detail=_has_cue(doc, start, max(end, i + 1), sent),
+            )
+        )
+
+
 @Language.factory("socx_programmes")
 def make_programmes(nlp: Language, name: str):
     """Append a ``programme`` finding (value: the name as written; detail: the sign of cooperation
@@ -295,7 +459,9 @@ def make_programmes(nlp: Language, name: str):
 
     def programmes(doc: Doc) -> Doc:
         out = findings(doc)
-        _named(doc, _known(doc, matcher, out), out)
+        seen = _known(doc, matcher, out)
+        _named(doc, seen, out)
+        _defined(doc, seen, out)
         return doc
 
     return programmes

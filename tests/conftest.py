@@ -8,6 +8,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,12 @@ from graph.build import BuildResult, build
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+# Tests interrupt builds and servers with SIGINT (Ctrl-C). A process started in the background by a
+# shell without job control inherits SIGINT ignored, and so would every process it starts: Python
+# then never raises KeyboardInterrupt. The tests' processes get the default disposition back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # The test files that take longest, longest first: pytest-xdist hands files to its two workers in

@@ -182,9 +182,9 @@ def test_every_command_has_help():
 
 
 def documented_exit_codes() -> dict[int, str]:
-    """The README's table of exit codes."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| code | meaning |") :].split("\n\n", 1)[0]
+    """The table of exit codes in docs/commands.md."""
+    commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    table = commands[commands.index("| code | meaning |") :].split("\n\n", 1)[0]
     return {int(code): meaning for code, meaning in re.findall(r"^\| (\d+) \| (.*) \|$", table, re.M)}
 
 

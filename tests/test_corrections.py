@@ -465,10 +465,10 @@ def test_an_institution_follows_the_partner_country_a_correction_decides(line, f
     }
 
 
-def test_the_readme_correct_example_is_what_correct_prints(built_project, tmp_path):
-    from tests.test_readme import example, shape
+def test_the_documented_correct_example_is_what_correct_prints(built_project, tmp_path):
+    from tests.test_readme import examples, shape
 
-    line, shown = example("socieux-kg correct ")
+    line, shown = examples("socieux-kg correct ", "docs/corrections.md")[0]
     (tmp_path / "seeds").mkdir()
     (tmp_path / "exports").symlink_to(built_project.exports)
     done = invoke(*shlex.split(line)[1:], cwd=tmp_path)

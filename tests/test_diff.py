@@ -131,10 +131,10 @@ def test_an_unreadable_build_is_an_error(old, tmp_path):
     assert done.returncode == 2 and "no build in this folder" in done.stderr
 
 
-def test_the_readme_diff_example_is_what_diff_prints(old, with_new_document):
-    from tests.test_readme import example, shape
+def test_the_documented_diff_example_is_what_diff_prints(old, with_new_document):
+    from tests.test_readme import examples, shape
 
-    line, shown = example("socieux-kg diff exports-before exports")
+    line, shown = examples("socieux-kg diff exports-before exports", "docs/corrections.md")[0]
     code, out = diff(old, with_new_document)
     out = out.replace(f"`{old}`", "`exports-before`").replace(f"`{with_new_document}`", "`exports`")
     assert code == 1 and shape(out) == shape(shown)

@@ -14,8 +14,8 @@ under its figures now, raised from the first run's, so that the test catches a r
 
 Themes are decided by the combined method (the cue rules and the learned model, trained on
 ``annotated.jsonl``'s seed themes and ``fresh-annotated.jsonl``): on those two sets the figures are
-in-sample, which is why the README gives the cross-validated comparison beside them. Programme gold
-follows the README's convention (re-annotated in issue 21).
+in-sample, which is why docs/extraction.md gives the cross-validated comparison beside them. Programme gold
+follows the convention of docs/extraction.md (re-annotated in issue 21).
 
 Partner country on the seeds stays below the 0.97 target: 12 seed actions name their partner's
 country nowhere in their text (the annotators filled it from knowledge of the institution, e.g.
@@ -62,7 +62,7 @@ def test_quality_bar(name):
         assert overall["themes"].precision >= THEMES_AT_LEAST and overall["themes"].recall >= THEMES_AT_LEAST
 
 
-# the fresh set's figures (issue 21; first run in 2026-11-29 in the README): the floor a change must not cross
+# the fresh set's figures (issue 21; first run in 2026-11-29 in docs/extraction.md): the floor a change must not cross
 FRESH = {  # field: (figure, floor)
     "partner_institution": (0.988, 0.97),
     "partner_country": (0.905, 0.88),
@@ -94,7 +94,7 @@ def test_the_fresh_set_stays_at_its_figures():
 # who never saw the rules, themes annotated apart by an annotator who saw only the texts and the
 # scheme; kept from whoever changed the extraction and scored once after the last change
 # (2026-12-07, `socieux-kg evaluate --data tests/data/fresh2-annotated.jsonl`). Its first-run figures
-# are the README's; the theme model was not trained on it. The floors are a little under them.
+# are in docs/extraction.md and the README's summary; the theme model was not trained on it. The floors are a little under them.
 FRESH2_FIRST_RUN = {  # field: (first-run figure, floor)
     "partner_institution": (1.0, 0.98),
     "partner_country": (0.933, 0.91),
@@ -125,7 +125,7 @@ def test_the_second_fresh_set_stays_at_its_first_run():
 # partner countries only hinted at by a city, a region or the institution, five institutions under
 # two names), written for issue 21 by a third writer who never saw the rules or ran the tools, themes
 # added by an annotator who saw only the texts and the scheme; scored once after issue 21's last
-# extraction change (2026-12-07, at 69b327a). Its first-run figures are the README's; the floors
+# extraction change (2026-12-07, at 69b327a). Its first-run figures are in docs/extraction.md and the README's summary; the floors
 # are a little under them. From now on it is a development set.
 FRESH3_FIRST_RUN = {  # field: (first-run figure, floor)
     "partner_institution": (0.965, 0.94),

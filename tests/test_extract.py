@@ -516,7 +516,7 @@ def test_a_bracket_of_countries_after_an_expert_noun_phrase_names_the_experts_co
             "Global Flagship Programme on Building Social Protection Floors for All",
             "ILO",
         ),
-        # the partner's own named programmes count (the README's convention)
+        # the partner's own named programmes count (docs/extraction.md's convention)
         ("Families of the Tekavoul programme are referred to the centres.", "Tekavoul programme", ""),
         (
             "The ministry runs the National Social Cash Transfer Programme with World Bank support.",

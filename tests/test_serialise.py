@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 # Oxigraph wrote the files (d85eb57), when line numbers were xsd:positiveInteger and character
 # offsets xsd:nonNegativeInteger (both xsd:integer now; ontology/shapes.ttl says which are at least
 # 1); rebuilt from the build's own N-Triples when issue 21 changed the extraction on purpose
-# (themes by the combined method, programmes by the README's convention, institutions merged by
+# (themes by the combined method, programmes by the convention of docs/extraction.md, institutions merged by
 # acronym, partner countries no longer carried over by a generic name), with issue 20's years
 # (four seed actions, each with its evidence node), and the receivers-of-country rule (one seed
 # partner country's evidence now names it). A change of the extraction

@@ -831,3 +831,31 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
 def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):
     facts = one(description, partner="Ministry of Labour")
     assert facts.partner_country is not None and facts.partner_country.value == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "theme", "cue"),
+    [
+        (
+            "Social insurance for market traders",
+            "Experts helped the fund design contribution classes for market traders and domestic workers.",
+            "informal-economy",
+            "'market traders'",
+        ),
+        (
+            "Reviewing the proxy means test",
+            "Two experts re-estimated the weights of the proxy means test with the ministry's statisticians.",
+            "cash-transfers",
+            "'proxy means test'",
+        ),
+        (
+            "Inspection of plantations",
+            "Two inspectors drafted an inspection guide for plantations with the labour officers of the districts.",
+            "labour-law-inspection",
+            "'labour officers'",
+        ),
+    ],
+)
+def test_the_vocabulary_of_informal_work_targeting_and_inspection_names_its_theme(title, sentence, theme, cue):
+    themes = themes_of(one(sentence, title=title))
+    assert theme in themes and cue in themes[theme]

@@ -111,6 +111,25 @@ def test_study_visit_phrasings(sentence, expected):
     assert values(one(sentence).study_visit_countries) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the partner's people visiting, with no delegation noun: EU hosts only
+        ("Afterwards four of the branch heads visited two job centres in Ghent and Antwerp.", ["BEL"]),
+        ("A small group of the agency's managers then visited Lisbon and Tallinn.", ["EST", "PRT"]),
+        ("Two of the inspectors then spent ten days with the labour inspectorate in Vienna.", ["AUT"]),
+        ("The fund's actuaries later travelled to Warsaw to meet the statistics office.", ["POL"]),
+        ("The consultants later travelled to Warsaw to meet the statistics office.", []),
+        ("Experts from Spain visited the regional offices in Madrid.", []),
+        ("The Danish consultants presented their model, and the officials then visited Copenhagen.", ["DNK"]),
+        ("Three officers visited the branch offices in Nairobi and Mombasa.", []),
+        ("The minister spent most of the budget in Brussels.", []),
+    ],
+)
+def test_the_partners_people_visiting_an_eu_member_state(sentence, expected):
+    assert values(one(sentence).study_visit_countries) == expected
+
+
 def test_delegation_origin_is_not_a_study_visit_host():
     facts = one("A delegation from Kazakhstan visited Finland.", partner="Commissioner for Children's Rights")
     assert values(facts.study_visit_countries) == ["FIN"]
@@ -812,3 +831,31 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
 def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):
     facts = one(description, partner="Ministry of Labour")
     assert facts.partner_country is not None and facts.partner_country.value == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "theme", "cue"),
+    [
+        (
+            "Social insurance for market traders",
+            "Experts helped the fund design contribution classes for market traders and domestic workers.",
+            "informal-economy",
+            "'market traders'",
+        ),
+        (
+            "Reviewing the proxy means test",
+            "Two experts re-estimated the weights of the proxy means test with the ministry's statisticians.",
+            "cash-transfers",
+            "'proxy means test'",
+        ),
+        (
+            "Inspection of plantations",
+            "Two inspectors drafted an inspection guide for plantations with the labour officers of the districts.",
+            "labour-law-inspection",
+            "'labour officers'",
+        ),
+    ],
+)
+def test_the_vocabulary_of_informal_work_targeting_and_inspection_names_its_theme(title, sentence, theme, cue):
+    themes = themes_of(one(sentence, title=title))
+    assert theme in themes and cue in themes[theme]

@@ -2,7 +2,9 @@
 
 "a study visit to Germany", "study tour in Spain and Italy", "a study-visit to different peer
 institutions in Romania", "a delegation from Kazakhstan visited Finland" (Finland only), "An
-ISSSTE delegation travelled to Madrid", "an exchange ... organised in Ljubljana for a delegation"
+ISSSTE delegation travelled to Madrid", the partner's people visiting an EU member state with no
+delegation noun ("five of the directors later visited labour offices in Bratislava"),
+"an exchange ... organised in Ljubljana for a delegation"
 (an EU host).
 """
 
@@ -51,12 +53,50 @@ def _has_delegation(sentence: Span) -> bool:
     return any(t.lower_ in nouns and t.ent_type_ != "ORG" for t in sentence)
 
 
+def _visitors_clause(doc: Doc, verb: int) -> Span:
+    """The words before a verb in its clause: back to the sentence's start, a ";" or a comma that
+    opens a new clause (", and", ", then", ", where"...)."""
+    vocab = roles()
+    sentence_start = doc[verb].sent.start
+    j = verb - 1
+    while j >= sentence_start:
+        token = doc[j]
+        if token.text == ";" or (token.text == "," and j + 1 < verb and doc[j + 1].lower_ in vocab.clause_openers):
+            break
+        j -= 1
+    return doc[j + 1 : verb]
+
+
+def _partner_visit(doc: Doc, verb: int) -> list[tuple[str, Span, str]]:
+    """The EU hosts a visit of the partner's people went to: "five of the directors later visited
+    labour offices in Bratislava", "three doctors then spent a week with the pension insurance in
+    Vienna"; nothing when the clause's subject gives expertise ("experts from France visited...")."""
+    vocab = roles()
+    token = doc[verb]
+    end = token.sent.end
+    if token.lower_ in vocab.stay_verbs:
+        if not any(t.lower_ in vocab.stay_nouns for t in doc[verb + 1 : min(end, verb + 4)]):
+            return []
+        items = _destination(doc, verb, end)
+    else:
+        items = read_country_list(doc, verb + 1, end)[0] or _destination(doc, verb, end)
+    clause = _visitors_clause(doc, verb)
+    if any(t.lower_ in vocab.giver_nouns or t.lower_ in vocab.visitor_exclusions for t in clause):
+        return []
+    countries = load_gazetteer().countries
+    return [
+        item
+        for item in items
+        if (host := _host(item[0], item[2])) is not None and item[2] != "EXPERT_AGENCY" and countries[host[0]].eu_member
+    ]
+
+
 def study_visits(doc: Doc, out: list[Finding]) -> set[int]:
     """Append a finding per study-visit host; return the token positions used."""
     used: set[int] = set()
     vocab = roles()
     gazetteer = load_gazetteer()
-    for position in positions(doc, vocab.study_nouns | vocab.visit_verbs | vocab.delegation_nouns):
+    for position in positions(doc, vocab.study_nouns | vocab.visit_verbs | vocab.delegation_nouns | vocab.stay_verbs):
         token = doc[position]
         lower = token.lower_
         previous = (
@@ -68,6 +108,8 @@ def study_visits(doc: Doc, out: list[Finding]) -> set[int]:
             items = _destination(doc, token.i + 1, token.sent.end)
         elif lower in vocab.visit_verbs and _has_delegation(token.sent):
             items = read_country_list(doc, token.i + 1, token.sent.end)[0] or _destination(doc, token.i, token.sent.end)
+        elif lower in vocab.visit_verbs or lower in vocab.stay_verbs:
+            items = _partner_visit(doc, token.i)
         elif lower in vocab.delegation_nouns and token.ent_type_ != "ORG":
             # "an exchange ... was organised in Ljubljana for a delegation": only towards an EU host
             items = [

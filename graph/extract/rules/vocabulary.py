@@ -46,6 +46,10 @@ class Roles:
     study_nouns: frozenset[str]
     study_modifiers: frozenset[str]
     visit_verbs: frozenset[str]
+    stay_verbs: frozenset[str]
+    stay_nouns: frozenset[str]
+    visitor_exclusions: frozenset[str]
+    clause_openers: frozenset[str]
     mention_before: tuple[str, ...]
     mention_after: frozenset[str]
     office_nouns: frozenset[str]
@@ -106,6 +110,10 @@ def roles() -> Roles:
         study_nouns=frozenset(visits["nouns"]),
         study_modifiers=frozenset(visits["modifiers"]),
         visit_verbs=frozenset(visits["verbs"]),
+        stay_verbs=frozenset(visits["stay_verbs"]),
+        stay_nouns=frozenset(visits["stay_nouns"]),
+        visitor_exclusions=frozenset(visits["visitor_exclusions"]),
+        clause_openers=frozenset(visits["clause_openers"]),
         mention_before=tuple(mentions["before"]),
         mention_after=frozenset(mentions["after"]),
         office_nouns=frozenset(mentions["office_nouns"]),

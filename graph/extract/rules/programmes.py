@@ -361,7 +361,8 @@ def _proper(doc: Doc, start: int, end: int, sent_start: int) -> bool:
     """Whether tokens ``start:end`` are a programme's proper name, not an institution's, a place's,
     an acronym's or a capitalised first word of a sentence."""
     institution = load_layout().partner_nouns
-    named = [doc[k] for k in range(start, end) if not doc[k].is_punct and doc[k].lower_ not in programme_words().joiners]
+    joiners = programme_words().joiners
+    named = [doc[k] for k in range(start, end) if not doc[k].is_punct and doc[k].lower_ not in joiners]
     if not named or any(t.lower_ in institution for t in named):
         return False
     if all(t.is_upper or t.like_num for t in named):
@@ -431,7 +432,9 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if found is None:
             continue
         start, end = found
-        if any(k in seen for k in range(start, end)) or not _proper(doc, start, end, sent[0]) or _descriptive(doc, start, end):
+        if any(k in seen for k in range(start, end)):
+            continue
+        if not _proper(doc, start, end, sent[0]) or _descriptive(doc, start, end):
             continue
         seen.update(range(start, end))
         span = doc[start:end]

@@ -87,6 +87,18 @@ def test_the_build_example_is_what_a_build_prints(built_project):
             at = printed.index(line, at) + 1
 
 
+def test_the_site_example_is_what_site_prints(built_project, tmp_path):
+    """docs/site.md's run of ``site``, in a folder whose exports/ is the seed build's: its lines, in
+    order (the progress on stderr, the summary on stdout)."""
+    (tmp_path / "exports").symlink_to(built_project.exports)
+    for line, shown in examples("socieux-kg site --out site", "docs/site.md"):
+        done = invoke(*shlex.split(line.split("  #", 1)[0])[1:], cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        printed = shape(done.stderr + done.stdout)
+        lines = [each for each in shape(shown) if not each.startswith("$ ")]  # up to the next command
+        assert lines and lines == printed[: len(lines)], (lines, printed)
+
+
 @pytest.mark.parametrize("command", ["socieux-kg query themes --limit 3", "socieux-kg query 'PREFIX"])
 def test_query_examples_print_what_they_show(built_project, command):
     for line, shown in examples(command):

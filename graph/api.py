@@ -184,13 +184,16 @@ class KnowledgeGraph:
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("KnowledgeGraph.dataframe needs pandas: pip install pandas") from error
         columns, rows, years = self._run(query, params)
+        named = resolve_query(query)
+        years |= set(named.year_columns)
+        dates = set(named.date_columns)
         frame = pd.DataFrame(rows, columns=columns)
         for column in columns:
             values = [row[column] for row in rows if row[column] is not None]
             complete = len(values) == len(rows)
             if column in years and all(type(v) is int for v in values):
                 frame[column] = frame[column].astype("Int64")
-            elif values and all(type(v) is date for v in values):
+            elif (values or column in dates) and all(type(v) is date for v in values):
                 frame[column] = pd.to_datetime(frame[column])
             elif values and all(type(v) is bool for v in values):
                 frame[column] = frame[column].astype("bool" if complete else "boolean")

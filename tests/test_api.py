@@ -29,6 +29,18 @@ def test_dataframe_columns_have_their_types(kg):
     assert str(lines["title_line"].dtype) in ("int64", "Int64")
 
 
+def test_date_and_year_columns_keep_their_types_when_no_action_has_one(kg):
+    """The seed pages give no dates: the columns the query declares as dates are still dates, and
+    a year column of a query that finds no year is still Int64 (a notebook's code does not depend on
+    the data at hand)."""
+    actions = kg.dataframe("actions")
+    assert actions["start_date"].isna().all() and actions["end_date"].isna().all()
+    assert str(actions["start_date"].dtype).startswith("datetime64")
+    assert str(actions["end_date"].dtype).startswith("datetime64") and str(actions["year"].dtype) == "Int64"
+    none = kg.dataframe("themes-by-year", expert_country="MLT")  # no dated seed action had experts from Malta
+    assert len(none) == 0 and str(none["year"].dtype) == "Int64"
+
+
 def test_rows_are_typed_like_the_dataframe(kg):
     first = kg.query("expert-countries")[0]
     assert first == {"country": "FRA", "name": "France", "eu_member": True, "actions": first["actions"]}

@@ -21,6 +21,8 @@ _SPARQL_START = re.compile(r"^\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
 _MULTI = re.compile(r"^#\s*multi-valued:\s*(.+)$", re.MULTILINE)
 _PARAMETERS = re.compile(r"^#\s*parameters:\s*(.+)$", re.MULTILINE)
 _OPTIONAL = re.compile(r"^#\s*optional parameters:\s*(.+)$", re.MULTILINE)
+_DATES = re.compile(r"^#\s*dates:\s*(.+)$", re.MULTILINE)
+_YEARS = re.compile(r"^#\s*years:\s*(.+)$", re.MULTILINE)
 _DIRECTIVE = re.compile(
     r"^(?:[\w-]+|optional parameters):\s"
 )  # "multi-valued: ...", "parameters: ...", "optional parameters: ..."
@@ -59,23 +61,35 @@ class NamedQuery:
             lines.append(text)
         return " ".join(lines)
 
+    def _listed(self, directive: re.Pattern[str]) -> list[str]:
+        """The names a ``# directive: a, b`` comment line of the query lists."""
+        found = directive.search(self.text)
+        return [c.strip() for c in found.group(1).split(",")] if found else []
+
     @property
     def parameters(self) -> list[str]:
         """Variables the query expects from ``--param NAME=VALUE``."""
-        found = _PARAMETERS.search(self.text)
-        return [c.strip() for c in found.group(1).split(",")] if found else []
+        return self._listed(_PARAMETERS)
 
     @property
     def optional_parameters(self) -> list[str]:
         """Variables ``--param NAME=VALUE`` may bind; left unbound when not given."""
-        found = _OPTIONAL.search(self.text)
-        return [c.strip() for c in found.group(1).split(",")] if found else []
+        return self._listed(_OPTIONAL)
 
     @property
     def multi_valued(self) -> list[str]:
         """Columns whose cells join several values; their values are sorted."""
-        found = _MULTI.search(self.text)
-        return [c.strip() for c in found.group(1).split(",")] if found else []
+        return self._listed(_MULTI)
+
+    @property
+    def date_columns(self) -> list[str]:
+        """Columns of dates (``xsd:date``), typed as dates even where every cell is empty."""
+        return self._listed(_DATES)
+
+    @property
+    def year_columns(self) -> list[str]:
+        """Columns of years (``xsd:gYear``), typed as years even where every cell is empty."""
+        return self._listed(_YEARS)
 
 
 def queries_dir() -> Path:

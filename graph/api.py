@@ -30,28 +30,10 @@ from graph.namespaces import PREFIXES
 from graph.sparql.parameters import Resolver, UnknownValue, keyword
 from graph.sparql.push import PUSHED_GRAPH
 from graph.sparql.query import SEPARATOR, NamedQuery, evaluate_graph, named_queries, resolve_query
+from graph.sparql.results import number_or_boolean
 
 __all__ = ["KnowledgeGraph", "UnknownValue", "typed"]
 
-_INTEGERS = {
-    str(XSD[name])
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 _YEARS = str(XSD.gYear)
 _DATES = str(XSD.date)
 
@@ -65,13 +47,10 @@ def typed(term: object, multi_valued: bool = False) -> object:
         return None
     if isinstance(term, Literal) and term.datatype is not None:
         datatype = str(term.datatype)
+        value = number_or_boolean(str(term), datatype)
+        if value is not None:
+            return value
         try:
-            if datatype in _INTEGERS:
-                return int(str(term))
-            if datatype == str(XSD.boolean):
-                return str(term).strip() in ("true", "1")
-            if datatype in _FLOATS:
-                return float(str(term))
             if datatype == _YEARS:
                 return int(str(term))
             if datatype == _DATES:

@@ -103,7 +103,7 @@ def test_query_graph_option_formats_and_sparql_text(project):
         "json",
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [{"n": "51"}]
+    assert json.loads(done.stdout) == [{"n": 51}]  # a count is a JSON number
     tsv = invoke("query", "news", "--graph", graph, "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "news\ttitle\tkinds\tsources\tcountries" and len(tsv) == 52
     table = invoke("query", "assistance-types", "--graph", graph).stdout

@@ -127,7 +127,7 @@ def test_a_curated_fact_carries_its_curation_as_evidence(graph, project):
     # the evidence query lists it with the others, its reason as the sentence
     done = invoke("query", "evidence", "--format", "json", cwd=project)
     curated = [r for r in json.loads(done.stdout) if r["rule"] == "curation"]
-    assert (DATA_ACTION, "theme", THEME_REASON, "corrections.csv", str(THEME_LINE)) in {
+    assert (DATA_ACTION, "theme", THEME_REASON, "corrections.csv", THEME_LINE) in {  # the line a JSON number
         (r["title"], r["property"], r["sentence"], r["file"], r["line"]) for r in curated
     }
 
@@ -473,4 +473,4 @@ def test_the_documented_correct_example_is_what_correct_prints(built_project, tm
     (tmp_path / "exports").symlink_to(built_project.exports)
     done = invoke(*shlex.split(line)[1:], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert shape(done.stdout) == shape(shown)
+    assert shape(done.stdout + done.stderr) == shape(shown)  # as a terminal shows them: the line, then the hint

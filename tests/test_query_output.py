@@ -126,6 +126,18 @@ def test_csv_tsv_and_json_take_a_limit_and_keep_the_actions_contract(graph_file)
     assert all(r["assistance_types"].split(" | ") == sorted(r["assistance_types"].split(" | ")) for r in rows)
 
 
+def test_json_gives_numbers_and_booleans_as_json_values(graph_file):
+    """A count is a JSON number and a flag a JSON boolean (the notebook API's types), so a tool that
+    loads the JSON gets them typed; a literal of another datatype stays its text."""
+    rows = json.loads(query(graph_file, "expert-countries", "--format", "json").stdout)
+    assert {type(r["actions"]) for r in rows} == {int} and {type(r["eu_member"]) for r in rows} == {bool}
+    by_csv = {r["country"]: r for r in csv_rows(graph_file, "expert-countries")}
+    assert all(str(r["actions"]) == by_csv[r["country"]]["actions"] for r in rows)
+    assert rows[0]["country"] == "FRA" and rows[0]["eu_member"] is True
+    text = 'SELECT ?n ?d ?odd WHERE { VALUES (?n ?d ?odd) { (1.50 "2024-03-01"^^xsd:date "x"^^xsd:integer) } }'
+    assert json.loads(query(graph_file, text, "--format", "json").stdout) == [{"n": 1.5, "d": "2024-03-01", "odd": "x"}]
+
+
 def test_limit_0_prints_every_row_in_every_format(graph_file):
     """`--limit 0` means all rows, as --help says and the table's footer recommends, in every format."""
     every = csv_rows(graph_file, "actions")

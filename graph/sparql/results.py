@@ -26,6 +26,16 @@ FORMATS = ("table", "csv", "tsv", "json")
 TABLE_ROWS = 50  # rows the table shows unless --limit says otherwise
 MIN_COLUMN = 20  # a column squeezed narrower than this reads badly: the table turns into records
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGERS = frozenset(
+    _XSD + name
+    for name in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+        "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+FLOATS = frozenset({_XSD + "decimal", _XSD + "double", _XSD + "float"})
+BOOLEAN = _XSD + "boolean"
 _PREFIX_DECLARATION = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE | re.MULTILINE)
 
 
@@ -61,6 +71,32 @@ def term_text(term: object) -> str:
         return str(term)
     value = getattr(term, "value", None)  # Oxigraph's terms
     return value if isinstance(value, str) else str(term)
+
+
+def number_or_boolean(text: str, datatype: str) -> int | float | bool | None:
+    """The value of a literal of a numeric or boolean datatype; None for another datatype, or for a
+    form its datatype does not allow (an ill-typed literal stays text where it is shown)."""
+    try:
+        if datatype in INTEGERS:
+            return int(text)
+        if datatype in FLOATS:
+            value = float(text)
+            return value if value == value and abs(value) != float("inf") else None  # JSON has no NaN, INF
+        if datatype == BOOLEAN and text.strip() in ("true", "false", "1", "0"):
+            return text.strip() in ("true", "1")
+    except ValueError:
+        return None
+    return None
+
+
+def _json_cell(term: object) -> object:
+    """A term as a JSON value: numbers and booleans as such, anything else as its text."""
+    datatype = getattr(term, "datatype", None)  # an rdflib or an Oxigraph literal
+    if datatype is not None:
+        value = number_or_boolean(term_text(term), str(getattr(datatype, "value", datatype)))
+        if value is not None:
+            return value
+    return term_text(term)
 
 
 def tidy(column: str, cell: str, multi: Collection[str]) -> str:
@@ -134,12 +170,17 @@ def write_delimited(answer: Answer, out: TextIO, delimiter: str = ",", limit: in
 
 def write_json(answer: Answer, out: TextIO, limit: int | None = None) -> int:
     """A JSON array with one object a row (column name to cell), one row a line; the first ``limit``
-    rows (None or 0: all of them). ASK gives a boolean."""
+    rows (None or 0: all of them). Numbers and booleans are JSON's, other cells text (multi-valued
+    ones joined as in the other formats). ASK gives a boolean."""
     if answer.kind == "ASK":
         out.write("true\n" if answer.boolean else "false\n")
         return 1
     columns = answer.columns
-    rows = text_rows(answer)
+    multi = {i for i, column in enumerate(columns) if column in answer.multi_valued}
+    rows = (
+        [_tidy_cell(term_text(term)) if i in multi else _json_cell(term) for i, term in enumerate(solution)]
+        for solution in answer.solutions
+    )
     count = 0
     out.write("[")
     for row in islice(rows, limit) if limit else rows:

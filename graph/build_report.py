@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from graph.read.merge import Merged
 from graph.read.records import Anomaly, Document, LineRole
+from graph.words import counted
 
 if TYPE_CHECKING:  # the extraction modules load spaCy: not imported to read or write a report
     from graph.curate.apply import CurationReport
@@ -132,11 +133,13 @@ class BuildReport:
         c = self.counts()
         corrected = ""
         if self.curation is not None:
-            corrected = f"; {c['corrections_applied']} corrections applied, {c['corrections_redundant']} redundant"
+            applied = counted(c["corrections_applied"], "correction")
+            corrected = f"; {applied} applied, {c['corrections_redundant']} redundant"
         return (
-            f"{c['actions']} actions ({c['duplicates_merged']} duplicates merged), {c['news_items']} news items, "
-            f"{c['partner_institutions']} partner institutions, {c['triples']} triples; "
-            f"{c['skipped_lines']} lines skipped, {c['anomalies']} anomalies{corrected}"
+            f"{counted(c['actions'], 'action')} ({counted(c['duplicates_merged'], 'duplicate')} merged), "
+            f"{counted(c['news_items'], 'news item')}, {counted(c['partner_institutions'], 'partner institution')}, "
+            f"{counted(c['triples'], 'triple')}; {counted(c['skipped_lines'], 'line')} skipped, "
+            f"{counted(c['anomalies'], 'anomaly', 'anomalies')}{corrected}"
         )
 
     def corrections_json(self) -> dict:

@@ -11,6 +11,8 @@ from typing import NoReturn
 
 import click
 
+from graph.words import counted
+
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("exports")
 DEFAULT_GRAPH = DEFAULT_OUT / "socieux.ttl"
@@ -204,17 +206,16 @@ def _inputs(paths: list[Path]) -> str:
     from graph.build import find_seed_files
 
     count = len(find_seed_files(paths))
-    noun = "document" if count == 1 else "documents"
     folders = [path for path in paths if path.is_dir()]
     if len(paths) == 1 and folders:
-        return f"{count} {noun} in {folders[0].as_posix().rstrip('/')}/"
+        return f"{counted(count, 'document')} in {folders[0].as_posix().rstrip('/')}/"
     if folders:
         files = len(paths) - len(folders)
-        places = f"{len(folders)} folder{'s' if len(folders) > 1 else ''}"
+        places = counted(len(folders), "folder")
         if files:
-            places += f" and {files} file{'s' if files > 1 else ''}"
-        return f"{count} {noun} from {places}"
-    return f"{count} {noun}"
+            places += f" and {counted(files, 'file')}"
+        return f"{counted(count, 'document')} from {places}"
+    return counted(count, "document")
 
 
 def _terminal_width() -> int:
@@ -402,7 +403,7 @@ def validate(graph_file: Path, engine: str) -> None:
     if conforms:
         click.echo(f"{graph_file}: conforms ({len(graph)} triples)")
         return
-    click.echo(f"{graph_file}: {len(violations)} violation{'s' if len(violations) != 1 else ''}", err=True)
+    click.echo(f"{graph_file}: {counted(len(violations), 'violation')}", err=True)
     sys.exit(1)
 
 
@@ -551,7 +552,7 @@ def push(endpoint: str, graph_file: Path, graph_iri: str, retries: int, chunk_tr
     target = f"<{graph_iri}>" if graph_iri else "the default graph"
     click.echo(
         f"socieux-kg: pushed {done.triples:,} triples from {graph_file} into {target} at {endpoint} "
-        f"in {done.requests} request{'s' if done.requests != 1 else ''}, {done.seconds:.1f} s "
+        f"in {counted(done.requests, 'request')}, {done.seconds:.1f} s "
         f"({done.rate:,.0f} triples/s; HTTP {done.status})"
     )
 

@@ -289,7 +289,7 @@ def test_a_folder_of_documents_is_read_and_directories_are_not_documents(tmp_pat
     )
     done = run_cli("build", tmp_path / "docs", "--out", tmp_path / "out", "-q")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("socieux-kg: 1 actions")
+    assert done.stdout.startswith("socieux-kg: 1 action (0 duplicates merged), 0 news items, 1 partner institution, ")
     empty = tmp_path / "empty-folder"
     empty.mkdir()
     assert run_cli("build", empty, "--out", tmp_path / "out2").returncode == 1

@@ -26,6 +26,7 @@ from graph.extract.institutions import ResolvedInstitution, resolve_institutions
 from graph.fields import FIELDS
 from graph.read.merge import Action
 from graph.read.records import Anomaly
+from graph.words import counted
 
 # the facts of ActionFacts that are lists, by field
 LIST_FIELDS = {
@@ -77,8 +78,8 @@ class CurationReport:
     def summary(self) -> str:
         added = sum(1 for o in self.applied if o.correction.change != "remove")
         return (
-            f"{len(self.applied)} correction{'s' if len(self.applied) != 1 else ''} applied "
-            f"({added} fact{'s' if added != 1 else ''} added or set, {len(self.removed)} removed), "
+            f"{counted(len(self.applied), 'correction')} applied "
+            f"({counted(added, 'fact')} added or set, {len(self.removed)} removed), "
             f"{len(self.redundant)} redundant"
         )
 

@@ -576,6 +576,21 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
         ("Today, a new pension was introduced.", []),
         ("The Social Pension Scheme was reviewed.", []),
         ("Experts met staff of the PIMI II programme (Programa Integrado de Saúde Materna).", ["PIMI II programme"]),
+        # a defining noun after a possessive, a health insurance or a safety net as the scheme noun
+        ("Mwangaza Bora, the region's largest cash transfer, was reviewed.", ["Mwangaza Bora"]),
+        ("Sehat Kafalat, the tax-funded health insurance of poor families, pays hospital bills.", ["Sehat Kafalat"]),
+        ("Uhai Moja, the national safety net, reaches 9,000 households.", ["Uhai Moja"]),
+        # a name the text gives right after the scheme noun it is
+        ("Ghana's unemployment insurance, Tiwa Kese Adwuma (TKA), began in 2021.", ["Tiwa Kese Adwuma"]),
+        # a plural possessive and a hyphenated word inside a capitalised name
+        ("Widows are entitled to the Older Farmers' Grant every month.", ["Older Farmers' Grant"]),
+        ("The In-Work Apprenticeship Programme places school leavers.",
+         ["In-Work Apprenticeship Programme"]),
+        # a name opened by a scheme noun of another language, with or without a joiner in it
+        ("Enrolment in the Couverture Sanitaire Nationale (CSN) is compulsory.", ["Couverture Sanitaire Nationale"]),
+        ("Pensión Vejez Digna pays older people in rural areas.", ["Pensión Vejez Digna"]),
+        ("The Asignación Familiar por Discapacidad is withheld until forms are filed.",
+         ["Asignación Familiar por Discapacidad"]),
     ],
 )
 def test_national_programmes_named_without_a_programme_word_are_read(description, expected):
@@ -591,6 +606,8 @@ def test_national_programmes_named_without_a_programme_word_are_read(description
         "Experts reviewed the VET initiatives of the regions.",
         "The National programme was reviewed.",
         "This intervention trained twenty officers.",
+        "The Workers' Union and the Citizens' Assembly met the ministry.",
+        "Its health insurance, which covers civil servants, was assessed.",
     ],
 )
 def test_generic_mentions_are_not_programmes(sentence):

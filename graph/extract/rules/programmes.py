@@ -55,6 +55,7 @@ class ProgrammeWords:
     not_programmes: frozenset[str]
     lead_nouns: frozenset[str]
     foreign_joiners: frozenset[str]
+    foreign_lead_nouns: frozenset[str]
     scheme_nouns: frozenset[str]
     definers: frozenset[str]
     naming: tuple[tuple[str, ...], ...]
@@ -85,6 +86,7 @@ def programme_words() -> ProgrammeWords:
         not_programmes=frozenset(n.casefold() for n in rules["not_programmes"]),
         lead_nouns=frozenset(rules["lead_nouns"]),
         foreign_joiners=frozenset(rules["foreign_joiners"]),
+        foreign_lead_nouns=frozenset(rules["foreign_lead_nouns"]),
         scheme_nouns=frozenset(rules["scheme_nouns"]),
         definers=frozenset(rules["definers"]),
         naming=tuple(tuple(phrase.split()) for phrase in rules["naming"]),
@@ -117,6 +119,11 @@ def _glued(doc: Doc, i: int) -> bool:
     return doc[i].text in ("-", "/") or doc[i - 1].text in ("-", "/") or doc[i + 1].text in ("-", "/")
 
 
+def _inner_possessive(doc: Doc, noun: int) -> bool:
+    """A plural possessive inside a name, before its capitalised noun: "the Senior Citizens' Grant"."""
+    return noun >= 2 and doc[noun - 1].text in ("'", "’") and doc[noun].is_title and doc[noun - 2].text.endswith("s")
+
+
 def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
     """The name just before a programme noun ("Better Factories Cambodia", "GIZ-SKYE", "Return to
     Work", "International Labour and Environmental Standards"): (first token, end token)."""
@@ -125,8 +132,21 @@ def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
     start = end
     while start - 1 >= sent_start:
         k = start - 1
-        if _is_name_word(doc, k) or (_glued(doc, k) and k - 1 >= sent_start):
+        if (
+            _is_name_word(doc, k)
+            or (_glued(doc, k) and k - 1 >= sent_start)
+            or (doc[k].is_title and not doc[k].whitespace_ and doc[k + 1].text == "-")  # "On-the-Job"
+        ):
             start = k
+        elif (
+            (start < end or _inner_possessive(doc, end))
+            and doc[k].text in ("'", "’")
+            and k - 1 > sent_start
+            and not doc[k - 1].whitespace_
+            and doc[k - 1].text.endswith("s")
+            and _is_name_word(doc, k - 1)
+        ):
+            start = k  # "the Senior Citizens' Grant": a plural possessive inside the name
         elif (
             doc[k].lower_ in words.joiners
             and doc[k].lower_ not in ("the", "a", "an")
@@ -138,6 +158,8 @@ def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
         else:
             break
     while start < end and (doc[start].lower_ in words.joiners or _glued(doc, start)):
+        if doc[start].is_title and not doc[start].whitespace_ and doc[start + 1].text == "-":
+            break  # "On-the-Job Training Programme": a capitalised word opening a hyphenated one
         start += 1
     return start, end
 
@@ -263,8 +285,8 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if token.lower_ in words.plural_nouns:
             continue  # "VET initiatives", "Social Prosperity’s programmes": no one proper name
         start, end = _run_before(doc, i, sent[0])
-        owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text)
-        if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text):  # "PIMI II’s programme"
+        owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text) and not _inner_possessive(doc, i)
+        if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text) and not _inner_possessive(doc, i):
             start, end = _run_before(doc, i - 1, sent[0])
             owner = True
         start = _strip_organisations(doc, start, end)
@@ -326,7 +348,11 @@ def _led_name(doc: Doc, i: int, sent_end: int) -> int | None:
         return None  # "PIMI II (Programa Integrado de ...)": the expansion of a name just given
     k = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in words.foreign_joiners)
     start, end = _run_after(doc, k, sent_end)
-    if end <= start or not any(doc[j].lower_ in words.foreign_joiners for j in range(i + 1, end)):
+    if end <= start:
+        return None
+    if doc[i].lower_ in words.foreign_lead_nouns and sum(_is_name_word(doc, j, True) for j in range(start, end)) >= 2:
+        return end  # "Couverture Maladie Universelle": the noun itself is of another language
+    if not any(doc[j].lower_ in words.foreign_joiners for j in range(i + 1, end)):
         return None
     return end
 
@@ -405,8 +431,10 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         # "NAME, a conditional transfer", "NAME is a voluntary savings scheme"
         k = i - 1
         while k > sent[0] and i - k <= 2 * words.max_between and (
-            (doc[k].is_lower and doc[k].is_alpha) or (doc[k].text == "-" and not doc[k].whitespace_)
-        ):  # "a voluntary long-term savings scheme"
+            (doc[k].is_lower and doc[k].is_alpha)
+            or (doc[k].text == "-" and not doc[k].whitespace_)
+            or (is_possessive(doc[k].text) and doc[k - 1].is_lower)
+        ):  # "a voluntary long-term savings scheme", "the country's main cash transfer"
             if doc[k].lower_ in words.definers:
                 break
             k -= 1
@@ -422,10 +450,14 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
             named = sum(_is_name_word(doc, k, inside=True) for k in range(start, i))
             if named >= 2 and start > sent[0] and doc[start - 1].lower_ == "the":
                 found = (start, i)
-        # "a scheme called Ejo Heza"
+        # "a scheme called Ejo Heza"; "its job loss insurance, Jaminan Kehilangan Pekerjaan (JKP),"
         if found is None:
             after = i + 1 + _naming_words(doc, i + 1, sent[1])
-            if after > i + 1:
+            if after == i + 1 and i + 2 < sent[1] and doc[i + 1].text == ",":
+                start, end = _run_after(doc, i + 2, sent[1])
+                if start < end and (end == sent[1] or doc[end].text in (",", "(", ".", ";")):
+                    found = (start, end)
+            elif after > i + 1:
                 start, end = _run_after(doc, after, sent[1])
                 if start < end:
                     found = (start, end)

@@ -69,6 +69,11 @@ def values(facts_list) -> list[str]:
             "exchanged with the partner.",
             ["FRA", "MAR", "NLD"],
         ),
+        # a demonym standing for a person beside an expert of the same sentence
+        ("A Latvian actuary and a Greek from the pension fund priced the options.", ["GRC", "LVA"]),
+        ("An Austrian from the labour inspectorate and a Danish expert drafted the checklist.", ["AUT", "DNK"]),
+        # people who lend knowledge under other nouns
+        ("A Maltese social educator and a Cypriot speech therapist reviewed the care plans.", ["CYP", "MLT"]),
     ],
 )
 def test_expert_country_phrasings(sentence, expected):
@@ -84,6 +89,8 @@ def test_expert_country_phrasings(sentence, expected):
         "The trainers trained 30 counsellors from Bolivia on soft skills.",
         "Portuguese-speaking experts translated the manual.",
         "Experts from EU Member States presented European practices.",
+        "A Greek from the ministry attended the seminar run by the experts.",
+        "The experts wrote that a Latvian may retire at 65.",
     ],
 )
 def test_countries_only_mentioned_get_no_expert_role(sentence):

@@ -303,3 +303,30 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
                     _staff_candidate(out, ent.ent_id_, ent, weight)
             used.update(range(ent.start, ent.end))
     return used
+
+
+def demonym_persons(doc: Doc, out: list[Finding], used: set[int]) -> set[int]:
+    """A demonym standing for a person beside experts of the same sentence: "a Czech evaluation
+    expert and a Hungarian from the National Employment Service", "an Estonian expert and an Italian
+    from the pension institute". The person's weight is that of the sentence's expert noun."""
+    vocab = roles()
+    found: set[int] = set()
+    experts = expert_positions(doc)
+    for ent in doc.ents:
+        if ent.label_ != "DEMONYM" or ent.start in used or ent.start == 0 or ent.end >= len(doc):
+            continue
+        if doc[ent.start - 1].lower_ not in ("a", "an", "one") or doc[ent.end].lower_ not in vocab.from_words:
+            continue  # a person: "a Hungarian from ...", not "Hungarian experts" (read above)
+        sent = ent.sent
+        nouns = [doc[k] for k in experts if sent.start <= k < sent.end]
+        verbs = vocab.receiving_after | vocab.passive_auxiliaries | vocab.perfect_auxiliaries
+        verb = next((k for k in range(ent.end + 1, min(sent.end, ent.end + 9)) if doc[k].lower_ in verbs), ent.end)
+        if not nouns or _is_trainee(doc, ent.start - 1) or _receive_after(doc, verb, sent.end, False):
+            continue
+        weight = max(noun_weight(token) for token in nouns)
+        sentence = sentence_of(ent)
+        out.append(
+            Finding("expert_country", ent.ent_id_, "demonym-person", ent.start_char, ent.end_char, sentence, weight)
+        )
+        found.update(range(ent.start, ent.end))
+    return found

@@ -72,6 +72,10 @@ def values(facts_list) -> list[str]:
         # a demonym standing for a person beside an expert of the same sentence
         ("A Latvian actuary and a Greek from the pension fund priced the options.", ["GRC", "LVA"]),
         ("An Austrian from the labour inspectorate and a Danish expert drafted the checklist.", ["AUT", "DNK"]),
+        # a list of origins that goes on after a first "from" phrase naming no country
+        ("Experts from Skills and Qualifications Malta and from Estonia's Unemployment Fund wrote it.", ["EST"]),
+        ("Two experts from the pension board and one from the Social Insurance Agency of Lithuania advised.",
+         ["LTU"]),
         # people who lend knowledge under other nouns
         ("A Maltese social educator and a Cypriot speech therapist reviewed the care plans.", ["CYP", "MLT"]),
     ],

@@ -151,6 +151,24 @@ def _introduced_list(doc: Doc, j: int, sent_end: int) -> list[tuple[str, Span, s
     return []
 
 
+def _further_origins(doc: Doc, j: int, sent_end: int, seen: set[int]) -> list[tuple[str, Span, str]]:
+    """The origins a list of experts goes on with after its first "from" phrase, whatever that
+    phrase named: "experts from Quality and Qualifications Ireland and from Finland's National
+    Agency", "two experts from the ministry and one from the Employment Service of Slovenia"."""
+    found: list[tuple[str, Span, str]] = []
+    for k in range(j + 2, min(sent_end, j + 20)):
+        if doc[k].lower_ in (";", ".") or doc[k].lower_ in roles().receiving_after:
+            break
+        if doc[k].lower_ != "from":
+            continue
+        before = doc[k - 1].lower_
+        if not (before == "and" or (before in ("one", "another") and doc[k - 2].lower_ == "and")):
+            continue
+        items = read_country_list(doc, k + 1, sent_end)[0] or _introduced_list(doc, k, sent_end)
+        found += [item for item in items if item[1].start not in seen]
+    return found
+
+
 def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
     """ "experts from France and Spain", "EU experts - from Croatia and France -", "experts from
     public employment services of France, Spain, and Sweden", "expertise from EU countries,
@@ -168,6 +186,10 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
         if not items and preposition == "from":
             items = _introduced_list(doc, j, sent_end)
             after = max((ent.end for _, ent, _ in items), default=after)
+        if preposition == "from":
+            more = _further_origins(doc, j, sent_end, {ent.start for _, ent, _ in items})
+            items += more
+            after = max([after, *(ent.end for _, ent, _ in more)])
         weight = noun_weight(token)
         if trainee or (items and _receive_after(doc, after, sent_end, weight >= 1)):
             if preposition == "from":  # "20 inspectors from Ghana were trained": they receive

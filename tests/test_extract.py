@@ -497,6 +497,14 @@ def test_a_municipality_of_a_town_of_one_country_names_that_country():
     assert (facts.partner_country.value, facts.partner_country.rule) == ("COL", "settlement-of-town")
 
 
+def test_towns_of_one_country_listed_after_a_preposition_name_that_country_but_one_town_alone_does_not():
+    facts = one("Clinics in Kribi and Limbe were short of nurses.", partner="Public Health Fund")
+    assert (facts.partner_country.value, facts.partner_country.rule) == ("CMR", "towns-after-preposition")
+    assert one("Clinics in Kribi were short of nurses.", partner="Public Health Fund").partner_country is None
+    mixed = one("Clinics in Kribi and Tiznit were short of nurses.", partner="Public Health Fund")
+    assert mixed.partner_country is None
+
+
 def test_a_neighbouring_country_mentioned_in_passing_is_not_the_partner():
     facts = one("The ministry asked for support, as neighbouring Senegal had reformed its scheme.")
     assert facts.partner_country is None and [m.value for m in facts.mentions] == ["SEN"]

@@ -160,3 +160,33 @@ def town_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) ->
                 "partner_country_candidate", alpha3, rule, span.start_char, span.end_char, sentence_of(span), weight
             )
         )
+    _town_lists(doc, used, field, out)
+
+
+def _town_lists(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
+    """ "hospitals in Siem Reap and Battambang": two towns or more of one country listed after a
+    place preposition are weak evidence of that country (one town alone decides nothing: many
+    town names are words or names of other things too)."""
+    if field == "partner":
+        return
+    for position in positions(doc, roles().place_prepositions):
+        towns: list[tuple[str, int, int]] = []
+        k = position + 1
+        while k < len(doc):
+            found = _town_at(doc, k, 1)
+            if found is None or found[1] in used:
+                break
+            towns.append(found)
+            k = found[2]
+            while k < len(doc) and doc[k].lower_ in (",", "and"):
+                k += 1
+        if len(towns) < 2 or len({alpha3 for alpha3, _, _ in towns}) > 1:
+            continue
+        for alpha3, first, end in towns:
+            span = doc[first:end]
+            out.append(
+                Finding(
+                    "partner_country_candidate", alpha3, "towns-after-preposition", span.start_char, span.end_char,
+                    sentence_of(span), 1.0,
+                )
+            )

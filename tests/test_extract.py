@@ -505,6 +505,11 @@ def test_towns_of_one_country_listed_after_a_preposition_name_that_country_but_o
     assert mixed.partner_country is None
 
 
+def test_a_country_workers_are_sent_to_is_only_mentioned():
+    facts = one("The agency sends seasonal workers to Spain and keeps their files.")
+    assert facts.partner_country is None and [m.value for m in facts.mentions] == ["ESP"]
+
+
 def test_a_neighbouring_country_mentioned_in_passing_is_not_the_partner():
     facts = one("The ministry asked for support, as neighbouring Senegal had reformed its scheme.")
     assert facts.partner_country is None and [m.value for m in facts.mentions] == ["SEN"]
@@ -879,6 +884,9 @@ def test_regional_bodies_the_gazetteer_lacks_are_read_by_the_acronym_the_text_de
          "Central America, based in Panama City, and with the secretariat of SICA.", "CRI"),
         ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
         ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
+        # a donor so called in an aside after its institution; workers sent abroad; a province named like a country
+        ("Japan's International Cooperation Agency, the fund's largest donor, met the board in Dhaka.", "BGD"),
+        ("Plantations in East New Britain employ many workers in the country.", "PNG"),
     ],
 )
 def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):

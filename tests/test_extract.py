@@ -606,6 +606,9 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
         ("Uhai Moja, the national safety net, reaches 9,000 households.", ["Uhai Moja"]),
         # a name the text gives right after the scheme noun it is
         ("Ghana's unemployment insurance, Tiwa Kese Adwuma (TKA), began in 2021.", ["Tiwa Kese Adwuma"]),
+        # an acronym spelt out in brackets as no institution, then defined as a scheme
+        ("The fund also runs PAMI (Pensión de Ahorro Mínimo), a voluntary savings scheme.", ["PAMI"]),
+        ("Workers join the INSS (Instituto Nacional de Seguridad Social), a contributory scheme.", []),
         # a plural possessive and a hyphenated word inside a capitalised name
         ("Widows are entitled to the Older Farmers' Grant every month.", ["Older Farmers' Grant"]),
         ("The In-Work Apprenticeship Programme places school leavers.",

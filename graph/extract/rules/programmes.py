@@ -383,15 +383,30 @@ def _name_before(doc: Doc, end: int, sent_start: int) -> int:
     return start
 
 
-def _proper(doc: Doc, start: int, end: int, sent_start: int) -> bool:
+def _before_expansion(doc: Doc, end: int, sent_start: int) -> int:
+    """Where a name ends when its expansion in brackets closes at ``end``: "BEPS (Beneficios
+    Económicos Periódicos), a savings scheme" -> the position of the bracket; else ``end``."""
+    if end - 1 <= sent_start or doc[end - 1].text != ")":
+        return end
+    opening = next((k for k in range(end - 2, max(sent_start, end - 12) - 1, -1) if doc[k].text == "("), None)
+    if opening is None or opening - 1 < sent_start:
+        return end
+    institution = load_layout().partner_nouns
+    if any(doc[k].lower_ in institution for k in range(opening + 1, end - 1)):
+        return end  # "the CNSS (Caisse Nationale ...)": the expansion names an institution
+    return opening
+
+
+def _proper(doc: Doc, start: int, end: int, sent_start: int, spelt_out: bool = False) -> bool:
     """Whether tokens ``start:end`` are a programme's proper name, not an institution's, a place's,
-    an acronym's or a capitalised first word of a sentence."""
+    an acronym's (unless ``spelt_out`` in brackets as no institution) or a capitalised first word
+    of a sentence."""
     institution = load_layout().partner_nouns
     joiners = programme_words().joiners
     named = [doc[k] for k in range(start, end) if not doc[k].is_punct and doc[k].lower_ not in joiners]
     if not named or any(t.lower_ in institution for t in named):
         return False
-    if all(t.is_upper or t.like_num for t in named):
+    if all(t.is_upper or t.like_num for t in named) and not spelt_out:
         return False  # "the CNSS, a contributory scheme": an acronym names the institution more often
     if len(named) == 1 and start == sent_start:
         return False  # "Today, a new scheme ...": any first word is capitalised
@@ -428,6 +443,7 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
             continue  # "Ana Ruiz, the project coordinator", "the scheme's staff": the noun is no head
         sent = sentence_span(doc, i)
         found: tuple[int, int] | None = None
+        spelt_out = False  # the name's expansion in brackets stands between it and its definition
         # "NAME, a conditional transfer", "NAME is a voluntary savings scheme"
         k = i - 1
         while k > sent[0] and i - k <= 2 * words.max_between and (
@@ -441,9 +457,11 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if doc[k].lower_ in words.definers and k - 1 > sent[0]:
             j = k - 1
             if doc[j].lower_ in ("is", "was", "remains", ","):
-                start = _name_before(doc, j, sent[0])
-                if start < j:
-                    found = (start, j)
+                end = _before_expansion(doc, j, sent[0])
+                start = _name_before(doc, end, sent[0])
+                if start < end:
+                    found = (start, end)
+                    spelt_out = end < j
         # "the Bolsa da Mãe transfer": a name of two words or more just before the noun
         if found is None and i - 1 > sent[0]:
             start = _name_before(doc, i, sent[0])
@@ -466,7 +484,7 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         start, end = found
         if any(k in seen for k in range(start, end)):
             continue
-        if not _proper(doc, start, end, sent[0]) or _descriptive(doc, start, end):
+        if not _proper(doc, start, end, sent[0], spelt_out) or _descriptive(doc, start, end):
             continue
         seen.update(range(start, end))
         span = doc[start:end]

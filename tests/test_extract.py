@@ -606,6 +606,10 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
         ("Uhai Moja, the national safety net, reaches 9,000 households.", ["Uhai Moja"]),
         # a name the text gives right after the scheme noun it is
         ("Ghana's unemployment insurance, Tiwa Kese Adwuma (TKA), began in 2021.", ["Tiwa Kese Adwuma"]),
+        # a scheme in the partner's language as the subject of what it does for people; not a person
+        ("Madres con Futuro pays young mothers a small grant while they train.", ["Madres con Futuro"]),
+        ("Ana Ruiz gives young people advice on their first job.", []),
+        ("The National Employment Agency places young people in firms.", []),
         # an acronym spelt out in brackets as no institution, then defined as a scheme
         ("The fund also runs PAMI (Pensión de Ahorro Mínimo), a voluntary savings scheme.", ["PAMI"]),
         ("Workers join the INSS (Instituto Nacional de Seguridad Social), a contributory scheme.", []),

@@ -61,6 +61,9 @@ class ProgrammeWords:
     naming: tuple[tuple[str, ...], ...]
     max_between: int
     scheme_modified: frozenset[str]
+    subject_verbs: frozenset[str]
+    beneficiaries: frozenset[str]
+    subject_window: int
 
 
 @cache
@@ -92,6 +95,9 @@ def programme_words() -> ProgrammeWords:
         naming=tuple(tuple(phrase.split()) for phrase in rules["naming"]),
         max_between=int(rules["max_between"]),
         scheme_modified=frozenset(rules["scheme_modified"]),
+        subject_verbs=frozenset(rules["subject_verbs"]),
+        beneficiaries=frozenset(rules["beneficiaries"]),
+        subject_window=int(rules["subject_window"]),
     )
 
 
@@ -501,6 +507,43 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         )
 
 
+def _subjects(doc: Doc, seen: set[int], out: list[Finding]) -> None:
+    """A scheme named in the partner's language as its sentence's subject, doing for people what
+    schemes do: "Jóvenes Construyendo el Futuro places young people in companies"; not an
+    institution ("The National Employment Agency places jobseekers"), a person, a place or an
+    organisation."""
+    words = programme_words()
+    for sent in doc.sents:
+        first = sent.start + (doc[sent.start].lower_ == "the")
+        start, end = _run_after(doc, first, sent.end)
+        if end - start < 2 or end >= sent.end or any(k in seen for k in range(start, end)):
+            continue
+        if doc[end].lower_ not in words.subject_verbs:
+            continue
+        after = {doc[k].lower_ for k in range(end + 1, min(sent.end, end + 1 + words.subject_window))}
+        if not after & words.beneficiaries:
+            continue
+        if any(ent_at(doc, k) is not None for k in range(start, end)):
+            continue  # an organisation's, a place's or a country's name
+        if not any(doc[k].lower_ in words.foreign_joiners - {"a"} for k in range(start + 1, end)):
+            continue  # a name in the partner's language ("el", "de"...), not a person's ("Maria Lopez")
+        if not _proper(doc, start, end, sent.start - 1) or _descriptive(doc, start, end):
+            continue
+        seen.update(range(start, end))
+        span = doc[start:end]
+        out.append(
+            Finding(
+                "programme",
+                _name(doc, start, end),
+                "programme-subject",
+                span.start_char,
+                span.end_char,
+                sentence_of(span),
+                detail=_has_cue(doc, start, end, (sent.start, sent.end)),
+            )
+        )
+
+
 @Language.factory("socx_programmes")
 def make_programmes(nlp: Language, name: str):
     """Append a ``programme`` finding (value: the name as written; detail: the sign of cooperation
@@ -515,6 +558,7 @@ def make_programmes(nlp: Language, name: str):
         seen = _known(doc, matcher, out)
         _named(doc, seen, out)
         _defined(doc, seen, out)
+        _subjects(doc, seen, out)
         return doc
 
     return programmes

@@ -76,6 +76,8 @@ def values(facts_list) -> list[str]:
         ("Experts from Skills and Qualifications Malta and from Estonia's Unemployment Fund wrote it.", ["EST"]),
         ("Two experts from the pension board and one from the Social Insurance Agency of Lithuania advised.",
          ["LTU"]),
+        # a nationality inside the institution a "from" phrase names
+        ("Experts from the board of the Estonian Health Insurance Fund advised the fund.", ["EST"]),
         # people who lend knowledge under other nouns
         ("A Maltese social educator and a Cypriot speech therapist reviewed the care plans.", ["CYP", "MLT"]),
     ],

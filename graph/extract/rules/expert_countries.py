@@ -148,6 +148,8 @@ def _introduced_list(doc: Doc, j: int, sent_end: int) -> list[tuple[str, Span, s
         (k - 1 > j and doc[k - 1].lower_ in vocab.list_openers) or any(p in cue for p in vocab.list_phrases)
     ):
         return read_country_list(doc, k, sent_end)[0]
+    if k < sent_end and k - 2 > j and doc[k - 1].lower_ == "the" and doc[k - 2].lower_ in vocab.list_openers:
+        return read_country_list(doc, k - 1, sent_end)[0]  # "from the secretariat of the Slovak council"
     return []
 
 

@@ -856,13 +856,16 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
         ("Rules were aligned with the Andean Labour Mobility Council (ALMC).", "Ministry of Labour", ["ALMC"]),
         # a body inside a known one's name is that body, not the known one
         ("The ASEAN Pension Regulators Network (APRN) reviewed the draft.", "Ministry of Labour", ["APRN"]),
+        # a known body's short acronym, read only when listed with another organisation
+        ("The fair was run with the support of UNDP and WTO.", "Ministry of Labour", ["UNDP", "WTO"]),
+        ("The WTO rules were not discussed.", "Ministry of Labour", []),
         # a national body with an acronym is no cooperating organisation; the partner is none either
         ("The National Employment Agency (NEA) and its staff took part.", "Ministry of Labour", []),
         ("The CARICOM Institute of Labour Studies (CILS) asked for a review.", "CARICOM Institute of Labour Studies "
          "(CILS)", []),
     ],
 )
-def test_regional_bodies_the_gazetteer_lacks_are_read_by_the_acronym_the_text_defines(sentence, partner, expected):
+def test_bodies_read_by_the_acronym_the_text_defines_or_a_short_one_listed_with_a_known_body(sentence, partner, expected):
     assert values(one(sentence, partner=partner).organisations) == expected
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from graph.extract.doc_index import sentence_of
+from graph.extract.doc_index import ent_at, sentence_of
 from graph.extract.findings import Finding, findings
 from graph.extract.rules.vocabulary import roles
 from graph.vocab import ontology_dir
@@ -53,6 +53,37 @@ def defined_bodies(doc: Doc) -> list[tuple[int, int, str]]:
     return found
 
 
+@cache
+def _short_acronyms() -> frozenset[str]:
+    """The bodies of the gazetteer known by an acronym too short to read anywhere ("IFC", "SPC"):
+    read only beside another organisation."""
+    from graph.extract.gazetteer import load_gazetteer
+
+    return frozenset(
+        name for name, names in load_gazetteer().organisations.items()
+        if name.isalpha() and name.isupper() and len(name) >= 3 and name not in names
+    )
+
+
+def _listed_short_acronyms(doc: Doc) -> list[tuple[int, str]]:
+    """ "run by the ILO and IFC", "IFC, the World Bank and UNDP": a short acronym of a known body
+    listed with an organisation the gazetteer found."""
+    found = []
+    short = _short_acronyms()
+    for token in doc:
+        if token.text not in short or ent_at(doc, token.i) is not None:
+            continue
+        for step in (-1, 1):
+            k = token.i + step
+            while 0 <= k < len(doc) and doc[k].lower_ in ("and", "or", ",", "the"):
+                k += step
+            near = ent_at(doc, k) if 0 <= k < len(doc) and abs(k - token.i) > 1 else None
+            if near is not None and near.label_ == "ORG":
+                found.append((token.i, token.text))
+                break
+    return found
+
+
 @Language.component("socx_organisations")
 def organisations(doc: Doc) -> Doc:
     """Append an ``organisation`` finding per organisation the gazetteer found."""
@@ -68,6 +99,14 @@ def organisations(doc: Doc) -> Doc:
             Finding(
                 "organisation", acronym, "organisation-defined", span.start_char, span.end_char, sentence_of(span),
                 detail="cooperating",
+            )
+        )
+    for i, acronym in _listed_short_acronyms(doc):
+        span = doc[i : i + 1]
+        out.append(
+            Finding(
+                "organisation", acronym, "organisation-beside-known", span.start_char, span.end_char,
+                sentence_of(span), detail="cooperating",
             )
         )
     for ent in doc.ents:

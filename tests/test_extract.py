@@ -78,6 +78,9 @@ def values(facts_list) -> list[str]:
          ["LTU"]),
         # a nationality inside the institution a "from" phrase names
         ("Experts from the board of the Estonian Health Insurance Fund advised the fund.", ["EST"]),
+        # experts counted, then given one by one after a colon
+        ("Three experts assessed the scheme: one from a pension fund in Austria, the others from Belgium.",
+         ["AUT", "BEL"]),
         # people who lend knowledge under other nouns
         ("A Maltese social educator and a Cypriot speech therapist reviewed the care plans.", ["CYP", "MLT"]),
     ],
@@ -97,6 +100,7 @@ def test_expert_country_phrasings(sentence, expected):
         "Experts from EU Member States presented European practices.",
         "A Greek from the ministry attended the seminar run by the experts.",
         "The experts wrote that a Latvian may retire at 65.",
+        "The experts coached two groups: one from Latvia, the other from Estonia.",
     ],
 )
 def test_countries_only_mentioned_get_no_expert_role(sentence):

@@ -354,3 +354,37 @@ def demonym_persons(doc: Doc, out: list[Finding], used: set[int]) -> set[int]:
         )
         found.update(range(ent.start, ent.end))
     return found
+
+
+def announced_origins(doc: Doc, out: list[Finding], used: set[int]) -> set[int]:
+    """Experts counted, then given one by one after a colon: "Two specialists reviewed the
+    standards: one from a car-making region in Slovakia, the other from a school network in
+    Germany" (the first country of each "one from" / "the other from" phrase)."""
+    found: set[int] = set()
+    for position in expert_positions(doc):
+        token = doc[position]
+        sent = token.sent
+        colon = next((k for k in range(position + 1, sent.end) if doc[k].text in (":", "—", "–")), None)
+        if colon is None or _is_trainee(doc, position) or position == 0 or not doc[position - 1].like_num:
+            continue  # the experts must be counted ("Two specialists"), the count then given out
+        if any(doc[k].like_num for k in range(position + 1, colon)):
+            continue  # "The experts trained two groups: one from Kenya": the groups are the others'
+
+        weight = noun_weight(token)
+        for k in range(colon + 1, sent.end):
+            if doc[k].lower_ != "from" or doc[k - 1].lower_ not in ("one", "other", "others", "another"):
+                continue
+            end = next((j for j in range(k + 1, sent.end) if doc[j].text in (",", ";", ".")), sent.end)
+            ent = next(
+                (e for e in doc.ents if k < e.start < end and e.label_ in ("COUNTRY", "DEMONYM")), None
+            )
+            if ent is None or ent.start in used or ent.start in found:
+                continue
+            out.append(
+                Finding(
+                    "expert_country", ent.ent_id_, "expert-announced", ent.start_char, ent.end_char,
+                    sentence_of(ent), weight,
+                )
+            )
+            found.update(range(ent.start, ent.end))
+    return found

@@ -69,6 +69,20 @@ def values(facts_list) -> list[str]:
             "exchanged with the partner.",
             ["FRA", "MAR", "NLD"],
         ),
+        # a demonym standing for a person beside an expert of the same sentence
+        ("A Latvian actuary and a Greek from the pension fund priced the options.", ["GRC", "LVA"]),
+        ("An Austrian from the labour inspectorate and a Danish expert drafted the checklist.", ["AUT", "DNK"]),
+        # a list of origins that goes on after a first "from" phrase naming no country
+        ("Experts from Skills and Qualifications Malta and from Estonia's Unemployment Fund wrote it.", ["EST"]),
+        ("Two experts from the pension board and one from the Social Insurance Agency of Lithuania advised.",
+         ["LTU"]),
+        # a nationality inside the institution a "from" phrase names
+        ("Experts from the board of the Estonian Health Insurance Fund advised the fund.", ["EST"]),
+        # experts counted, then given one by one after a colon
+        ("Three experts assessed the scheme: one from a pension fund in Austria, the others from Belgium.",
+         ["AUT", "BEL"]),
+        # people who lend knowledge under other nouns
+        ("A Maltese social educator and a Cypriot speech therapist reviewed the care plans.", ["CYP", "MLT"]),
     ],
 )
 def test_expert_country_phrasings(sentence, expected):
@@ -84,6 +98,9 @@ def test_expert_country_phrasings(sentence, expected):
         "The trainers trained 30 counsellors from Bolivia on soft skills.",
         "Portuguese-speaking experts translated the manual.",
         "Experts from EU Member States presented European practices.",
+        "A Greek from the ministry attended the seminar run by the experts.",
+        "The experts wrote that a Latvian may retire at 65.",
+        "The experts coached two groups: one from Latvia, the other from Estonia.",
     ],
 )
 def test_countries_only_mentioned_get_no_expert_role(sentence):
@@ -486,6 +503,19 @@ def test_a_municipality_of_a_town_of_one_country_names_that_country():
     assert (facts.partner_country.value, facts.partner_country.rule) == ("COL", "settlement-of-town")
 
 
+def test_towns_of_one_country_listed_after_a_preposition_name_that_country_but_one_town_alone_does_not():
+    facts = one("Clinics in Kribi and Limbe were short of nurses.", partner="Public Health Fund")
+    assert (facts.partner_country.value, facts.partner_country.rule) == ("CMR", "towns-after-preposition")
+    assert one("Clinics in Kribi were short of nurses.", partner="Public Health Fund").partner_country is None
+    mixed = one("Clinics in Kribi and Tiznit were short of nurses.", partner="Public Health Fund")
+    assert mixed.partner_country is None
+
+
+def test_a_country_workers_are_sent_to_is_only_mentioned():
+    facts = one("The agency sends seasonal workers to Spain and keeps their files.")
+    assert facts.partner_country is None and [m.value for m in facts.mentions] == ["ESP"]
+
+
 def test_a_neighbouring_country_mentioned_in_passing_is_not_the_partner():
     facts = one("The ministry asked for support, as neighbouring Senegal had reformed its scheme.")
     assert facts.partner_country is None and [m.value for m in facts.mentions] == ["SEN"]
@@ -576,6 +606,28 @@ def test_named_programmes_are_read_whole(sentence, programme, cue):
         ("Today, a new pension was introduced.", []),
         ("The Social Pension Scheme was reviewed.", []),
         ("Experts met staff of the PIMI II programme (Programa Integrado de Saúde Materna).", ["PIMI II programme"]),
+        # a defining noun after a possessive, a health insurance or a safety net as the scheme noun
+        ("Mwangaza Bora, the region's largest cash transfer, was reviewed.", ["Mwangaza Bora"]),
+        ("Sehat Kafalat, the tax-funded health insurance of poor families, pays hospital bills.", ["Sehat Kafalat"]),
+        ("Uhai Moja, the national safety net, reaches 9,000 households.", ["Uhai Moja"]),
+        # a name the text gives right after the scheme noun it is
+        ("Ghana's unemployment insurance, Tiwa Kese Adwuma (TKA), began in 2021.", ["Tiwa Kese Adwuma"]),
+        # a scheme in the partner's language as the subject of what it does for people; not a person
+        ("Madres con Futuro pays young mothers a small grant while they train.", ["Madres con Futuro"]),
+        ("Ana Ruiz gives young people advice on their first job.", []),
+        ("The National Employment Agency places young people in firms.", []),
+        # an acronym spelt out in brackets as no institution, then defined as a scheme
+        ("The fund also runs PAMI (Pensión de Ahorro Mínimo), a voluntary savings scheme.", ["PAMI"]),
+        ("Workers join the INSS (Instituto Nacional de Seguridad Social), a contributory scheme.", []),
+        # a plural possessive and a hyphenated word inside a capitalised name
+        ("Widows are entitled to the Older Farmers' Grant every month.", ["Older Farmers' Grant"]),
+        ("The In-Work Apprenticeship Programme places school leavers.",
+         ["In-Work Apprenticeship Programme"]),
+        # a name opened by a scheme noun of another language, with or without a joiner in it
+        ("Enrolment in the Couverture Sanitaire Nationale (CSN) is compulsory.", ["Couverture Sanitaire Nationale"]),
+        ("Pensión Vejez Digna pays older people in rural areas.", ["Pensión Vejez Digna"]),
+        ("The Asignación Familiar por Discapacidad is withheld until forms are filed.",
+         ["Asignación Familiar por Discapacidad"]),
     ],
 )
 def test_national_programmes_named_without_a_programme_word_are_read(description, expected):
@@ -591,6 +643,8 @@ def test_national_programmes_named_without_a_programme_word_are_read(description
         "Experts reviewed the VET initiatives of the regions.",
         "The National programme was reviewed.",
         "This intervention trained twenty officers.",
+        "The Workers' Union and the Citizens' Assembly met the ministry.",
+        "Its health insurance, which covers civil servants, was assessed.",
     ],
 )
 def test_generic_mentions_are_not_programmes(sentence):
@@ -800,6 +854,26 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
 
 
 @pytest.mark.parametrize(
+    ("sentence", "partner", "expected"),
+    [
+        # a regional body no list holds, read by the acronym the text gives it
+        ("Rules were aligned with the Andean Labour Mobility Council (ALMC).", "Ministry of Labour", ["ALMC"]),
+        # a body inside a known one's name is that body, not the known one
+        ("The ASEAN Pension Regulators Network (APRN) reviewed the draft.", "Ministry of Labour", ["APRN"]),
+        # a known body's short acronym, read only when listed with another organisation
+        ("The fair was run with the support of UNDP and WTO.", "Ministry of Labour", ["UNDP", "WTO"]),
+        ("The WTO rules were not discussed.", "Ministry of Labour", []),
+        # a national body with an acronym is no cooperating organisation; the partner is none either
+        ("The National Employment Agency (NEA) and its staff took part.", "Ministry of Labour", []),
+        ("The CARICOM Institute of Labour Studies (CILS) asked for a review.", "CARICOM Institute of Labour Studies "
+         "(CILS)", []),
+    ],
+)
+def test_bodies_read_by_the_acronym_the_text_defines_or_a_short_one_listed_with_a_known_body(sentence, partner, expected):
+    assert values(one(sentence, partner=partner).organisations) == expected
+
+
+@pytest.mark.parametrize(
     ("description", "expected"),
     [
         # a donor's home country, in or next to its agency's name
@@ -826,6 +900,9 @@ def test_regional_and_bilateral_organisations_are_found_by_the_name_they_are_kno
          "Central America, based in Panama City, and with the secretariat of SICA.", "CRI"),
         ("Brazil nut harvesting employs many workers. The Bolivian ministry asked for advice.", "BOL"),
         ("Unlike neighbouring Colombia, the Ministry of Labour of Ecuador has no such register.", "ECU"),
+        # a donor so called in an aside after its institution; workers sent abroad; a province named like a country
+        ("Japan's International Cooperation Agency, the fund's largest donor, met the board in Dhaka.", "BGD"),
+        ("Plantations in East New Britain employ many workers in the country.", "PNG"),
     ],
 )
 def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_partner(description, expected):

@@ -40,6 +40,16 @@ from graph.read.partner import parse_partner
             None,
         ),
         ("Ministry of Health", "Ministry of Health", None, None),
+        ("Caja Nacional de Empleo (Empleanet)", "Caja Nacional de Empleo", None, "Empleanet"),
+        (
+            "National Jobs Office [Oficina Nacional de Empleo] (Empleanet)",
+            "National Jobs Office",
+            "Oficina Nacional de Empleo",
+            "Empleanet",
+        ),
+        ("Labour Inspection Directorate (Morocco)", "Labour Inspection Directorate (Morocco)", None, None),
+        ("Regional Employment Office (Kumasi)", "Regional Employment Office (Kumasi)", None, None),
+        ("Office for Migrant Workers (Filipino)", "Office for Migrant Workers (Filipino)", None, None),
     ],
 )
 def test_partner_parts(raw, name, original, acronym):

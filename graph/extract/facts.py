@@ -173,8 +173,10 @@ def decide(
         for name, where, f in found
     )
     for field_name, where, finding in found:
-        if finding.kind == "organisation" and finding.value in partner_orgs:
-            continue
+        if finding.kind == "organisation" and (
+            finding.value in partner_orgs or (finding.rule == "organisation-defined" and finding.value in partner_names)
+        ):
+            continue  # a body the text defines by the partner's own acronym is the partner
         if (
             field_name == "partner"
             and finding.kind == "partner_country_candidate"

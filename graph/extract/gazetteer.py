@@ -51,7 +51,8 @@ class Gazetteer:
 @cache
 def load_towns() -> dict[str, str]:
     """Towns whose name tells one country (``reference/towns.tsv``), by name: read only where the
-    text says a name is a place ("the Municipality of La Estrella")."""
+    text says a name is a place ("the Municipality of La Estrella") or lists two or more of one
+    country after a preposition ("in Kribi and Limbe")."""
     towns = {}
     for line in (ontology_dir() / "reference" / "towns.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):

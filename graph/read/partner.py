@@ -22,6 +22,28 @@ def is_acronym(text: str) -> bool:
     return bool(_ACRONYM.match(text.strip()))
 
 
+_ONE_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]{3,20}$")
+
+
+def _is_place(word: str) -> bool:
+    """Whether ``word`` is a country, a demonym or a place of the gazetteer (``Morocco``, ``Dakar``)."""
+    from graph.extract.gazetteer import load_gazetteer, load_towns
+
+    gazetteer = load_gazetteer()
+    if word in gazetteer.places or word in gazetteer.shared_places or word in load_towns():
+        return True
+    return any(word in country.names or word in country.demonyms for country in gazetteer.countries.values())
+
+
+def is_short_name(text: str) -> bool:
+    """An acronym, or a one-word short name in brackets after the full name (``Colpensiones``,
+    ``Taazour``); a country or other place in brackets (``(Morocco)``) is no short name."""
+    text = text.strip()
+    if is_acronym(text):
+        return True
+    return bool(_ONE_WORD.match(text)) and not _is_place(text)
+
+
 def _dashed_acronym(text: str) -> tuple[str, str] | None:
     """ "Name - ACR": the name and the acronym after a spaced dash, where the acronym is one word
     of mostly capitals (``ONSEC``, ``MoSD``); "Kyrgyz Republic - Ministry of Labour" and
@@ -60,13 +82,13 @@ def parse_partner(raw: str) -> PartnerName:
         unclosed = bracket.group(2) == ""
         text = (text[: bracket.start()] + " " + text[bracket.end() :]).strip()
         inner = _TRAILING_PAREN.search(original)
-        if inner and is_acronym(inner.group(1)):
+        if inner and is_short_name(inner.group(1)):
             acronym = inner.group(1).strip()
             original = original[: inner.start()].strip()
     paren = _TRAILING_PAREN.search(text)
     if paren:
         content = paren.group(1).strip()
-        if is_acronym(content) and acronym is None:
+        if acronym is None and is_short_name(content) and text[: paren.start()].strip():
             acronym = content
             text = text[: paren.start()].strip()
         elif original is None and guess_language(content) not in (None, "en"):

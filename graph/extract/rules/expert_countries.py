@@ -148,7 +148,27 @@ def _introduced_list(doc: Doc, j: int, sent_end: int) -> list[tuple[str, Span, s
         (k - 1 > j and doc[k - 1].lower_ in vocab.list_openers) or any(p in cue for p in vocab.list_phrases)
     ):
         return read_country_list(doc, k, sent_end)[0]
+    if k < sent_end and k - 2 > j and doc[k - 1].lower_ == "the" and doc[k - 2].lower_ in vocab.list_openers:
+        return read_country_list(doc, k - 1, sent_end)[0]  # "from the secretariat of the Slovak council"
     return []
+
+
+def _further_origins(doc: Doc, j: int, sent_end: int, seen: set[int]) -> list[tuple[str, Span, str]]:
+    """The origins a list of experts goes on with after its first "from" phrase, whatever that
+    phrase named: "experts from Quality and Qualifications Ireland and from Finland's National
+    Agency", "two experts from the ministry and one from the Employment Service of Slovenia"."""
+    found: list[tuple[str, Span, str]] = []
+    for k in range(j + 2, min(sent_end, j + 20)):
+        if doc[k].lower_ in (";", ".") or doc[k].lower_ in roles().receiving_after:
+            break
+        if doc[k].lower_ != "from":
+            continue
+        before = doc[k - 1].lower_
+        if not (before == "and" or (before in ("one", "another") and doc[k - 2].lower_ == "and")):
+            continue
+        items = read_country_list(doc, k + 1, sent_end)[0] or _introduced_list(doc, k, sent_end)
+        found += [item for item in items if item[1].start not in seen]
+    return found
 
 
 def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
@@ -168,6 +188,10 @@ def expert_from(doc: Doc, out: list[Finding]) -> set[int]:
         if not items and preposition == "from":
             items = _introduced_list(doc, j, sent_end)
             after = max((ent.end for _, ent, _ in items), default=after)
+        if preposition == "from":
+            more = _further_origins(doc, j, sent_end, {ent.start for _, ent, _ in items})
+            items += more
+            after = max([after, *(ent.end for _, ent, _ in more)])
         weight = noun_weight(token)
         if trainee or (items and _receive_after(doc, after, sent_end, weight >= 1)):
             if preposition == "from":  # "20 inspectors from Ghana were trained": they receive
@@ -303,3 +327,64 @@ def demonym_experts(doc: Doc, out: list[Finding]) -> set[int]:
                     _staff_candidate(out, ent.ent_id_, ent, weight)
             used.update(range(ent.start, ent.end))
     return used
+
+
+def demonym_persons(doc: Doc, out: list[Finding], used: set[int]) -> set[int]:
+    """A demonym standing for a person beside experts of the same sentence: "a Czech evaluation
+    expert and a Hungarian from the National Employment Service", "an Estonian expert and an Italian
+    from the pension institute". The person's weight is that of the sentence's expert noun."""
+    vocab = roles()
+    found: set[int] = set()
+    experts = expert_positions(doc)
+    for ent in doc.ents:
+        if ent.label_ != "DEMONYM" or ent.start in used or ent.start == 0 or ent.end >= len(doc):
+            continue
+        if doc[ent.start - 1].lower_ not in ("a", "an", "one") or doc[ent.end].lower_ not in vocab.from_words:
+            continue  # a person: "a Hungarian from ...", not "Hungarian experts" (read above)
+        sent = ent.sent
+        nouns = [doc[k] for k in experts if sent.start <= k < sent.end]
+        verbs = vocab.receiving_after | vocab.passive_auxiliaries | vocab.perfect_auxiliaries
+        verb = next((k for k in range(ent.end + 1, min(sent.end, ent.end + 9)) if doc[k].lower_ in verbs), ent.end)
+        if not nouns or _is_trainee(doc, ent.start - 1) or _receive_after(doc, verb, sent.end, False):
+            continue
+        weight = max(noun_weight(token) for token in nouns)
+        sentence = sentence_of(ent)
+        out.append(
+            Finding("expert_country", ent.ent_id_, "demonym-person", ent.start_char, ent.end_char, sentence, weight)
+        )
+        found.update(range(ent.start, ent.end))
+    return found
+
+
+def announced_origins(doc: Doc, out: list[Finding], used: set[int]) -> set[int]:
+    """Experts counted, then given one by one after a colon: "Two specialists reviewed the
+    standards: one from a car-making region in Slovakia, the other from a school network in
+    Germany" (the first country of each "one from" / "the other from" phrase)."""
+    found: set[int] = set()
+    for position in expert_positions(doc):
+        token = doc[position]
+        sent = token.sent
+        colon = next((k for k in range(position + 1, sent.end) if doc[k].text in (":", "—", "–")), None)
+        if colon is None or _is_trainee(doc, position) or position == 0 or not doc[position - 1].like_num:
+            continue  # the experts must be counted ("Two specialists"), the count then given out
+        if any(doc[k].like_num for k in range(position + 1, colon)):
+            continue  # "The experts trained two groups: one from Kenya": the groups are the others'
+
+        weight = noun_weight(token)
+        for k in range(colon + 1, sent.end):
+            if doc[k].lower_ != "from" or doc[k - 1].lower_ not in ("one", "other", "others", "another"):
+                continue
+            end = next((j for j in range(k + 1, sent.end) if doc[j].text in (",", ";", ".")), sent.end)
+            ent = next(
+                (e for e in doc.ents if k < e.start < end and e.label_ in ("COUNTRY", "DEMONYM")), None
+            )
+            if ent is None or ent.start in used or ent.start in found:
+                continue
+            out.append(
+                Finding(
+                    "expert_country", ent.ent_id_, "expert-announced", ent.start_char, ent.end_char,
+                    sentence_of(ent), weight,
+                )
+            )
+            found.update(range(ent.start, ent.end))
+    return found

@@ -41,11 +41,29 @@ def _donor_or_office(doc: Doc, ent: Span) -> bool:
     return any(word in text for word in vocab.regional_words)
 
 
+def _called_donor(doc: Doc, ent: Span) -> bool:
+    """ "New Zealand's Ministry of Foreign Affairs and Trade (MFAT), the ministry's main donor, ...":
+    the first aside after the country (within a few words, in its sentence) calls it a donor."""
+    vocab = roles()
+    end = min(ent.sent.end, ent.end + vocab.donor_window)
+    comma = next((k for k in range(ent.end, end) if doc[k].text in (",", ";", ".")), None)
+    if comma is None or doc[comma].text != "," or comma + 1 >= ent.sent.end:
+        return False
+    if doc[comma + 1].lower_ not in vocab.donor_definers:
+        return False
+    for k in range(comma + 2, min(ent.sent.end, comma + 8)):
+        if doc[k].text in (",", ";", ".", "(", ")"):
+            break
+        if doc[k].lower_ in vocab.donor_nouns:
+            return True
+    return False
+
+
 def is_mention_only(doc: Doc, ent: Span) -> bool:
     """A country named as a model, an example or a comparison, a destination of migrants, a donor
     or the seat of a regional office, in the same clause."""
     vocab = roles()
-    if _donor_or_office(doc, ent):
+    if _donor_or_office(doc, ent) or _called_donor(doc, ent):
         return True
     start = max(ent.sent.start, ent.start - 5)
     for k in range(ent.start - 1, start - 1, -1):  # the cue must stand in the same clause
@@ -160,3 +178,33 @@ def town_candidates(doc: Doc, used: set[int], field: str, out: list[Finding]) ->
                 "partner_country_candidate", alpha3, rule, span.start_char, span.end_char, sentence_of(span), weight
             )
         )
+    _town_lists(doc, used, field, out)
+
+
+def _town_lists(doc: Doc, used: set[int], field: str, out: list[Finding]) -> None:
+    """ "hospitals in Siem Reap and Battambang": two towns or more of one country listed after a
+    place preposition are weak evidence of that country (one town alone decides nothing: many
+    town names are words or names of other things too)."""
+    if field == "partner":
+        return
+    for position in positions(doc, roles().place_prepositions):
+        towns: list[tuple[str, int, int]] = []
+        k = position + 1
+        while k < len(doc):
+            found = _town_at(doc, k, 1)
+            if found is None or found[1] in used:
+                break
+            towns.append(found)
+            k = found[2]
+            while k < len(doc) and doc[k].lower_ in (",", "and"):
+                k += 1
+        if len(towns) < 2 or len({alpha3 for alpha3, _, _ in towns}) > 1:
+            continue
+        for alpha3, first, end in towns:
+            span = doc[first:end]
+            out.append(
+                Finding(
+                    "partner_country_candidate", alpha3, "towns-after-preposition", span.start_char, span.end_char,
+                    sentence_of(span), 1.0,
+                )
+            )

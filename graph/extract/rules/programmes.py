@@ -55,11 +55,15 @@ class ProgrammeWords:
     not_programmes: frozenset[str]
     lead_nouns: frozenset[str]
     foreign_joiners: frozenset[str]
+    foreign_lead_nouns: frozenset[str]
     scheme_nouns: frozenset[str]
     definers: frozenset[str]
     naming: tuple[tuple[str, ...], ...]
     max_between: int
     scheme_modified: frozenset[str]
+    subject_verbs: frozenset[str]
+    beneficiaries: frozenset[str]
+    subject_window: int
 
 
 @cache
@@ -85,11 +89,15 @@ def programme_words() -> ProgrammeWords:
         not_programmes=frozenset(n.casefold() for n in rules["not_programmes"]),
         lead_nouns=frozenset(rules["lead_nouns"]),
         foreign_joiners=frozenset(rules["foreign_joiners"]),
+        foreign_lead_nouns=frozenset(rules["foreign_lead_nouns"]),
         scheme_nouns=frozenset(rules["scheme_nouns"]),
         definers=frozenset(rules["definers"]),
         naming=tuple(tuple(phrase.split()) for phrase in rules["naming"]),
         max_between=int(rules["max_between"]),
         scheme_modified=frozenset(rules["scheme_modified"]),
+        subject_verbs=frozenset(rules["subject_verbs"]),
+        beneficiaries=frozenset(rules["beneficiaries"]),
+        subject_window=int(rules["subject_window"]),
     )
 
 
@@ -117,6 +125,11 @@ def _glued(doc: Doc, i: int) -> bool:
     return doc[i].text in ("-", "/") or doc[i - 1].text in ("-", "/") or doc[i + 1].text in ("-", "/")
 
 
+def _inner_possessive(doc: Doc, noun: int) -> bool:
+    """A plural possessive inside a name, before its capitalised noun: "the Senior Citizens' Grant"."""
+    return noun >= 2 and doc[noun - 1].text in ("'", "’") and doc[noun].is_title and doc[noun - 2].text.endswith("s")
+
+
 def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
     """The name just before a programme noun ("Better Factories Cambodia", "GIZ-SKYE", "Return to
     Work", "International Labour and Environmental Standards"): (first token, end token)."""
@@ -125,8 +138,21 @@ def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
     start = end
     while start - 1 >= sent_start:
         k = start - 1
-        if _is_name_word(doc, k) or (_glued(doc, k) and k - 1 >= sent_start):
+        if (
+            _is_name_word(doc, k)
+            or (_glued(doc, k) and k - 1 >= sent_start)
+            or (doc[k].is_title and not doc[k].whitespace_ and doc[k + 1].text == "-")  # "On-the-Job"
+        ):
             start = k
+        elif (
+            (start < end or _inner_possessive(doc, end))
+            and doc[k].text in ("'", "’")
+            and k - 1 > sent_start
+            and not doc[k - 1].whitespace_
+            and doc[k - 1].text.endswith("s")
+            and _is_name_word(doc, k - 1)
+        ):
+            start = k  # "the Senior Citizens' Grant": a plural possessive inside the name
         elif (
             doc[k].lower_ in words.joiners
             and doc[k].lower_ not in ("the", "a", "an")
@@ -138,6 +164,8 @@ def _run_before(doc: Doc, noun: int, sent_start: int) -> tuple[int, int]:
         else:
             break
     while start < end and (doc[start].lower_ in words.joiners or _glued(doc, start)):
+        if doc[start].is_title and not doc[start].whitespace_ and doc[start + 1].text == "-":
+            break  # "On-the-Job Training Programme": a capitalised word opening a hyphenated one
         start += 1
     return start, end
 
@@ -263,8 +291,8 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if token.lower_ in words.plural_nouns:
             continue  # "VET initiatives", "Social Prosperity’s programmes": no one proper name
         start, end = _run_before(doc, i, sent[0])
-        owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text)
-        if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text):  # "PIMI II’s programme"
+        owner = start < end and i - 1 >= sent[0] and is_possessive(doc[i - 1].text) and not _inner_possessive(doc, i)
+        if start == end and i - 1 > sent[0] and is_possessive(doc[i - 1].text) and not _inner_possessive(doc, i):
             start, end = _run_before(doc, i - 1, sent[0])
             owner = True
         start = _strip_organisations(doc, start, end)
@@ -326,7 +354,11 @@ def _led_name(doc: Doc, i: int, sent_end: int) -> int | None:
         return None  # "PIMI II (Programa Integrado de ...)": the expansion of a name just given
     k = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in words.foreign_joiners)
     start, end = _run_after(doc, k, sent_end)
-    if end <= start or not any(doc[j].lower_ in words.foreign_joiners for j in range(i + 1, end)):
+    if end <= start:
+        return None
+    if doc[i].lower_ in words.foreign_lead_nouns and sum(_is_name_word(doc, j, True) for j in range(start, end)) >= 2:
+        return end  # "Couverture Maladie Universelle": the noun itself is of another language
+    if not any(doc[j].lower_ in words.foreign_joiners for j in range(i + 1, end)):
         return None
     return end
 
@@ -357,15 +389,30 @@ def _name_before(doc: Doc, end: int, sent_start: int) -> int:
     return start
 
 
-def _proper(doc: Doc, start: int, end: int, sent_start: int) -> bool:
+def _before_expansion(doc: Doc, end: int, sent_start: int) -> int:
+    """Where a name ends when its expansion in brackets closes at ``end``: "BEPS (Beneficios
+    Económicos Periódicos), a savings scheme" -> the position of the bracket; else ``end``."""
+    if end - 1 <= sent_start or doc[end - 1].text != ")":
+        return end
+    opening = next((k for k in range(end - 2, max(sent_start, end - 12) - 1, -1) if doc[k].text == "("), None)
+    if opening is None or opening - 1 < sent_start:
+        return end
+    institution = load_layout().partner_nouns
+    if any(doc[k].lower_ in institution for k in range(opening + 1, end - 1)):
+        return end  # "the CNSS (Caisse Nationale ...)": the expansion names an institution
+    return opening
+
+
+def _proper(doc: Doc, start: int, end: int, sent_start: int, spelt_out: bool = False) -> bool:
     """Whether tokens ``start:end`` are a programme's proper name, not an institution's, a place's,
-    an acronym's or a capitalised first word of a sentence."""
+    an acronym's (unless ``spelt_out`` in brackets as no institution) or a capitalised first word
+    of a sentence."""
     institution = load_layout().partner_nouns
     joiners = programme_words().joiners
     named = [doc[k] for k in range(start, end) if not doc[k].is_punct and doc[k].lower_ not in joiners]
     if not named or any(t.lower_ in institution for t in named):
         return False
-    if all(t.is_upper or t.like_num for t in named):
+    if all(t.is_upper or t.like_num for t in named) and not spelt_out:
         return False  # "the CNSS, a contributory scheme": an acronym names the institution more often
     if len(named) == 1 and start == sent_start:
         return False  # "Today, a new scheme ...": any first word is capitalised
@@ -402,30 +449,39 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
             continue  # "Ana Ruiz, the project coordinator", "the scheme's staff": the noun is no head
         sent = sentence_span(doc, i)
         found: tuple[int, int] | None = None
+        spelt_out = False  # the name's expansion in brackets stands between it and its definition
         # "NAME, a conditional transfer", "NAME is a voluntary savings scheme"
         k = i - 1
         while k > sent[0] and i - k <= 2 * words.max_between and (
-            (doc[k].is_lower and doc[k].is_alpha) or (doc[k].text == "-" and not doc[k].whitespace_)
-        ):  # "a voluntary long-term savings scheme"
+            (doc[k].is_lower and doc[k].is_alpha)
+            or (doc[k].text == "-" and not doc[k].whitespace_)
+            or (is_possessive(doc[k].text) and doc[k - 1].is_lower)
+        ):  # "a voluntary long-term savings scheme", "the country's main cash transfer"
             if doc[k].lower_ in words.definers:
                 break
             k -= 1
         if doc[k].lower_ in words.definers and k - 1 > sent[0]:
             j = k - 1
             if doc[j].lower_ in ("is", "was", "remains", ","):
-                start = _name_before(doc, j, sent[0])
-                if start < j:
-                    found = (start, j)
+                end = _before_expansion(doc, j, sent[0])
+                start = _name_before(doc, end, sent[0])
+                if start < end:
+                    found = (start, end)
+                    spelt_out = end < j
         # "the Bolsa da Mãe transfer": a name of two words or more just before the noun
         if found is None and i - 1 > sent[0]:
             start = _name_before(doc, i, sent[0])
             named = sum(_is_name_word(doc, k, inside=True) for k in range(start, i))
             if named >= 2 and start > sent[0] and doc[start - 1].lower_ == "the":
                 found = (start, i)
-        # "a scheme called Ejo Heza"
+        # "a scheme called Ejo Heza"; "its job loss insurance, Jaminan Kehilangan Pekerjaan (JKP),"
         if found is None:
             after = i + 1 + _naming_words(doc, i + 1, sent[1])
-            if after > i + 1:
+            if after == i + 1 and i + 2 < sent[1] and doc[i + 1].text == ",":
+                start, end = _run_after(doc, i + 2, sent[1])
+                if start < end and (end == sent[1] or doc[end].text in (",", "(", ".", ";")):
+                    found = (start, end)
+            elif after > i + 1:
                 start, end = _run_after(doc, after, sent[1])
                 if start < end:
                     found = (start, end)
@@ -434,7 +490,7 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         start, end = found
         if any(k in seen for k in range(start, end)):
             continue
-        if not _proper(doc, start, end, sent[0]) or _descriptive(doc, start, end):
+        if not _proper(doc, start, end, sent[0], spelt_out) or _descriptive(doc, start, end):
             continue
         seen.update(range(start, end))
         span = doc[start:end]
@@ -447,6 +503,43 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
                 span.end_char,
                 sentence_of(span),
                 detail=_has_cue(doc, start, max(end, i + 1), sent),
+            )
+        )
+
+
+def _subjects(doc: Doc, seen: set[int], out: list[Finding]) -> None:
+    """A scheme named in the partner's language as its sentence's subject, doing for people what
+    schemes do: "Jóvenes Construyendo el Futuro places young people in companies"; not an
+    institution ("The National Employment Agency places jobseekers"), a person, a place or an
+    organisation."""
+    words = programme_words()
+    for sent in doc.sents:
+        first = sent.start + (doc[sent.start].lower_ == "the")
+        start, end = _run_after(doc, first, sent.end)
+        if end - start < 2 or end >= sent.end or any(k in seen for k in range(start, end)):
+            continue
+        if doc[end].lower_ not in words.subject_verbs:
+            continue
+        after = {doc[k].lower_ for k in range(end + 1, min(sent.end, end + 1 + words.subject_window))}
+        if not after & words.beneficiaries:
+            continue
+        if any(ent_at(doc, k) is not None for k in range(start, end)):
+            continue  # an organisation's, a place's or a country's name
+        if not any(doc[k].lower_ in words.foreign_joiners - {"a"} for k in range(start + 1, end)):
+            continue  # a name in the partner's language ("el", "de"...), not a person's ("Maria Lopez")
+        if not _proper(doc, start, end, sent.start - 1) or _descriptive(doc, start, end):
+            continue
+        seen.update(range(start, end))
+        span = doc[start:end]
+        out.append(
+            Finding(
+                "programme",
+                _name(doc, start, end),
+                "programme-subject",
+                span.start_char,
+                span.end_char,
+                sentence_of(span),
+                detail=_has_cue(doc, start, end, (sent.start, sent.end)),
             )
         )
 
@@ -465,6 +558,7 @@ def make_programmes(nlp: Language, name: str):
         seen = _known(doc, matcher, out)
         _named(doc, seen, out)
         _defined(doc, seen, out)
+        _subjects(doc, seen, out)
         return doc
 
     return programmes

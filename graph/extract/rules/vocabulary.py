@@ -52,6 +52,9 @@ class Roles:
     clause_openers: frozenset[str]
     mention_before: tuple[str, ...]
     mention_after: frozenset[str]
+    donor_nouns: frozenset[str]
+    donor_definers: frozenset[str]
+    donor_window: int
     office_nouns: frozenset[str]
     regional_words: tuple[str, ...]
     office_window: int
@@ -116,6 +119,9 @@ def roles() -> Roles:
         clause_openers=frozenset(visits["clause_openers"]),
         mention_before=tuple(mentions["before"]),
         mention_after=frozenset(mentions["after"]),
+        donor_nouns=frozenset(mentions["donor_nouns"]),
+        donor_definers=frozenset(mentions["donor_definers"]),
+        donor_window=int(mentions["donor_window"]),
         office_nouns=frozenset(mentions["office_nouns"]),
         regional_words=tuple(mentions["regional_words"]),
         office_window=int(mentions["office_window"]),

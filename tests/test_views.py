@@ -178,7 +178,9 @@ def test_a_year_range_counts_what_python_counts_for_those_years(opened, seed_bui
     try:
         assert counts(page) == (expected.number_of_nodes(), expected.number_of_edges())
         assert counts(page)[0] < before[0] and counts(page)[1] <= before[1]
-        assert "pass the filters" in page.inner_text("#counts")
+        nodes, links = counts(page)
+        said = f"{nodes} node{'s' * (nodes != 1)}, {links} link{'s' * (links != 1)} pass the filters"
+        assert page.inner_text("#counts").startswith(said)  # "1 link" in the singular
     finally:
         page.click("#reset-filters")
     assert counts(page) == before and page.input_value("#year-from") == "0"

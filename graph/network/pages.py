@@ -22,6 +22,7 @@ from graph.network import geo
 from graph.network.actions import EU_SIDE, FACTS, FIELD_OF_KIND, NON_EU_SIDE, ActionFacts
 from graph.network.layout import force_layout, map_layout
 from graph.network.projection import NODE_TYPES, Analytics, analyse
+from graph.words import counted
 
 STYLE = {  # node type: (shape, colour, legend label)
     "action": ("dot", "#4e79a7", "Action"),
@@ -470,7 +471,7 @@ def page(g: nx.Graph, view: str, facts: dict[str, ActionFacts], analytics: Analy
     replacements = {
         "$title": _html(TITLES[view]),
         "$note": _html(note),
-        "$counts": f"{len(nodes)} nodes, {len(page_edges)} links",
+        "$counts": f"{counted(len(nodes), 'node')}, {counted(len(page_edges), 'link')}",
         "$style": (assets / "view.css").read_text(encoding="utf-8"),
         "$code": (assets / "view.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         "$vis_script": (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),

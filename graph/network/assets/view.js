@@ -16,6 +16,9 @@
     ["country", "All countries"],
   ];
 
+  function counted(n, word) {  // "1 link", "2 links"
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
@@ -226,7 +229,7 @@
     }
     current = {ok: ok, count: count, facetVisible: seen, edgeSeen: edgeSeen, shown: null};
     var counts = document.getElementById("counts");
-    counts.textContent = nNodes + " nodes, " + nEdges + " links" +
+    counts.textContent = counted(nNodes, "node") + ", " + counted(nEdges, "link") +
       (filtering() ? " pass the filters (of " + N.length + " and " + E.length + ")" : "");
     counts.dataset.nodes = String(nNodes);
     counts.dataset.links = String(nEdges);
@@ -293,10 +296,10 @@
         : a.gs < 0 ? shown[a.node] && groupShown[a.gt] : groupShown[a.gs] && shown[a.node];
       var visible = state.mode === "overview" && live > 0 && endsShown ? live : 0;
       if (visible && !inAggregate[k]) {
-        edgeAdd.push({id: a.id, from: a.from, to: a.to, width: width(live), title: live + " links",
+        edgeAdd.push({id: a.id, from: a.from, to: a.to, width: width(live), title: counted(live, "link"),
                       color: {color: "#8a99ad", opacity: 0.5}, arrows: {to: {enabled: false}}});
       } else if (visible && inAggregate[k] !== live) {
-        edgeUpdate.push({id: a.id, width: width(live), title: live + " links"});
+        edgeUpdate.push({id: a.id, width: width(live), title: counted(live, "link")});
       } else if (!visible && inAggregate[k]) {
         edgeRemove.push(a.id);
       }

@@ -322,19 +322,7 @@ def _named(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if start >= end or any(k in seen for k in range(start, end)) or _is_generic(doc, start, end, noun):
             continue
         seen.update(range(min(start, i), max(end, i + 1)))
-        span = doc[start:end]
-        name = _name(doc, start, end)
-        out.append(
-            Finding(
-                "programme",
-                name,
-                "programme-named",
-                span.start_char,
-                span.end_char,
-                sentence_of(span),
-                detail=_has_cue(doc, min(start, i), max(end, i + 1), sent),
-            )
-        )
+        out.append(_finding(doc, start, end, "programme-named", _has_cue(doc, min(start, i), max(end, i + 1), sent)))
 
 
 def _naming_words(doc: Doc, i: int, sent_end: int) -> int:
@@ -493,18 +481,7 @@ def _defined(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if not _proper(doc, start, end, sent[0], spelt_out) or _descriptive(doc, start, end):
             continue
         seen.update(range(start, end))
-        span = doc[start:end]
-        out.append(
-            Finding(
-                "programme",
-                _name(doc, start, end),
-                "programme-defined",
-                span.start_char,
-                span.end_char,
-                sentence_of(span),
-                detail=_has_cue(doc, start, max(end, i + 1), sent),
-            )
-        )
+        out.append(_finding(doc, start, end, "programme-defined", _has_cue(doc, start, max(end, i + 1), sent)))
 
 
 def _subjects(doc: Doc, seen: set[int], out: list[Finding]) -> None:
@@ -530,18 +507,15 @@ def _subjects(doc: Doc, seen: set[int], out: list[Finding]) -> None:
         if not _proper(doc, start, end, sent.start - 1) or _descriptive(doc, start, end):
             continue
         seen.update(range(start, end))
-        span = doc[start:end]
-        out.append(
-            Finding(
-                "programme",
-                _name(doc, start, end),
-                "programme-subject",
-                span.start_char,
-                span.end_char,
-                sentence_of(span),
-                detail=_has_cue(doc, start, end, (sent.start, sent.end)),
-            )
-        )
+        out.append(_finding(doc, start, end, "programme-subject", _has_cue(doc, start, end, (sent.start, sent.end))))
+
+
+def _finding(doc: Doc, start: int, end: int, rule: str, cue: str) -> Finding:
+    """The programme named by tokens ``start:end``, found by ``rule``, with the sign of cooperation
+    near it (``cue``) as its detail."""
+    span = doc[start:end]
+    name = _name(doc, start, end)
+    return Finding("programme", name, rule, span.start_char, span.end_char, sentence_of(span), detail=cue)
 
 
 @Language.factory("socx_programmes")

@@ -1013,6 +1013,54 @@ def test_the_vocabulary_of_informal_work_targeting_and_inspection_names_its_them
             "public-administration",
             "'client satisfaction'",
         ),
+        (
+            "Costing the maternity benefit",
+            "Two actuaries projected the cost of the maternity benefit and of sickness benefits for the fund.",
+            "social-protection",
+            "'maternity benefit'",
+        ),
+        (
+            "Capitation for rural clinics",
+            "Experts compared capitation and fee-for-service payment of clinics with the insurer's staff.",
+            "health-insurance",
+            "'Capitation'",
+        ),
+        (
+            "Paying pensions through mobile money",
+            "Experts advised the agency on moving payments to mobile money and on the safeguards it needs.",
+            "digitalisation-data",
+            "'mobile money'",
+        ),
+        (
+            "Registering day labourers in agriculture",
+            "Experts helped the ministry register day labourers and casual workers on farms.",
+            "informal-economy",
+            "'day labourers'",
+        ),
+        (
+            "Monitoring a public works scheme",
+            "Experts proposed indicators for the public works programme and its wage subsidies.",
+            "employment",
+            "'public works'",
+        ),
+        (
+            "Contributions to the provident fund",
+            "Compliance officers of the provident fund were trained by two experts in employer audits.",
+            "pensions",
+            "'provident fund'",
+        ),
+        (
+            "Prevention of occupational risks in ports",
+            "Experts helped the prevention unit plan risk prevention visits to dock companies.",
+            "occupational-safety-health",
+            "'risk prevention'",
+        ),
+        (
+            "A quarterly labour market bulletin",
+            "Experts helped the observatory choose the indicators of a labour market bulletin.",
+            "labour-market-information",
+            "'labour market bulletin'",
+        ),
     ],
 )
 def test_the_vocabulary_of_each_field_names_its_theme(title, sentence, theme, cue):

@@ -74,7 +74,7 @@ FRESH = {  # field: (figure, floor)
     "organisations": (0.995, 0.97),
     "programmes": (0.930, 0.9),
 }
-FRESH_THEMES = (0.951, 0.913)  # precision, recall (in-sample for the trained model)
+FRESH_THEMES = (0.954, 0.968)  # precision, recall (in-sample for the trained model)
 
 
 def test_the_fresh_set_stays_at_its_figures():
@@ -107,7 +107,7 @@ FRESH2 = {  # field: (first-run figure, today's figure, 2026-12-07)
     "organisations": (0.984, 0.992),
     "programmes": (0.793, 0.971),
 }
-FRESH2_THEMES = ((0.881, 0.710), (0.880, 0.733))  # precision, recall: at the first run, today
+FRESH2_THEMES = ((0.881, 0.710), (0.906, 0.885))  # precision, recall: at the first run, today
 
 
 def holds(name: str, figures: dict[str, tuple[float, float]], themes: tuple[float, float]) -> None:
@@ -143,7 +143,7 @@ FRESH3 = {  # field: (first-run figure, today's figure, 2026-12-07)
     "organisations": (0.922, 0.981),
     "programmes": (0.554, 0.761),
 }
-FRESH3_THEMES = ((0.900, 0.565), (0.909, 0.638))  # precision, recall: at the first run, today
+FRESH3_THEMES = ((0.900, 0.565), (0.929, 0.819))  # precision, recall: at the first run, today
 
 
 def test_the_third_fresh_set_holds_its_figures():

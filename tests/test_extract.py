@@ -936,3 +936,133 @@ def test_donors_regional_seats_migrant_destinations_and_neighbours_are_not_the_p
 def test_the_vocabulary_of_informal_work_targeting_and_inspection_names_its_theme(title, sentence, theme, cue):
     themes = themes_of(one(sentence, title=title))
     assert theme in themes and cue in themes[theme]
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "theme", "cue"),
+    [
+        (
+            "Grants for senior citizens in rural districts",
+            "Two experts advised the ministry on paying senior citizens at village pay points.",
+            "older-persons",
+            "'senior citizens'",
+        ),
+        (
+            "Reasonable accommodation in the civil service",
+            "Experts helped the agency write guidance on reasonable accommodation and assistive devices.",
+            "disability",
+            "'reasonable accommodation'",
+        ),
+        (
+            "Support to small businesses run by rural women",
+            "A Spanish expert reviewed the ministry's support to small businesses and micro-enterprises.",
+            "entrepreneurship",
+            "'small businesses'",
+        ),
+        (
+            "Data sharing between the tax office and the pension fund",
+            "Experts proposed rules for data sharing and data quality checks between the two bodies.",
+            "digitalisation-data",
+            "'data sharing'",
+        ),
+        (
+            "Labour force survey and employer survey",
+            "Two statisticians helped the observatory plan a labour force survey and an employer survey.",
+            "labour-market-information",
+            "'labour force survey'",
+        ),
+        (
+            "Social security rights of returning migrants",
+            "Experts advised on how workers returning from years abroad can count their periods of work.",
+            "migration",
+            "'returning migrants'",
+        ),
+        (
+            "Risk assessment in quarries",
+            "An inspector and a mining engineer drafted a risk assessment checklist for quarries.",
+            "occupational-safety-health",
+            "'risk assessment'",
+        ),
+        (
+            "Faster handling of work injury claims",
+            "Experts mapped how the fund handles the claims of injured workers.",
+            "employment-injury",
+            "'work injury'",
+        ),
+        (
+            "Retraining workers of closing coal mines",
+            "Two experts advised the agency on retraining and reskilling courses for former miners.",
+            "vocational-training-skills",
+            "'retraining'",
+        ),
+        (
+            "Gender mainstreaming in the labour ministry",
+            "Experts trained the ministry's staff in gender mainstreaming and gender-responsive budgeting.",
+            "gender",
+            "'gender mainstreaming'",
+        ),
+        (
+            "Child workers on tea estates",
+            "Experts helped the inspectorate plan visits to find child workers and underage workers on estates.",
+            "child-labour",
+            "'child workers'",
+        ),
+        (
+            "Queues and client satisfaction in local offices",
+            "Experts helped the agency set service standards and measure waiting times in its offices.",
+            "public-administration",
+            "'client satisfaction'",
+        ),
+        (
+            "Costing the maternity benefit",
+            "Two actuaries projected the cost of the maternity benefit and of sickness benefits for the fund.",
+            "social-protection",
+            "'maternity benefit'",
+        ),
+        (
+            "Capitation for rural clinics",
+            "Experts compared capitation and fee-for-service payment of clinics with the insurer's staff.",
+            "health-insurance",
+            "'Capitation'",
+        ),
+        (
+            "Paying pensions through mobile money",
+            "Experts advised the agency on moving payments to mobile money and on the safeguards it needs.",
+            "digitalisation-data",
+            "'mobile money'",
+        ),
+        (
+            "Registering day labourers in agriculture",
+            "Experts helped the ministry register day labourers and casual workers on farms.",
+            "informal-economy",
+            "'day labourers'",
+        ),
+        (
+            "Monitoring a public works scheme",
+            "Experts proposed indicators for the public works programme and its wage subsidies.",
+            "employment",
+            "'public works'",
+        ),
+        (
+            "Contributions to the provident fund",
+            "Compliance officers of the provident fund were trained by two experts in employer audits.",
+            "pensions",
+            "'provident fund'",
+        ),
+        (
+            "Prevention of occupational risks in ports",
+            "Experts helped the prevention unit plan risk prevention visits to dock companies.",
+            "occupational-safety-health",
+            "'risk prevention'",
+        ),
+        (
+            "A quarterly labour market bulletin",
+            "Experts helped the observatory choose the indicators of a labour market bulletin.",
+            "labour-market-information",
+            "'labour market bulletin'",
+        ),
+    ],
+)
+def test_the_vocabulary_of_each_field_names_its_theme(title, sentence, theme, cue):
+    themes = themes_of(one(sentence, title=title))
+    assert theme in themes and cue in themes[theme]

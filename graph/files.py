@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from graph.errors import OutputError
+from graph.errors import InputError, OutputError
 
 
 def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
@@ -71,3 +71,18 @@ def write_atomic_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_input(path: Path, shown: str, missing: str, folder: str) -> bytes:
+    """The bytes of an input file, or an InputError naming it as ``shown``: ``missing`` when there is
+    none, ``folder`` when it is a directory, the system's reason when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(shown, missing) from None
+    except IsADirectoryError:
+        raise InputError(shown, folder) from None
+    except PermissionError:
+        raise InputError(shown, "permission denied") from None
+    except OSError as error:
+        raise InputError(shown, f"cannot read: {error.strerror or error}") from None

@@ -19,6 +19,7 @@ from pathlib import Path
 from graph.curate.values import UnknownValue, Value, resolve
 from graph.errors import InputError
 from graph.fields import FIELDS
+from graph.files import read_input
 
 HEADER = ("action", "field", "change", "value", "reason", "by", "date")
 CHANGES = ("add", "remove", "set")
@@ -112,14 +113,7 @@ _WHAT = {
 def read_corrections(path: Path, shown: str | None = None) -> list[Correction]:
     """The corrections of a file, in the order of its lines; an InputError at the first bad line."""
     shown = shown or str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(shown, "no such corrections file") from None
-    except IsADirectoryError:
-        raise InputError(shown, "a folder, not a corrections file") from None
-    except OSError as error:
-        raise InputError(shown, f"cannot read: {error.strerror or error}") from None
+    data = read_input(path, shown, "no such corrections file", "a folder, not a corrections file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

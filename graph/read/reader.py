@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import InputError
+from graph.files import read_input
 from graph.read.apostrophes import repair_apostrophes
 from graph.read.assistance import AssistanceTypeMatcher
 from graph.read.records import ActionRecord, Anomaly, Document, Field, LineRole, NewsRecord, PageContext
@@ -78,17 +79,7 @@ def _line_at(data: bytes, offset: int) -> int:
 
 def decode_document(path: Path, name: str) -> str:
     """The text of a seed document, or an InputError naming the file (and line) when it is not text."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(name, "is a directory, not a seed document") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as error:
-        raise InputError(name, f"cannot read: {error.strerror or error}") from None
-    return decode_bytes(data, name)
+    return decode_bytes(read_input(path, name, "no such file", "is a directory, not a seed document"), name)
 
 
 def decode_bytes(data: bytes, name: str) -> str:

@@ -131,23 +131,27 @@ class KnowledgeGraph:
         rows = cast("Iterable[ResultRow]", result)  # a SELECT's; rdflib types every kind of result alike
         return "SELECT", columns, [{c: row[c] for c in columns} for row in rows], None, None
 
-    def _run(self, query: str, params: dict[str, object]) -> tuple[list[str], list[dict[str, object]], set[str]]:
-        """Columns, typed rows, and the columns that hold years."""
+    def _run(
+        self, query: str, params: dict[str, object]
+    ) -> tuple[list[str], list[dict[str, object]], set[str], set[str]]:
+        """Columns, typed rows, the columns that hold years (as the query declares them, or as their
+        values are typed) and those the query declares as dates."""
         named = resolve_query(query)
         values = self._parameters(named, params)
         kind, columns, rows, boolean, graph = self._solutions(named, values)
         if kind == "ASK":
-            return ["boolean"], [{"boolean": boolean}], set()
+            return ["boolean"], [{"boolean": boolean}], set(), set()
         if graph is not None:
             raise TypeError(f"{named.name} is a {kind} query: it gives a graph, not rows; use .construct()")
         multi = set(named.multi_valued)
-        years = {
+        years = set(named.year_columns) | {
             c
             for row in rows
             for c in columns
             if isinstance(row[c], Literal) and row[c].datatype is not None and str(row[c].datatype) == _YEARS
         }
-        return columns, [{c: typed(row[c], c in multi) for c in columns} for row in rows], years
+        typed_rows = [{c: typed(row[c], c in multi) for c in columns} for row in rows]
+        return columns, typed_rows, years, set(named.date_columns)
 
     def query(self, query: str, **params: object) -> list[dict[str, object]]:
         """Rows of a named query, a .rq file or SPARQL text, with ``params`` bound to its variables;
@@ -162,10 +166,7 @@ class KnowledgeGraph:
             import pandas as pd
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("KnowledgeGraph.dataframe needs pandas: pip install pandas") from error
-        columns, rows, years = self._run(query, params)
-        named = resolve_query(query)
-        years |= set(named.year_columns)
-        dates = set(named.date_columns)
+        columns, rows, years, dates = self._run(query, params)
         frame = pd.DataFrame(rows, columns=columns)
         for column in columns:
             values = [row[column] for row in rows if row[column] is not None]

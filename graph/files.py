@@ -3,7 +3,9 @@ build leaves the previous outputs whole."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -86,3 +88,40 @@ def read_input(path: Path, shown: str, missing: str, folder: str) -> bytes:
         raise InputError(shown, "permission denied") from None
     except OSError as error:
         raise InputError(shown, f"cannot read: {error.strerror or error}") from None
+
+
+_RENAME_EXCHANGE = 2  # renameat2's flag (Linux 3.15+): swap two paths in one step
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two folders atomically: a reader, or a process killed at any moment, sees one or the
+    other at each path, never neither (Linux's ``renameat2``). Where the system or the file system
+    cannot (not Linux, or EINVAL), two renames: a kill between them would leave ``second`` missing."""
+    import ctypes
+
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    at_cwd = -100  # AT_FDCWD: the paths are taken as they are
+    if renameat2 is not None:
+        if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS):
+            raise OutputError(f"{second}: cannot replace it: {os.strerror(code)}")
+    aside = Path(tempfile.mkdtemp(prefix=f".{second.name}.", suffix=".old", dir=second.parent)) / "old"
+    os.replace(second, aside)
+    os.replace(first, second)
+    os.replace(aside, first)
+    aside.parent.rmdir()
+
+
+def replace_folder(building: Path, target: Path) -> None:
+    """Put the folder ``building`` at ``target`` in one step (:func:`exchange` when there is one to
+    replace, which is then removed); an OutputError naming ``target`` when the system refuses."""
+    try:
+        if not target.exists():
+            os.replace(building, target)
+            return
+        exchange(building, target)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot replace it: {error.strerror or error}") from None
+    shutil.rmtree(building, ignore_errors=True)  # the old folder, now at ``building``

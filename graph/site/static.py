@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 
 from graph.collector import collector_paused
 from graph.errors import OutputError, SocieuxError
+from graph.files import replace_folder
 from graph.namespaces import BASE
 from graph.site import describe
 from graph.site.dataset import DatasetInfo, describe_graph
@@ -251,7 +252,7 @@ def write_site(
             for share in shares:
                 total.add(_write_share(share, progress)[0])
         progress(f"wrote {total.pages} pages, {total.files} files, {total.bytes / 1e6:.1f} MB")
-        _swap(building, out)
+        replace_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -275,16 +276,3 @@ def _link_downloads(folder: Path | None, root: Path, dataset: DatasetInfo, write
         except OSError:
             shutil.copyfile(source, target)
         writer.written.files += 1
-
-
-def _swap(building: Path, out: Path) -> None:
-    old = None
-    try:
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            os.replace(out, old / "site")
-        os.replace(building, out)
-    except OSError as error:
-        raise OutputError(f"{out}: cannot replace it: {error.strerror or error}") from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

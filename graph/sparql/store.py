@@ -7,7 +7,6 @@ the same answers.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from graph.errors import OutputError, SocieuxError
+from graph.files import exchange
 from graph.namespaces import PREFIXES
 from graph.sparql.query import (
     GRAPH_FORMATS,
@@ -68,30 +68,6 @@ def write_store(source: str | Path, target: Path, lenient: bool = False) -> None
             os.replace(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
-
-
-_RENAME_EXCHANGE = 2  # renameat2's flag (Linux 3.15+): swap two paths in one step
-
-
-def exchange(first: Path, second: Path) -> None:
-    """Swap two folders atomically: a reader, or a process killed at any moment, sees one or the
-    other at each path, never neither (Linux's ``renameat2``). Where the system or the file system
-    cannot (not Linux, or EINVAL), two renames: a kill between them would leave ``second`` missing."""
-    import ctypes
-
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    at_cwd = -100  # AT_FDCWD: the paths are taken as they are
-    if renameat2 is not None:
-        if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE) == 0:
-            return
-        code = ctypes.get_errno()
-        if code not in (errno.EINVAL, errno.ENOSYS):
-            raise OutputError(f"{second}: cannot replace the store: {os.strerror(code)}")
-    aside = Path(tempfile.mkdtemp(prefix=f".{second.name}.", suffix=".old", dir=second.parent)) / "old"
-    os.replace(second, aside)
-    os.replace(first, second)
-    os.replace(aside, first)
-    aside.parent.rmdir()
 
 
 def open_store(path: Path):

@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
@@ -52,12 +52,33 @@ def serving(
     server, _, port = make_server(
         lambda public, own: Endpoint(pool, page, public, options.cors, own), options, limits.max_body, 2 * workers + 2
     )
-    threading.Thread(target=server.run, daemon=True).start()
+    stop = in_thread(server)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.close()
+        stop()
         pool.close()
+
+
+def in_thread(server) -> Callable[[], None]:
+    """Run a waitress server in a thread of its own; the function that stops it. Its sockets are
+    closed by its own loop (closed from here, they vanish under the loop's select: EBADF in the
+    thread), then its request threads end."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def close_all() -> None:
+        for channel in list(server._map.values()):
+            if channel is not server and channel is not server.trigger:
+                channel.close()
+        server.close()  # and its trigger: the map is empty, the loop returns
+
+    def stop() -> None:
+        server.trigger.pull_trigger(close_all)
+        thread.join(10)
+        server.task_dispatcher.shutdown()
+
+    return stop
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ Chromium through the server: the pages read and link as they do from disk."""
 from __future__ import annotations
 
 import shutil
-import threading
 import urllib.error
 import urllib.request
 
@@ -22,6 +21,7 @@ from graph.sparql.endpoint.app import Endpoint, ServerOptions, make_server, site
 from graph.sparql.endpoint.page import query_page
 from graph.sparql.endpoint.pool import Limits, WorkerPool
 from tests.conftest import seed_rows
+from tests.test_server import in_thread
 from tests.test_site import facts_of, facts_shown
 
 
@@ -40,11 +40,11 @@ def served(built_project):
         return made
 
     server, _, port = make_server(endpoint, options, limits.max_body, 4)
-    threading.Thread(target=server.run, daemon=True).start()
+    stop = in_thread(server)
     try:
         yield f"http://127.0.0.1:{port}", site
     finally:
-        server.close()
+        stop()
         pool.close()
 
 
